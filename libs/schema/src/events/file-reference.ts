@@ -1,0 +1,128 @@
+import { Type } from 'class-transformer';
+import {
+  Equals,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+
+/** The only version this build understands; bump it with a migration note in docs/events.md. */
+export const FILE_REFERENCE_VERSION = 1;
+
+export const FILE_KINDS = ['raw', 'curated'] as const;
+export type FileKind = (typeof FILE_KINDS)[number];
+
+/** Lowercase letters, digits, `-` and `_`: safe as a folder name and a Kafka key. */
+export const NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+const SHA256_PATTERN = /^[0-9a-f]{64}$/;
+/** A lake-relative POSIX path: no scheme, no leading slash, no `.`/`..` segments, no backslashes. */
+export const LAKE_URI_PATTERN = /^(?!\/)(?!.*(?:^|\/)\.{1,2}(?:\/|$))[A-Za-z0-9._=/-]+\.parquet$/;
+
+export class ProducerIdentity {
+  /** The app that wrote the file: `ingest`, `stream-ingest`, `normalizer`. */
+  @IsString() @MinLength(1) @MaxLength(64)
+  app!: string;
+
+  /** `host:pid`, or an instance id set in configuration. */
+  @IsString() @MinLength(1) @MaxLength(256)
+  instance!: string;
+
+  @IsString() @MinLength(1) @MaxLength(64)
+  version!: string;
+}
+
+/** Where one curated file came from: the raw file and the Kafka record that announced it. */
+export class InputLineage {
+  @IsString() @Matches(LAKE_URI_PATTERN, { message: 'uri must be a lake-relative .parquet path' })
+  uri!: string;
+
+  @IsString() @Matches(SHA256_PATTERN, { message: 'sha256 must be 64 lowercase hex characters' })
+  sha256!: string;
+
+  @IsString() @MinLength(1)
+  topic!: string;
+
+  @IsInt() @Min(0)
+  partition!: number;
+
+  /** Kafka offsets are 64-bit: carried as a decimal string. */
+  @IsString() @Matches(/^\d+$/, { message: 'offset must be a decimal string' })
+  offset!: string;
+}
+
+/**
+ * The claim-check event: a small, typed pointer to a Parquet file in the lake. Kafka carries this;
+ * the data stays in the file. Consumers must verify `sha256` and `bytes` before trusting the file.
+ */
+export class FileReference {
+  @Equals(FILE_REFERENCE_VERSION)
+  schemaVersion!: typeof FILE_REFERENCE_VERSION;
+
+  /** Stable identity of this announcement: a re-announcement after a crash reuses it. */
+  @IsUUID()
+  eventId!: string;
+
+  @IsIn(FILE_KINDS)
+  kind!: FileKind;
+
+  /** Source definition name for raw files; the producing source for curated ones. */
+  @IsString() @Matches(NAME_PATTERN, { message: 'source must match ' + NAME_PATTERN.source })
+  source!: string;
+
+  @IsString() @Matches(NAME_PATTERN, { message: 'dataset must match ' + NAME_PATTERN.source })
+  dataset!: string;
+
+  /** Lake-relative path, e.g. `raw/usgs-earthquakes/date=2025-05-04/…parquet`. */
+  @IsString() @MaxLength(1024) @Matches(LAKE_URI_PATTERN, { message: 'uri must be a lake-relative .parquet path' })
+  uri!: string;
+
+  @IsString() @Matches(SHA256_PATTERN, { message: 'sha256 must be 64 lowercase hex characters' })
+  sha256!: string;
+
+  @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER)
+  bytes!: number;
+
+  @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER)
+  rows!: number;
+
+  /** sha256 of the file's canonical column list (`name type` lines), so readers detect drift cheaply. */
+  @IsString() @Matches(SHA256_PATTERN, { message: 'schemaFingerprint must be 64 lowercase hex characters' })
+  schemaFingerprint!: string;
+
+  /** Earliest and latest event time in the file (ISO-8601, UTC), or null when the rows carry none. */
+  @ValidateIf((_, value) => value !== null) @IsISO8601({ strict: true })
+  minEventTime!: string | null;
+
+  @ValidateIf((_, value) => value !== null) @IsISO8601({ strict: true })
+  maxEventTime!: string | null;
+
+  @ValidateNested() @Type(() => ProducerIdentity)
+  producer!: ProducerIdentity;
+
+  @IsISO8601({ strict: true })
+  producedAt!: string;
+
+  /** For curated files: the inputs they were derived from. */
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => InputLineage)
+  inputs?: InputLineage[];
+}
+
+/** The plain shape of a reference, for producers building one. */
+export type FileReferenceFields = {
+  readonly [K in keyof FileReference]: FileReference[K] extends ProducerIdentity
+    ? Readonly<ProducerIdentity>
+    : FileReference[K] extends InputLineage[] | undefined
+      ? readonly Readonly<InputLineage>[] | undefined
+      : FileReference[K];
+};
