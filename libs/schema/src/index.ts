@@ -24,3 +24,31 @@ export {
   type DeadLetterFields,
 } from './events/dead-letter-event';
 export { DEFAULT_TOPICS, type TopicRole } from './events/topics';
+export { RECORD_PATH_PATTERN, parseRecordPath, readPath, toJsonPath, isRecordPath, type ParsedPath } from './sources/record-path';
+export { COLUMN_TYPES, ColumnDefinition, DatasetDefinition, LINEAGE_COLUMNS, type ColumnType } from './sources/dataset-definition';
+export {
+  SourceDefinition,
+  RequestDefinition,
+  RecordsDefinition,
+  ColumnMapping,
+  TimeField,
+  TIME_FORMATS,
+  type TimeFormat,
+} from './sources/source-definition';
+export { DefinitionCatalog, type DefinitionInput } from './sources/definition-catalog';
+export { BUILTIN_DEFINITIONS } from './sources/builtin-definitions';
+export { renderUrlTemplate, rebaseUrl, templatePlaceholders } from './sources/url-template';
+export { parseSourceSpec, resolveSourceInstance, type SourceInstance } from './sources/source-instance';
+export { compileMapping, timestampSql, sqlString, LINEAGE_SQL_TYPES, type CompiledMapping, type CompiledColumn } from './sources/compile-mapping';
+export {
+  createRecordExtractor,
+  parseTime,
+  ResponseShapeError,
+  type ExtractedRecord,
+  type ExtractionResult,
+} from './sources/extract-records';
+export { loadEnvConfig, redactConfig, describeSettings, type EnvSetting, type EnvKind } from './config/env-config';
+export { KafkaConnectionConfig, kafkaSettings } from './config/kafka-config';
+export { PipelineAppConfig, PIPELINE_APP_SETTINGS, LOG_LEVELS, type LogLevel } from './config/common-settings';
+export { IngestConfig, INGEST_SETTINGS, loadIngestConfig } from './config/ingest-config';
+export { NormalizerConfig, NORMALIZER_SETTINGS, loadNormalizerConfig } from './config/normalizer-config';

@@ -1,0 +1,28 @@
+import { IsIn, IsOptional, IsString, MinLength } from 'class-validator';
+import { KafkaConnectionConfig } from './kafka-config';
+import type { EnvSetting } from './env-config';
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Settings every pipeline app has: where the lake is, extra definitions, identity, log level. */
+export class PipelineAppConfig extends KafkaConnectionConfig {
+  @IsString() @MinLength(1)
+  lakeDir!: string;
+
+  @IsOptional() @IsString() @MinLength(1)
+  definitionsDir?: string;
+
+  @IsOptional() @IsString() @MinLength(1)
+  instanceId?: string;
+
+  @IsIn(LOG_LEVELS)
+  logLevel!: LogLevel;
+}
+
+export const PIPELINE_APP_SETTINGS: EnvSetting<keyof PipelineAppConfig>[] = [
+  { env: 'FLUXO_LAKE_DIR', field: 'lakeDir', kind: 'string', default: '.fluxo/lake', description: 'Root of the data lake (raw/, curated/, quarantine/)' },
+  { env: 'FLUXO_DEFINITIONS_DIR', field: 'definitionsDir', kind: 'string', description: 'Folder with extra sources/*.json and datasets/*.json' },
+  { env: 'FLUXO_INSTANCE_ID', field: 'instanceId', kind: 'string', description: 'Producer identity in references (default host:pid)' },
+  { env: 'FLUXO_LOG_LEVEL', field: 'logLevel', kind: 'string', default: 'info', description: 'debug, info, warn or error' },
+];

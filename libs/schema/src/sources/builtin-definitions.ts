@@ -1,0 +1,17 @@
+import earthquakes from '../../definitions/datasets/earthquakes.json';
+import weatherHourly from '../../definitions/datasets/weather_hourly.json';
+import openMeteoForecast from '../../definitions/sources/open-meteo-forecast.json';
+import usgsEarthquakes from '../../definitions/sources/usgs-earthquakes.json';
+import type { DefinitionInput } from './definition-catalog';
+
+/** The definitions that ship with fluxo (libs/schema/definitions). Users add theirs as files. */
+export const BUILTIN_DEFINITIONS: { readonly sources: readonly DefinitionInput[]; readonly datasets: readonly DefinitionInput[] } = {
+  sources: [
+    { origin: 'builtin:sources/usgs-earthquakes.json', definition: usgsEarthquakes },
+    { origin: 'builtin:sources/open-meteo-forecast.json', definition: openMeteoForecast },
+  ],
+  datasets: [
+    { origin: 'builtin:datasets/earthquakes.json', definition: earthquakes },
+    { origin: 'builtin:datasets/weather_hourly.json', definition: weatherHourly },
+  ],
+};

@@ -1,0 +1,37 @@
+import { SchemaError } from '../errors';
+import type { DefinitionCatalog } from './definition-catalog';
+import type { SourceDefinition } from './source-definition';
+import { rebaseUrl, renderUrlTemplate, templatePlaceholders } from './url-template';
+
+/** A source definition made concrete by configuration: the URL to poll and how often. */
+export interface SourceInstance {
+  readonly definition: SourceDefinition;
+  readonly url: string;
+  readonly intervalMs: number;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * Parses a source spec from configuration: `name` or `name?param=value&intervalMs=5000`.
+ * Parameters fill the definition's URL placeholders; `intervalMs` overrides the poll interval.
+ */
+export function parseSourceSpec(spec: string): { readonly name: string; readonly params: Readonly<Record<string, string>> } {
+  const [name = '', query = ''] = spec.trim().split('?', 2);
+  return { name, params: Object.fromEntries(new URLSearchParams(query)) };
+}
+
+export function resolveSourceInstance(catalog: DefinitionCatalog, spec: string, baseUrl?: string): SourceInstance {
+  const { name, params } = parseSourceSpec(spec);
+  const definition = catalog.source(name);
+  const { intervalMs: intervalParam, ...urlParams } = params;
+  const known = new Set(templatePlaceholders(definition.request.url));
+  const unknown = Object.keys(urlParams).filter((param) => !known.has(param));
+  const intervalMs = intervalParam === undefined ? definition.request.intervalMs : Number(intervalParam);
+  const problems = [
+    ...unknown.map((param) => `"${param}" is not a parameter of ${name} (it has: ${[...known, 'intervalMs'].join(', ')})`),
+    ...(Number.isInteger(intervalMs) && intervalMs >= 10 ? [] : [`intervalMs must be an integer ≥ 10, got "${intervalParam}"`]),
+  ];
+  if (problems.length > 0) throw new SchemaError('INVALID_CONFIG', `Source spec "${spec}" is invalid`, problems);
+  const url = rebaseUrl(renderUrlTemplate(definition.request.url, { ...definition.request.params, ...urlParams }), baseUrl);
+  return { definition, url, intervalMs, headers: definition.request.headers ?? {} };
+}

@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+// @ts-check
+/**
+ * A real single-node Apache Kafka (KRaft) for development and tests, from Maven Central jars.
+ *
+ *   node tools/local-kafka/kafka.mjs install
+ *   node tools/local-kafka/kafka.mjs start [--port 9092] [--controller-port 9093] [--data-dir DIR] [--foreground]
+ *   node tools/local-kafka/kafka.mjs stop [--data-dir DIR]
+ *   node tools/local-kafka/kafka.mjs status [--data-dir DIR]
+ */
+import { parseArgs } from 'node:util';
+import { brokerStatus, installKafka, launchBroker, LocalKafkaError, resolveDataDir, stopBroker } from './broker.mjs';
+import { DEFAULT_CONTROLLER_PORT, DEFAULT_PORT } from './src/paths.mjs';
+
+const USAGE = `Usage: node tools/local-kafka/kafka.mjs <command> [options]
+
+Commands:
+  install   fetch the broker jars from Maven Central into .fluxo/kafka/lib (once per pom.xml)
+  start     start the broker and wait until it answers; detaches unless --foreground
+  stop      stop the broker of a data dir (SIGTERM, then SIGKILL after 30 s)
+  status    say whether a broker runs on a data dir, and where
+
+Options:
+  --port N             client listener, default ${DEFAULT_PORT}
+  --controller-port N  KRaft controller listener, default ${DEFAULT_CONTROLLER_PORT}
+  --data-dir DIR       default .fluxo/kafka/data in the repository
+  --foreground         stay attached; Ctrl-C stops the broker
+`;
+
+/** @param {string} message */
+const say = (message) => process.stderr.write(`[local-kafka] ${message}\n`);
+
+/**
+ * @param {string | undefined} text
+ * @param {number} fallback
+ * @param {string} flag
+ */
+function portOption(text, fallback, flag) {
+  if (text === undefined) return fallback;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new LocalKafkaError(`${flag} must be a port number, got "${text}"`);
+  return port;
+}
+
+async function main() {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: {
+      port: { type: 'string' },
+      'controller-port': { type: 'string' },
+      'data-dir': { type: 'string' },
+      foreground: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, ...extra] = positionals;
+  if (values.help || command === undefined) {
+    process.stdout.write(USAGE);
+    return command === undefined && !values.help ? 1 : 0;
+  }
+  if (extra.length > 0) throw new LocalKafkaError(`Unexpected arguments: ${extra.join(' ')}\n\n${USAGE}`);
+  const dataDir = resolveDataDir(values['data-dir']);
+
+  switch (command) {
+    case 'install': {
+      const { libDir, changed } = await installKafka({ log: say });
+      say(changed ? `installed the broker jars in ${libDir}` : `already installed in ${libDir}`);
+      return 0;
+    }
+    case 'start': {
+      const port = portOption(values.port, DEFAULT_PORT, '--port');
+      const controllerPort = portOption(values['controller-port'], DEFAULT_CONTROLLER_PORT, '--controller-port');
+      return values.foreground ? startForeground({ port, controllerPort, dataDir }) : startDetached({ port, controllerPort, dataDir });
+    }
+    case 'stop': {
+      const outcome = await stopBroker({ dataDir, log: say });
+      say(outcome === 'not-running' ? `no broker running on ${dataDir}` : `broker ${outcome} (${dataDir})`);
+      return 0;
+    }
+    case 'status': {
+      const status = await brokerStatus({ dataDir });
+      if (status.running) {
+        process.stdout.write(`running: pid ${status.pid}, bootstrap ${status.bootstrap}, data ${status.dataDir}, logs ${status.logsDir}\n`);
+        return 0;
+      }
+      process.stdout.write(`not running (data dir ${status.dataDir})\n`);
+      return 3;
+    }
+    default:
+      throw new LocalKafkaError(`Unknown command "${command}".\n\n${USAGE}`);
+  }
+}
+
+/** @param {{ port: number, controllerPort: number, dataDir: string }} options */
+async function startDetached(options) {
+  const broker = await launchBroker({ ...options, log: say });
+  let readyAfterMs;
+  try {
+    readyAfterMs = await broker.ready;
+  } catch (error) {
+    await broker.stop();
+    throw error;
+  }
+  say(`ready in ${(readyAfterMs / 1000).toFixed(1)} s (pid ${broker.pid}, logs ${broker.logsDir}); stop it with: npm run kafka -- stop`);
+  process.stdout.write(`${broker.brokers.join(',')}\n`);
+  return 0;
+}
+
+/**
+ * Stays attached: SIGINT/SIGTERM stop the broker (a second one kills it), and we exit when it exits.
+ * @param {{ port: number, controllerPort: number, dataDir: string }} options
+ */
+async function startForeground(options) {
+  const broker = await launchBroker({ ...options, attach: true, log: say });
+  let signals = 0;
+  /** @param {NodeJS.Signals} signal */
+  const onSignal = (signal) => {
+    signals += 1;
+    if (signals === 1) {
+      say(`${signal}: stopping the broker (again to force)…`);
+      broker.stop().catch((error) => say(`stop failed: ${error instanceof Error ? error.message : String(error)}`));
+    } else {
+      say(`${signal}: killing the broker`);
+      try {
+        process.kill(broker.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+
+  broker.ready.then(
+    (readyAfterMs) => say(`ready in ${(readyAfterMs / 1000).toFixed(1)} s at ${broker.brokers.join(',')} (Ctrl-C to stop)`),
+    async (error) => {
+      say(error instanceof Error ? error.message : String(error));
+      await broker.stop();
+    },
+  );
+  const exit = await broker.exited;
+  await broker.stop();
+  const failed = (await broker.ready.then(() => false, () => true)) || (signals === 0 && exit.code !== 0);
+  say(`broker exited (code ${exit.code}${exit.signal ? `, signal ${exit.signal}` : ''})`);
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    if (error instanceof LocalKafkaError) {
+      say(error.message);
+      process.exitCode = error.exitCode;
+    } else {
+      say(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      process.exitCode = 1;
+    }
+  },
+);

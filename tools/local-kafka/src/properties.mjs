@@ -1,0 +1,108 @@
+// @ts-check
+/** Renders the broker's configuration files. Pure functions: no I/O here. */
+import { randomBytes } from 'node:crypto';
+import { HOST } from './paths.mjs';
+
+/**
+ * @typedef {object} BrokerConfig
+ * @property {number} port            PLAINTEXT listener for clients
+ * @property {number} controllerPort  KRaft controller listener (never give this to clients)
+ * @property {string} storageDir      Kafka `log.dirs`
+ */
+
+/** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (what `kafka-storage random-uuid` prints). */
+export function newClusterId() {
+  return randomBytes(16).toString('base64url');
+}
+
+/**
+ * Single-node KRaft: one process is both broker and controller, with a static one-voter quorum.
+ * Internal topics get replication factor 1, or transactions and share groups never find a coordinator.
+ * @param {BrokerConfig} config
+ * @returns {string}
+ */
+export function renderServerProperties({ port, controllerPort, storageDir }) {
+  /** @type {Array<[string, string | number]>} */
+  const entries = [
+    ['process.roles', 'broker,controller'],
+    ['node.id', 1],
+    ['controller.quorum.voters', `1@${HOST}:${controllerPort}`],
+    ['listeners', `PLAINTEXT://${HOST}:${port},CONTROLLER://${HOST}:${controllerPort}`],
+    ['advertised.listeners', `PLAINTEXT://${HOST}:${port}`],
+    ['controller.listener.names', 'CONTROLLER'],
+    ['listener.security.protocol.map', 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT'],
+    ['inter.broker.listener.name', 'PLAINTEXT'],
+    ['log.dirs', storageDir],
+    ['num.partitions', 1],
+    ['default.replication.factor', 1],
+    ['offsets.topic.replication.factor', 1],
+    ['offsets.topic.num.partitions', 10],
+    ['transaction.state.log.replication.factor', 1],
+    ['transaction.state.log.min.isr', 1],
+    ['share.coordinator.state.topic.replication.factor', 1],
+    ['share.coordinator.state.topic.min.isr', 1],
+    ['group.initial.rebalance.delay.ms', 0],
+    // Tests create and delete many topics; keep a dev machine's disk small.
+    ['auto.create.topics.enable', 'false'],
+    ['delete.topic.enable', 'true'],
+    ['log.retention.hours', 24],
+    ['log.segment.bytes', 64 * 1024 * 1024],
+  ];
+  const body = entries.map(([key, value]) => `${key}=${escapeValue(String(value))}`).join('\n');
+  return `# Written by tools/local-kafka on every start; edits are overwritten.\n${body}\n`;
+}
+
+/** INFO lines that still reach the console: the broker started, and it stopped. */
+const LIFECYCLE_PATTERN = '.*(Kafka Server started|Transition from STARTED to SHUTTING_DOWN|shut down completed).*';
+
+/**
+ * Console: warnings and errors from everything, plus the INFO lines that say the broker started or stopped.
+ * File (`logs/server.log`): INFO from everything, rolled at 10 MB, for post-mortems.
+ * log4j's own shutdown hook is off so Kafka can log its whole shutdown.
+ * @param {{ serverLog: string }} paths
+ * @returns {string}
+ */
+export function renderLog4j2Config({ serverLog }) {
+  const lines = [
+    'status = warn',
+    'shutdownHook = disable',
+    'appender.console.type = Console',
+    'appender.console.name = console',
+    'appender.console.target = SYSTEM_OUT',
+    'appender.console.layout.type = PatternLayout',
+    'appender.console.layout.pattern = [kafka %d{HH:mm:ss.SSS}] %-5p %m (%c{1})%n',
+    'appender.console.filter.a.type = ThresholdFilter',
+    'appender.console.filter.a.level = warn',
+    'appender.console.filter.a.onMatch = ACCEPT',
+    'appender.console.filter.a.onMismatch = NEUTRAL',
+    'appender.console.filter.b.type = RegexFilter',
+    `appender.console.filter.b.regex = ${LIFECYCLE_PATTERN}`,
+    'appender.console.filter.b.onMatch = ACCEPT',
+    'appender.console.filter.b.onMismatch = DENY',
+    'appender.file.type = RollingFile',
+    'appender.file.name = file',
+    `appender.file.fileName = ${escapeValue(serverLog)}`,
+    `appender.file.filePattern = ${escapeValue(serverLog)}.%i`,
+    'appender.file.layout.type = PatternLayout',
+    'appender.file.layout.pattern = [%d{ISO8601}] %-5p %m (%c)%n',
+    'appender.file.policies.type = Policies',
+    'appender.file.policies.size.type = SizeBasedTriggeringPolicy',
+    'appender.file.policies.size.size = 10MB',
+    'appender.file.strategy.type = DefaultRolloverStrategy',
+    'appender.file.strategy.max = 2',
+    'rootLogger.level = info',
+    'rootLogger.appenderRef.file.ref = file',
+    'rootLogger.appenderRef.console.ref = console',
+    'logger.request.name = kafka.request.logger',
+    'logger.request.level = warn',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Java properties treat `\` as an escape character; paths on Windows would need it doubled.
+ * @param {string} value
+ */
+function escapeValue(value) {
+  return value.replaceAll('\\', '\\\\');
+}
