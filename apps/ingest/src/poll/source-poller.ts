@@ -1,0 +1,277 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { access, rename } from 'node:fs/promises';
+import {
+  createRecordExtractor,
+  describeError,
+  encodeOriginal,
+  ResponseShapeError,
+  type ExtractedRecord,
+  type FileReferenceFields,
+  type Logger,
+  type ProducerIdentity,
+  type SourceInstance,
+} from '@fluxo/schema';
+import { IngestError } from '../errors';
+import type { HttpFetcher } from '../http/http-fetcher';
+import { retryDelayMs, type RetryPolicy } from '../http/retry-delay';
+import type { Announcer, Quarantine, RawFileSink } from '../ports';
+import type { PendingAnnouncements } from '../state/pending-announcements';
+import { applyUpdate, selectChanges, type PollUpdate, type SourceState } from '../state/poll-state';
+import type { StateStore } from '../state/state-store';
+
+export interface SourcePollerDeps {
+  readonly instance: SourceInstance;
+  readonly fetcher: HttpFetcher;
+  readonly retry: RetryPolicy;
+  readonly store: StateStore;
+  readonly pending: PendingAnnouncements;
+  readonly rawFiles: RawFileSink;
+  readonly announcer: Announcer;
+  readonly quarantine: Quarantine;
+  readonly producer: ProducerIdentity;
+  readonly seenTtlMs: number;
+  readonly logger: Logger;
+}
+
+export type PollOutcome =
+  | { readonly kind: 'not-modified' }
+  | { readonly kind: 'unchanged'; readonly records: number }
+  | { readonly kind: 'announced'; readonly reference: FileReferenceFields; readonly records: number }
+  | { readonly kind: 'quarantined'; readonly reason: string; readonly uri: string };
+
+/**
+ * One polling source. A poll fetches, keeps only new or changed record versions, writes them as
+ * one raw Parquet file, announces its reference, and only then advances the source's state:
+ *
+ *   stage file (temp name) → record pending announcement → commit (rename) → publish (acks=all)
+ *   → advance state → drop pending
+ *
+ * A crash anywhere leaves either nothing visible (the poll is redone) or a pending announcement
+ * that `recover()` finishes with the same event id and file: nothing is lost, and no data is
+ * announced twice as two different files.
+ */
+export class SourcePoller {
+  private readonly extract: ReturnType<typeof createRecordExtractor>;
+  private readonly logger: Logger;
+  private state: SourceState | undefined;
+  private lastQuarantinedBody = '';
+  /** Rejected records already dead-lettered, so a feed repeating them does not flood the topic. */
+  private readonly rejectedSeen = new Set<string>();
+
+  constructor(private readonly deps: SourcePollerDeps) {
+    this.extract = createRecordExtractor(deps.instance.definition);
+    this.logger = deps.logger.child({ source: this.name });
+  }
+
+  get name(): string {
+    return this.deps.instance.definition.name;
+  }
+
+  /** Loads the state and finishes announcements a previous run left pending. */
+  async recover(): Promise<number> {
+    this.state = await this.deps.store.load(this.name, this.deps.instance.url);
+    return this.finishPending();
+  }
+
+  /**
+   * Announces files whose announcement failed or was interrupted. A poll runs only once none is
+   * left, so the same records are never written into a second file.
+   */
+  private async finishPending(): Promise<number> {
+    const pending = await this.deps.pending.list(this.name);
+    for (const item of pending) {
+      const visible = await this.makeVisible(item.tmpPath, item.finalPath);
+      if (!visible) {
+        this.logger.warn({ eventId: item.reference.eventId }, 'pending announcement lost its file before commit; the poll will be redone');
+        await this.deps.pending.remove(this.name, item.reference.eventId);
+        continue;
+      }
+      const sha256 = await this.deps.rawFiles.sha256Of(item.finalPath);
+      if (sha256 !== item.reference.sha256) {
+        throw new IngestError('STATE_CORRUPT', `Raw file ${item.finalPath} no longer matches its pending reference`, {
+          context: { path: item.finalPath, expected: item.reference.sha256, actual: sha256 },
+        });
+      }
+      await this.finish(item.reference, item.update);
+      this.logger.info({ eventId: item.reference.eventId, uri: item.reference.uri }, 'announced a file left pending by a previous run');
+    }
+    return pending.length;
+  }
+
+  async poll(): Promise<PollOutcome> {
+    if (this.state === undefined) await this.recover();
+    else await this.finishPending();
+    const state = this.currentState();
+    const { url, headers } = this.deps.instance;
+    const fetched = await this.fetchParsed(url, headers, state);
+    if (fetched.kind !== 'ok') return fetched;
+    const { response, fetchedAt, validators, body } = fetched;
+
+    let extraction: ReturnType<typeof this.extract>;
+    try {
+      extraction = this.extract(response);
+    } catch (error) {
+      if (!(error instanceof ResponseShapeError)) throw error;
+      return this.quarantine(body, fetchedAt, 'RESPONSE_SHAPE', error.message);
+    }
+    for (const rejected of extraction.rejected) await this.deadLetterRecord(rejected.record, rejected.reason);
+
+    const update: PollUpdate = {
+      url,
+      validators,
+      observed: extraction.records.map((r) => [r.key, r.version] as const),
+      observedAtMs: fetchedAt.getTime(),
+    };
+    const changes = selectChanges(state, extraction.records);
+    if (changes.length === 0) {
+      await this.advance(update);
+      this.logger.debug({ records: extraction.records.length }, 'poll brought nothing new');
+      return { kind: 'unchanged', records: extraction.records.length };
+    }
+    const reference = await this.writeAndAnnounce(changes, fetchedAt, update);
+    return { kind: 'announced', reference, records: extraction.records.length };
+  }
+
+  private currentState(): SourceState {
+    if (this.state === undefined) throw new Error(`state of ${this.name} is not loaded: call recover() first`);
+    return this.state;
+  }
+
+  private async writeAndAnnounce(changes: readonly ExtractedRecord[], fetchedAt: Date, update: PollUpdate): Promise<FileReferenceFields> {
+    const staged = await this.deps.rawFiles.stage({ source: this.name, stem: stemOf(fetchedAt, changes), fetchedAt, records: changes });
+    const reference: FileReferenceFields = {
+      schemaVersion: 1,
+      eventId: randomUUID(),
+      kind: 'raw',
+      source: this.name,
+      dataset: this.deps.instance.definition.dataset,
+      uri: staged.uri,
+      sha256: staged.sha256,
+      bytes: staged.bytes,
+      rows: staged.rows,
+      schemaFingerprint: staged.schemaFingerprint,
+      minEventTime: staged.minEventTime,
+      maxEventTime: staged.maxEventTime,
+      producer: this.deps.producer,
+      producedAt: new Date().toISOString(),
+      inputs: undefined,
+    };
+    try {
+      await this.deps.pending.add(this.name, { reference, tmpPath: staged.tmpPath, finalPath: staged.finalPath, update });
+    } catch (error) {
+      await staged.discard();
+      throw error;
+    }
+    await staged.commit();
+    await this.finish(reference, update);
+    this.logger.info({ uri: reference.uri, rows: reference.rows, bytes: reference.bytes, eventId: reference.eventId }, 'announced raw file');
+    return reference;
+  }
+
+  private async finish(reference: FileReferenceFields, update: PollUpdate): Promise<void> {
+    await this.deps.announcer.announce(reference);
+    await this.advance(update);
+    await this.deps.pending.remove(this.name, reference.eventId);
+  }
+
+  private async advance(update: PollUpdate): Promise<void> {
+    this.state = applyUpdate(this.currentState(), update, this.deps.seenTtlMs);
+    await this.deps.store.save(this.state);
+  }
+
+  /** Fetches and parses, re-fetching a body that is not JSON (with backoff) before giving up on it. */
+  private async fetchParsed(
+    url: string,
+    headers: Readonly<Record<string, string>>,
+    state: SourceState,
+  ): Promise<
+    | { readonly kind: 'ok'; readonly response: unknown; readonly body: Buffer; readonly fetchedAt: Date; readonly validators: PollUpdate['validators'] }
+    | Extract<PollOutcome, { kind: 'not-modified' | 'quarantined' }>
+  > {
+    for (let attempt = 1; ; attempt += 1) {
+      const result = await this.deps.fetcher.fetch(url, headers, state.validators);
+      if (result.status === 'not-modified') return { kind: 'not-modified' };
+      try {
+        return { kind: 'ok', response: JSON.parse(result.body.toString('utf8')), body: result.body, fetchedAt: result.fetchedAt, validators: result.validators };
+      } catch (error) {
+        if (attempt > this.deps.retry.limit) {
+          return this.quarantine(result.body, result.fetchedAt, 'MALFORMED_BODY', `Response is not JSON: ${describeError(error)}`);
+        }
+        const delayMs = retryDelayMs(this.deps.retry, attempt);
+        this.logger.warn({ url, attempt, delayMs, code: 'MALFORMED_BODY' }, 'response is not JSON; fetching again');
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
+  }
+
+  private async quarantine(body: Buffer, at: Date, reason: string, message: string): Promise<Extract<PollOutcome, { kind: 'quarantined' }>> {
+    const digest = createHash('sha256').update(body).digest('hex');
+    const stem = `${compactTime(at)}-${digest.slice(0, 12)}`;
+    const uri = await this.deps.quarantine.keep({ source: this.name, at, stem, body });
+    if (digest !== this.lastQuarantinedBody) {
+      await this.deps.announcer.deadLetter({
+        schemaVersion: 1,
+        eventId: randomUUID(),
+        stage: 'ingest',
+        reason,
+        message,
+        source: this.name,
+        dataset: this.deps.instance.definition.dataset,
+        original: { ...encodeOriginal(body.subarray(0, 64 * 1024)), key: this.deps.instance.url },
+        quarantineUri: uri,
+        details: { bytes: body.length, sha256: digest },
+        occurredAt: new Date().toISOString(),
+      });
+      this.lastQuarantinedBody = digest;
+    }
+    this.logger.error({ reason, uri }, message);
+    return { kind: 'quarantined', reason, uri };
+  }
+
+  private async deadLetterRecord(record: string, reason: string): Promise<void> {
+    const digest = createHash('sha256').update(record).digest('hex');
+    if (this.rejectedSeen.has(digest)) return;
+    await this.deps.announcer.deadLetter({
+      schemaVersion: 1,
+      eventId: randomUUID(),
+      stage: 'ingest',
+      reason: 'RECORD_REJECTED',
+      message: reason,
+      source: this.name,
+      dataset: this.deps.instance.definition.dataset,
+      original: encodeOriginal(record),
+      occurredAt: new Date().toISOString(),
+    });
+    if (this.rejectedSeen.size >= 100_000) this.rejectedSeen.clear();
+    this.rejectedSeen.add(digest);
+  }
+
+  private async makeVisible(tmpPath: string, finalPath: string): Promise<boolean> {
+    if (await exists(finalPath)) return true;
+    if (!(await exists(tmpPath))) return false;
+    await rename(tmpPath, finalPath);
+    return true;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `20250504-135257-110`: sortable, and a valid lake file stem. */
+export function compactTime(at: Date): string {
+  const iso = at.toISOString();
+  return `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}-${iso.slice(20, 23)}`;
+}
+
+/** A file name derived from the poll's time and content. */
+function stemOf(fetchedAt: Date, records: readonly ExtractedRecord[]): string {
+  const hash = createHash('sha256');
+  for (const record of records) hash.update(record.key).update('\u0000').update(record.version).update('\n');
+  return `${compactTime(fetchedAt)}-${hash.digest('hex').slice(0, 12)}`;
+}

@@ -1,0 +1,104 @@
+import { basename } from 'node:path';
+import type { CompiledMapping, DatasetDefinition, Logger } from '@fluxo/schema';
+import { copyQueryToParquet, fingerprintOf, sqlFilePath, sqlString, type Lake, type ParquetEngine } from '@fluxo/parquet-io';
+import { curatedSelectSql, missingColumnsSql, requiredPredicate, type FileLineage } from './curated-sql';
+import type { VersionLedger } from './version-ledger';
+
+/** One curated file written for one event date of a raw file. */
+export interface CuratedFile {
+  readonly uri: string;
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly rows: number;
+  readonly eventDate: string;
+  readonly minEventTime: string | null;
+  readonly maxEventTime: string | null;
+  readonly schemaFingerprint: string;
+}
+
+export interface CurationResult {
+  readonly files: readonly CuratedFile[];
+  /** Rows kept out because a required column was NULL after mapping, parked in quarantine. */
+  readonly rejected: { readonly rows: number; readonly uri: string; readonly missing: Readonly<Record<string, number>> } | null;
+  /** Versions this dataset already held from other raw files, skipped. */
+  readonly alreadyCurated: number;
+}
+
+export interface CurateInput {
+  readonly rawPath: string;
+  readonly dataset: DatasetDefinition;
+  readonly mapping: CompiledMapping;
+  readonly lineage: FileLineage;
+}
+
+/**
+ * Curates one verified raw file: maps and types every row, drops duplicate versions, parks rows
+ * missing a required column in quarantine, skips versions curated before from other files, and
+ * writes one Parquet file per event date under a name derived from the raw file, so a replay
+ * overwrites its own output instead of duplicating it.
+ */
+export async function curateRawFile(
+  deps: { readonly engine: ParquetEngine; readonly lake: Lake; readonly ledger: VersionLedger; readonly logger: Logger },
+  input: CurateInput,
+): Promise<CurationResult> {
+  const { engine, lake, ledger } = deps;
+  const { dataset, mapping, lineage } = input;
+  const partitionColumn = dataset.partitionBy;
+  const required = [...new Set([...mapping.columns.filter((c) => c.required).map((c) => c.name), partitionColumn])];
+  const stem = `${lineage.source}-${basename(lineage.rawUri, '.parquet')}`;
+  const ledgerTable = await ledger.tableFor(dataset.name);
+
+  await engine.run(`CREATE OR REPLACE TEMP TABLE curate_batch AS ${curatedSelectSql(sqlFilePath(input.rawPath), mapping, lineage)}`);
+  try {
+    const rejected = await quarantineRejected(deps, required, stem, lineage);
+    await engine.run(
+      `CREATE OR REPLACE TEMP TABLE curate_accepted AS SELECT b.* FROM curate_batch b WHERE ${requiredPredicate(required)} ` +
+        `AND NOT EXISTS (SELECT 1 FROM ${ledgerTable} l WHERE l.dataset = ${sqlString(dataset.name)} ` +
+        `AND l.record_key = b._record_key AND l.record_version = b._record_version AND l.origin <> ${sqlString(lineage.rawUri)})`,
+    );
+    const [counts] = await engine.all<{ batch: number; accepted: number }>(
+      `SELECT (SELECT count(*) FROM curate_batch)::INTEGER AS batch, (SELECT count(*) FROM curate_accepted)::INTEGER AS accepted`,
+    );
+    const dates = await engine.all<{ event_date: string; min_time: string; max_time: string }>(
+      `SELECT CAST(CAST(${partitionColumn} AS DATE) AS VARCHAR) AS event_date, ` +
+        `strftime(min(${partitionColumn}), '%Y-%m-%dT%H:%M:%S.%gZ') AS min_time, strftime(max(${partitionColumn}), '%Y-%m-%dT%H:%M:%S.%gZ') AS max_time ` +
+        `FROM curate_accepted GROUP BY 1 ORDER BY 1`,
+    );
+    const files: CuratedFile[] = [];
+    for (const { event_date: eventDate, min_time: minEventTime, max_time: maxEventTime } of dates) {
+      const location = lake.curatedPath(dataset.name, eventDate, stem);
+      const { staged, rows } = await copyQueryToParquet(engine, {
+        sql: `SELECT * FROM curate_accepted WHERE CAST(${partitionColumn} AS DATE) = DATE ${sqlString(eventDate)} ORDER BY ${partitionColumn}, _record_key, _record_version`,
+        finalPath: location.path,
+        overwrite: true,
+      });
+      const schemaFingerprint = await fingerprintOf(engine, staged.tmpPath);
+      await staged.commit();
+      files.push({ uri: location.uri, sha256: staged.sha256, bytes: staged.bytes, rows, eventDate, minEventTime, maxEventTime, schemaFingerprint });
+    }
+    await ledger.record(dataset.name, lineage.rawUri, 'curate_accepted');
+    const batch = counts?.batch ?? 0;
+    const accepted = counts?.accepted ?? 0;
+    return { files, rejected, alreadyCurated: batch - accepted - (rejected?.rows ?? 0) };
+  } finally {
+    await engine.run('DROP TABLE IF EXISTS curate_batch; DROP TABLE IF EXISTS curate_accepted');
+  }
+}
+
+async function quarantineRejected(
+  deps: { readonly engine: ParquetEngine; readonly lake: Lake },
+  required: readonly string[],
+  stem: string,
+  lineage: FileLineage,
+): Promise<CurationResult['rejected']> {
+  const { engine, lake } = deps;
+  const rejectedSql = `SELECT ${missingColumnsSql(required)} AS _missing_columns, * FROM curate_batch WHERE NOT (${requiredPredicate(required)})`;
+  const summary = await engine.all<{ missing: string; n: number }>(
+    `SELECT _missing_columns AS missing, count(*)::INTEGER AS n FROM (${rejectedSql}) GROUP BY 1 ORDER BY 1`,
+  );
+  if (summary.length === 0) return null;
+  const location = lake.quarantinePath('normalizer', new Date(), stem, 'parquet');
+  const { staged, rows } = await copyQueryToParquet(engine, { sql: rejectedSql, finalPath: location.path, overwrite: true });
+  await staged.commit();
+  return { rows, uri: location.uri, missing: Object.fromEntries(summary.map((s) => [s.missing, s.n])) };
+}

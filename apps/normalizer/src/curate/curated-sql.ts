@@ -1,0 +1,47 @@
+import { LINEAGE_SQL_TYPES, sqlString, type CompiledMapping } from '@fluxo/schema';
+
+/** Values of the lineage columns that are the same for every row of one raw file. */
+export interface FileLineage {
+  readonly source: string;
+  readonly rawUri: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+/**
+ * The SELECT that turns one raw file into curated rows: JSON parsed once per row, every column
+ * mapped and typed, lineage appended, and duplicate (key, version) pairs inside the file dropped.
+ */
+export function curatedSelectSql(rawPathLiteral: string, mapping: CompiledMapping, lineage: FileLineage): string {
+  const lineageValues: Record<string, string> = {
+    _source: sqlString(lineage.source),
+    _record_key: 'record_key',
+    _record_version: 'record_version',
+    _fetched_at: 'fetched_at',
+    _raw_uri: sqlString(lineage.rawUri),
+    _kafka_topic: sqlString(lineage.topic),
+    _kafka_partition: `${Math.trunc(lineage.partition)}`,
+    _kafka_offset: /^\d+$/.test(lineage.offset) ? lineage.offset : 'NULL',
+  };
+  const columns = [
+    ...mapping.columns.map((c) => `${c.sql} AS ${c.name}`),
+    ...LINEAGE_SQL_TYPES.map((c) => `CAST(${lineageValues[c.name] ?? 'NULL'} AS ${c.sqlType}) AS ${c.name}`),
+  ];
+  const source = mapping.extractions.length === 0 ? '*' : `*, ${mapping.extractions.join(', ')}`;
+  return [
+    `SELECT ${columns.join(',\n       ')}`,
+    `FROM (SELECT ${source} FROM read_parquet(${rawPathLiteral})) AS raw`,
+    `QUALIFY row_number() OVER (PARTITION BY record_key, record_version ORDER BY fetched_at) = 1`,
+  ].join('\n');
+}
+
+/** `a IS NOT NULL AND b IS NOT NULL`: the rows a dataset accepts. */
+export function requiredPredicate(required: readonly string[]): string {
+  return required.length === 0 ? 'TRUE' : required.map((name) => `${name} IS NOT NULL`).join(' AND ');
+}
+
+/** `'event_id,latitude'`-style list of the required columns a row lacks. */
+export function missingColumnsSql(required: readonly string[]): string {
+  return `concat_ws(',', ${required.map((name) => `CASE WHEN ${name} IS NULL THEN ${sqlString(name)} END`).join(', ')})`;
+}

@@ -1,0 +1,74 @@
+// @ts-check
+/**
+ * `npm test`: every test of the repository, in two phases.
+ *  1. static and unit: lint, typecheck, unit tests and builds of every project (no broker);
+ *  2. broker: integration and end-to-end tests against ONE real Kafka broker started here for the
+ *     whole run (fresh data dir, ports 39092/39093), stopped at the end whatever happens.
+ * Prerequisites are installed on first use (Kafka jars via Maven, pyarrow in a venv) or named with
+ * the fix. Extra arguments go to nx, e.g. `npm test -- --projects=normalizer`.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { installKafka, startBroker } from '../local-kafka/broker.mjs';
+import { ensurePython } from './ensure-python.mjs';
+
+const root = join(import.meta.dirname, '..', '..');
+const reports = join(root, 'test-artifacts', 'jest');
+const extra = process.argv.slice(2);
+
+/** @param {string[]} args @param {NodeJS.ProcessEnv} env */
+function nx(args, env) {
+  return new Promise((resolve) => {
+    const child = spawn('npx', ['nx', 'run-many', ...args, '--outputStyle=stream', ...extra], { cwd: root, env, stdio: 'inherit' });
+    child.on('exit', (code) => resolve(code ?? 1));
+  });
+}
+
+async function summary() {
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  for (const name of await readdir(reports).catch(() => [])) {
+    const report = JSON.parse(await readFile(join(reports, name), 'utf8'));
+    passed += report.numPassedTests;
+    failed += report.numFailedTests;
+    skipped += report.numPendingTests + (report.numTodoTests ?? 0);
+  }
+  return { passed, failed, skipped };
+}
+
+async function main() {
+  await rm(reports, { recursive: true, force: true });
+  await mkdir(reports, { recursive: true });
+  const env = { ...process.env, FLUXO_PYTHON: ensurePython(root), NX_DAEMON: 'false', FORCE_COLOR: '0' };
+  await installKafka({ log: (message) => console.log(`[fluxo] ${message}`) });
+
+  console.log('[fluxo] phase 1: lint, typecheck, unit tests, build');
+  let code = await nx(['-t', 'lint', 'typecheck', 'test', 'build'], env);
+  if (code === 0) {
+    const dataDir = await mkdtemp(join(tmpdir(), 'fluxo-test-kafka-'));
+    console.log('[fluxo] phase 2: starting one Kafka broker for integration and end-to-end tests');
+    const broker = await startBroker({ port: 39092, controllerPort: 39093, dataDir, graceMs: 10_000 });
+    console.log(`[fluxo] broker ready at ${broker.brokers.join(',')} after ${broker.readyAfterMs} ms`);
+    const stop = async () => {
+      await broker.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    };
+    process.once('SIGINT', () => void stop().then(() => process.exit(130)));
+    try {
+      code = await nx(['-t', 'integration', 'e2e', '--parallel=1', '--skip-nx-cache'], { ...env, FLUXO_TEST_KAFKA_BROKERS: broker.brokers.join(',') });
+    } finally {
+      await stop();
+    }
+  }
+  const { passed, failed, skipped } = await summary();
+  console.log(`\ntests: ${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
+  process.exit(code === 0 && failed === 0 ? 0 : 1);
+}
+
+main().catch((error) => {
+  console.error(`[fluxo] ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
