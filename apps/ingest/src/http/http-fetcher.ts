@@ -64,7 +64,7 @@ export class HttpFetcher {
     if (validators.etag !== undefined) conditional['if-none-match'] = validators.etag;
     if (validators.lastModified !== undefined) conditional['if-modified-since'] = validators.lastModified;
     try {
-      const response = await this.client.get(url, { headers: { ...headers, ...conditional } });
+      const response = await this.client.get(url, { headers: { ...headers, ...conditional }, responseType: 'buffer' });
       const fetchedAt = new Date();
       if (response.statusCode === 304) return { status: 'not-modified', fetchedAt };
       if (response.body.length > this.options.maxResponseBytes) {

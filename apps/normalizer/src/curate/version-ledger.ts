@@ -40,7 +40,6 @@ export class VersionLedger {
   /** Forgets everything; the next use of each dataset reloads it from the lake. */
   invalidate(): void {
     this.loaded.clear();
-    if (this.created) void this.engine.run('DELETE FROM version_ledger').catch(() => undefined);
   }
 
   private async create(): Promise<void> {

@@ -1,0 +1,76 @@
+import { hostname } from 'node:os';
+import { describeError, INGEST_SETTINGS, loadIngestConfig, redactConfig, resolveSourceInstance, SchemaError } from '@fluxo/schema';
+import { createKafka, ensureTopics, ReferenceProducer, settingsFromConfig, waitForCluster } from '@fluxo/kafka-client';
+import { Lake, loadDefinitionCatalog, ParquetEngine } from '@fluxo/parquet-io';
+import { HttpFetcher } from './http/http-fetcher';
+import { lakeQuarantine, lakeRawFileSink } from './lake-adapters';
+import { createAppLogger } from './logger';
+import { PollScheduler } from './poll/poll-scheduler';
+import { SourcePoller } from './poll/source-poller';
+import { PendingAnnouncements } from './state/pending-announcements';
+import { StateStore } from './state/state-store';
+
+const VERSION = '0.1.0';
+
+/** Composition root: configuration → logger → lake, engine, Kafka → one poller per source. */
+async function main(): Promise<void> {
+  const config = loadIngestConfig(process.env);
+  const logger = createAppLogger('ingest', config.logLevel);
+  logger.info({ config: redactConfig(config, INGEST_SETTINGS) }, 'starting ingest');
+  const stopping = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stopping.abort());
+
+  const catalog = await loadDefinitionCatalog(config.definitionsDir);
+  const instances = config.sources.map((spec) => resolveSourceInstance(catalog, spec, config.sourceBaseUrl));
+  const lake = await Lake.open(config.lakeDir);
+  await using engine = await ParquetEngine.open({ logger, threads: 1 });
+  await using kafka = createKafka(settingsFromConfig(config), logger);
+  await waitForCluster(kafka, { signal: stopping.signal });
+  await ensureTopics(kafka, [config.topicRawFiles, config.topicDeadLetter].map((topic) => ({ topic, numPartitions: config.topicPartitions })));
+  await using producer = await ReferenceProducer.connect(kafka, { logger });
+
+  const retry = { limit: config.httpRetryLimit, baseDelayMs: config.httpRetryBaseDelayMs, maxDelayMs: config.httpRetryMaxDelayMs };
+  const fetcher = new HttpFetcher({ timeoutMs: config.httpTimeoutMs, retry, maxResponseBytes: config.httpMaxResponseBytes, userAgent: `fluxo-ingest/${VERSION}`, logger });
+  const store = new StateStore(config.stateDir);
+  const pending = new PendingAnnouncements(config.stateDir);
+  const announcer = {
+    announce: async (reference: Parameters<typeof producer.publishReference>[1]) => void (await producer.publishReference(config.topicRawFiles, reference)),
+    deadLetter: async (event: Parameters<typeof producer.publishDeadLetter>[1]) => void (await producer.publishDeadLetter(config.topicDeadLetter, event)),
+  };
+  const producerIdentity = { app: 'ingest', instance: config.instanceId ?? `${hostname()}:${process.pid}`, version: VERSION };
+  const scheduler = new PollScheduler(
+    instances.map((instance) => ({
+      intervalMs: instance.intervalMs,
+      poller: new SourcePoller({
+        instance,
+        fetcher,
+        retry,
+        store,
+        pending,
+        rawFiles: lakeRawFileSink(engine, lake),
+        announcer,
+        quarantine: lakeQuarantine(lake),
+        producer: producerIdentity,
+        seenTtlMs: config.seenTtlMs,
+        logger,
+      }),
+    })),
+    logger,
+  );
+  scheduler.start();
+  logger.info(
+    { lake: lake.root, topics: [config.topicRawFiles, config.topicDeadLetter], sources: instances.map((i) => ({ name: i.definition.name, url: i.url, intervalMs: i.intervalMs })) },
+    `ingest running: raw files under ${lake.root}/raw, references on ${config.topicRawFiles}`,
+  );
+  await new Promise((resolve) => stopping.signal.addEventListener('abort', resolve, { once: true }));
+  logger.info({}, 'stopping ingest: finishing polls in flight');
+  await scheduler.stop();
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof SchemaError ? error.message : `ingest failed: ${describeError(error)}`);
+    process.exit(error instanceof SchemaError && error.code === 'INVALID_CONFIG' ? 2 : 1);
+  },
+);
