@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const instances = config.sources.map((spec) => resolveSourceInstance(catalog, spec, config.sourceBaseUrl));
   const lake = await Lake.open(config.lakeDir);
   await using engine = await ParquetEngine.open({ logger, threads: 1 });
-  await using kafka = createKafka(settingsFromConfig(config), logger);
+  const kafka = createKafka(settingsFromConfig(config), logger);
   await waitForCluster(kafka, { signal: stopping.signal });
   await ensureTopics(kafka, [config.topicRawFiles, config.topicDeadLetter].map((topic) => ({ topic, numPartitions: config.topicPartitions })));
   await using producer = await ReferenceProducer.connect(kafka, { logger });

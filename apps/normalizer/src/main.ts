@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const catalog = await loadDefinitionCatalog(config.definitionsDir);
   const lake = await Lake.open(config.lakeDir);
   await using engine = await ParquetEngine.open({ logger, threads: config.engineThreads, memoryLimitMb: config.engineMemoryLimitMb });
-  await using kafka = createKafka(settingsFromConfig(config), logger);
+  const kafka = createKafka(settingsFromConfig(config), logger);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stopping.abort());
   await waitForCluster(kafka, { signal: stopping.signal });
   const topics = [config.topicRawFiles, config.topicCuratedFiles, config.topicDeadLetter];

@@ -1,0 +1,82 @@
+import { join } from 'node:path';
+import { Lake, sqlString } from '@fluxo/parquet-io';
+import { inspectWithPyarrow } from '@fluxo/parquet-io/testing';
+import { eventually, PipelineHarness } from './support/pipeline-harness';
+
+const ALL_DAY = 'usgs-earthquakes?feed=all_day&intervalMs=300';
+const ALL_DAY_PATH = '/earthquakes/feed/v1.0/summary/all_day.geojson';
+/** Measured on the six recorded all_day polls: 1,161 rows, 217 distinct (id, updated) versions, 200 ids. */
+const EXPECTED = { rows: 217, versions: 217, events: 200 };
+
+describe('polling pipeline: USGS API → raw Parquet → Kafka → normalizer → curated Parquet', () => {
+  let pipeline: PipelineHarness;
+
+  beforeAll(async () => {
+    pipeline = await PipelineHarness.create('polling');
+    await pipeline.startNormalizer();
+    await pipeline.startIngest(ALL_DAY);
+    await eventually(
+      async () => ({ served: pipeline.replay.state().endpoints.find((e) => e.path === ALL_DAY_PATH)?.served ?? 0, curated: await pipeline.curatedEarthquakes() }),
+      ({ served, curated }) => served >= 6 && curated.rows >= EXPECTED.rows,
+      'the six recorded polls are served and curated',
+    );
+    // Let any straggler land: the counts must stay exact, not merely reach the target.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  });
+  afterAll(() => pipeline.close());
+
+  it('holds every distinct (event_id, updated_at) version exactly once', async () => {
+    expect(await pipeline.curatedEarthquakes()).toEqual(EXPECTED);
+  });
+
+  it('wrote only new or changed versions into raw files, and announced each file once', async () => {
+    const raw = await pipeline.references('raw');
+    expect(raw.reduce((total, ref) => total + ref.rows, 0)).toBe(EXPECTED.versions);
+    expect(new Set(raw.map((ref) => ref.uri)).size).toBe(raw.length);
+    const lake = await Lake.open(pipeline.lakeDir);
+    for (const ref of raw) {
+      expect(ref).toMatchObject({ kind: 'raw', source: 'usgs-earthquakes', dataset: 'earthquakes', producer: { app: 'ingest' } });
+      await expect(lake.verify(ref)).resolves.toBe(join(lake.root, ref.uri));
+    }
+  });
+
+  it('announces every curated file with lineage back to its raw file and Kafka record', async () => {
+    const raw = await pipeline.references('raw');
+    const curated = await pipeline.references('curated');
+    const rawUris = new Set(raw.map((ref) => ref.uri));
+    const latest = new Map(curated.map((ref) => [ref.uri, ref]));
+    expect(curated.length).toBeGreaterThan(0);
+    expect([...latest.values()].reduce((total, ref) => total + ref.rows, 0)).toBe(EXPECTED.rows);
+    for (const ref of curated) {
+      expect(ref.kind).toBe('curated');
+      expect(ref.inputs).toHaveLength(1);
+      expect(rawUris.has(ref.inputs?.[0]?.uri ?? '')).toBe(true);
+      expect(ref.inputs?.[0]?.topic).toBe(pipeline.topics.raw);
+    }
+    const glob = sqlString(join(pipeline.lakeDir, 'curated', 'earthquakes', '*', '*.parquet'));
+    const [lineage] = await pipeline.engine.all<{ missing: number }>(
+      `SELECT count(*) FILTER (WHERE _raw_uri IS NULL OR _kafka_offset IS NULL OR _kafka_topic <> ${sqlString(pipeline.topics.raw)})::INTEGER AS missing FROM read_parquet(${glob})`,
+    );
+    expect(lineage?.missing).toBe(0);
+  });
+
+  it('answers "latest version per event" with one query', async () => {
+    const glob = sqlString(join(pipeline.lakeDir, 'curated', 'earthquakes', '*', '*.parquet'));
+    const latest = await pipeline.engine.all<{ event_id: string }>(
+      `SELECT event_id FROM read_parquet(${glob}) QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY updated_at DESC) = 1`,
+    );
+    expect(latest).toHaveLength(EXPECTED.events);
+  });
+
+  it('sends nothing to the dead-letter topic on clean input', async () => {
+    expect(await pipeline.deadLetters()).toEqual([]);
+  });
+
+  it('writes curated Parquet that pyarrow reads with UTC microsecond timestamps', async () => {
+    const [first] = await pipeline.references('curated');
+    const inspection = await inspectWithPyarrow(join(pipeline.lakeDir, first?.uri ?? ''));
+    expect(inspection.numRows).toBe(first?.rows);
+    const types = Object.fromEntries(inspection.columns.map((column) => [column.name, column.type]));
+    expect(types).toMatchObject({ event_id: 'string', event_time: 'timestamp[us, tz=UTC]', updated_at: 'timestamp[us, tz=UTC]', magnitude: 'double', _kafka_offset: 'int64' });
+  });
+});

@@ -1,0 +1,50 @@
+// @ts-check
+/**
+ * `npm start`: the whole pipeline on this machine, the Nx way — `nx run-many -t serve` over the
+ * local Kafka broker, the replay API (recorded real responses), ingest, normalizer and the web
+ * dashboard. `npm start -- --live` polls the real public APIs instead of the replay server.
+ * Ctrl-C stops every process; the broker shuts down cleanly.
+ */
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+const root = join(import.meta.dirname, '..', '..');
+const live = process.argv.includes('--live');
+const replayUrl = 'http://127.0.0.1:8787';
+
+const env = {
+  ...process.env,
+  NX_DAEMON: 'false',
+  FLUXO_LAKE_DIR: process.env['FLUXO_LAKE_DIR'] ?? join(root, '.fluxo', 'lake'),
+  FLUXO_STATE_DIR: process.env['FLUXO_STATE_DIR'] ?? join(root, '.fluxo', 'state', 'ingest'),
+};
+if (!live) {
+  env['FLUXO_SOURCE_BASE_URL'] ??= replayUrl;
+  // The replay server advances through its recordings every 15 s: poll a little faster than that.
+  env['FLUXO_SOURCES'] ??= 'usgs-earthquakes?feed=all_day&intervalMs=5000,open-meteo-forecast?intervalMs=10000';
+} else {
+  delete env['FLUXO_SOURCE_BASE_URL'];
+}
+
+const projects = ['local-kafka', ...(live ? [] : ['replay-api']), 'ingest', 'normalizer'];
+console.log(
+  [
+    '',
+    `fluxo — starting ${projects.join(', ')} (${live ? 'LIVE public APIs' : `replay API at ${replayUrl}`})`,
+    `  lake:    ${resolve(env.FLUXO_LAKE_DIR)}  (raw/, curated/, quarantine/)`,
+    '  kafka:   127.0.0.1:9092  topics fluxo.raw-files, fluxo.curated-files, fluxo.dead-letter',
+    '  query:   duckdb -c "SELECT * FROM \'.fluxo/lake/curated/earthquakes/*/*.parquet\' LIMIT 5"',
+    '  stop:    Ctrl-C',
+    '',
+  ].join('\n'),
+);
+
+const child = spawn('npx', ['nx', 'run-many', '-t', 'serve', `--projects=${projects.join(',')}`, '--parallel=8', '--outputStyle=stream'], {
+  cwd: root,
+  env,
+  stdio: 'inherit',
+});
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+  process.on(signal, () => child.kill(signal));
+}
+child.on('exit', (code, signal) => process.exit(code ?? (signal === null ? 0 : 1)));
