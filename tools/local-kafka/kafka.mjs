@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { brokerStatus, installKafka, launchBroker, LocalKafkaError, resolveDataDir, stopBroker } from './broker.mjs';
-import { DEFAULT_CONTROLLER_PORT, DEFAULT_PORT } from './src/paths.mjs';
+import { DEFAULT_CONTROLLER_PORT, DEFAULT_DATA_DIR, DEFAULT_PORT } from './src/paths.mjs';
 
 const USAGE = `Usage: node tools/local-kafka/kafka.mjs <command> [options]
 
@@ -91,6 +91,9 @@ async function main() {
   }
 }
 
+/** @param {string} dataDir */
+const dataDirFlag = (dataDir) => (dataDir === DEFAULT_DATA_DIR ? '' : ` --data-dir ${dataDir}`);
+
 /** @param {{ port: number, controllerPort: number, dataDir: string }} options */
 async function startDetached(options) {
   const broker = await launchBroker({ ...options, log: say });
@@ -101,7 +104,7 @@ async function startDetached(options) {
     await broker.stop();
     throw error;
   }
-  say(`ready in ${(readyAfterMs / 1000).toFixed(1)} s (pid ${broker.pid}, logs ${broker.logsDir}); stop it with: npm run kafka -- stop`);
+  say(`ready in ${(readyAfterMs / 1000).toFixed(1)} s (pid ${broker.pid}, logs ${broker.logsDir}); stop it with: npm run kafka -- stop${dataDirFlag(options.dataDir)}`);
   process.stdout.write(`${broker.brokers.join(',')}\n`);
   return 0;
 }

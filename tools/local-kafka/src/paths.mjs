@@ -37,7 +37,7 @@ export function dataDirLayout(dataDir) {
   return {
     dataDir: root,
     serverProperties: join(root, 'server.properties'),
-    log4jConfig: join(root, 'log4j2.properties'),
+    log4jConfig: join(root, 'log4j2.xml'),
     clusterIdFile: join(root, 'cluster.id'),
     pidFile: join(root, 'broker.pid'),
     storageDir: join(root, 'storage'),

@@ -53,9 +53,10 @@ export function renderServerProperties({ port, controllerPort, storageDir }) {
 }
 
 /** INFO lines that still reach the console: the broker started, and it stopped. */
-const LIFECYCLE_PATTERN = '.*(Kafka Server started|Transition from STARTED to SHUTTING_DOWN|shut down completed).*';
+const LIFECYCLE_PATTERN = '.*(Kafka Server started|Transition from STARTED to SHUTTING_DOWN|\\[BrokerServer id=\\d+\\] shut down completed).*';
 
 /**
+ * log4j2 XML (the properties format cannot combine filters on one appender).
  * Console: warnings and errors from everything, plus the INFO lines that say the broker started or stopped.
  * File (`logs/server.log`): INFO from everything, rolled at 10 MB, for post-mortems.
  * log4j's own shutdown hook is off so Kafka can log its whole shutdown.
@@ -63,40 +64,38 @@ const LIFECYCLE_PATTERN = '.*(Kafka Server started|Transition from STARTED to SH
  * @returns {string}
  */
 export function renderLog4j2Config({ serverLog }) {
-  const lines = [
-    'status = warn',
-    'shutdownHook = disable',
-    'appender.console.type = Console',
-    'appender.console.name = console',
-    'appender.console.target = SYSTEM_OUT',
-    'appender.console.layout.type = PatternLayout',
-    'appender.console.layout.pattern = [kafka %d{HH:mm:ss.SSS}] %-5p %m (%c{1})%n',
-    'appender.console.filter.a.type = ThresholdFilter',
-    'appender.console.filter.a.level = warn',
-    'appender.console.filter.a.onMatch = ACCEPT',
-    'appender.console.filter.a.onMismatch = NEUTRAL',
-    'appender.console.filter.b.type = RegexFilter',
-    `appender.console.filter.b.regex = ${LIFECYCLE_PATTERN}`,
-    'appender.console.filter.b.onMatch = ACCEPT',
-    'appender.console.filter.b.onMismatch = DENY',
-    'appender.file.type = RollingFile',
-    'appender.file.name = file',
-    `appender.file.fileName = ${escapeValue(serverLog)}`,
-    `appender.file.filePattern = ${escapeValue(serverLog)}.%i`,
-    'appender.file.layout.type = PatternLayout',
-    'appender.file.layout.pattern = [%d{ISO8601}] %-5p %m (%c)%n',
-    'appender.file.policies.type = Policies',
-    'appender.file.policies.size.type = SizeBasedTriggeringPolicy',
-    'appender.file.policies.size.size = 10MB',
-    'appender.file.strategy.type = DefaultRolloverStrategy',
-    'appender.file.strategy.max = 2',
-    'rootLogger.level = info',
-    'rootLogger.appenderRef.file.ref = file',
-    'rootLogger.appenderRef.console.ref = console',
-    'logger.request.name = kafka.request.logger',
-    'logger.request.level = warn',
-  ];
-  return `${lines.join('\n')}\n`;
+  const file = escapeXml(serverLog);
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<!-- Written by tools/local-kafka on every start; edits are overwritten. -->
+<Configuration status="warn" shutdownHook="disable">
+  <Appenders>
+    <Console name="console" target="SYSTEM_OUT">
+      <PatternLayout pattern="[kafka %d{HH:mm:ss.SSS}] %-5p %m (%c{1})%n"/>
+      <Filters>
+        <ThresholdFilter level="warn" onMatch="ACCEPT" onMismatch="NEUTRAL"/>
+        <RegexFilter regex="${escapeXml(LIFECYCLE_PATTERN)}" onMatch="ACCEPT" onMismatch="DENY"/>
+      </Filters>
+    </Console>
+    <RollingFile name="file" fileName="${file}" filePattern="${file}.%i">
+      <PatternLayout pattern="[%d{ISO8601}] %-5p %m (%c)%n"/>
+      <Policies><SizeBasedTriggeringPolicy size="10MB"/></Policies>
+      <DefaultRolloverStrategy max="2"/>
+    </RollingFile>
+  </Appenders>
+  <Loggers>
+    <Logger name="kafka.request.logger" level="warn"/>
+    <Root level="info">
+      <AppenderRef ref="console"/>
+      <AppenderRef ref="file"/>
+    </Root>
+  </Loggers>
+</Configuration>
+`;
+}
+
+/** @param {string} value */
+function escapeXml(value) {
+  return value.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
 /**

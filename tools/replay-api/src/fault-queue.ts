@@ -3,7 +3,7 @@
  * matches and whose kind applies to that endpoint; each fault applies to `count` requests.
  */
 import { BODY_ONLY_KINDS, SSE_ONLY_KINDS, parseFaultSpec } from './fault-spec';
-import { type FaultKind, type FaultSpec, type QueuedFault } from './types';
+import { type FaultKind, type QueuedFault } from './types';
 
 /** What an endpoint can do with a fault: JSON bodies can be truncated, SSE streams can stall. */
 export type EndpointKind = 'json-feed' | 'sse';
@@ -27,7 +27,7 @@ export class FaultQueue {
   }
 
   /** Consumes one application of the first matching fault, if any. */
-  take(path: string, endpoint: EndpointKind): FaultSpec | undefined {
+  take(path: string, endpoint: EndpointKind): QueuedFault | undefined {
     const fault = this.faults.find((f) => path.startsWith(f.path) && faultApplies(f.kind, endpoint));
     if (fault === undefined) return undefined;
     fault.remaining -= 1;

@@ -23,6 +23,8 @@ const STRING_PARAMS: Partial<Record<FaultKind, Record<string, { default: string;
   'sse-garbage': { variant: { default: 'non-json', allowed: ['non-json', 'oversized'] } },
 };
 
+/** Kinds the router plays for any endpoint, before the endpoint runs. */
+export const GENERIC_KINDS: ReadonlySet<FaultKind> = new Set(['status-429', 'status-500', 'status-503', 'slow', 'reset']);
 /** Kinds that only make sense on the SSE endpoint, or only on endpoints with a JSON body. */
 export const SSE_ONLY_KINDS: ReadonlySet<FaultKind> = new Set(['sse-drop-after', 'sse-stall', 'sse-garbage', 'sse-refuse-resume']);
 export const BODY_ONLY_KINDS: ReadonlySet<FaultKind> = new Set(['truncate', 'malformed']);
@@ -78,5 +80,6 @@ export function parseFaultSpec(input: unknown): FaultSpec & { count: number } {
     }
   }
   throwIfProblems('INVALID_FAULT', 'invalid fault', problems);
-  return result as FaultSpec & { count: number };
+  // Every field was checked above against the rules of its kind.
+  return result as unknown as FaultSpec & { count: number };
 }

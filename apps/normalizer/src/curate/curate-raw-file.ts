@@ -69,7 +69,7 @@ export async function curateRawFile(
       const location = lake.curatedPath(dataset.name, eventDate, stem);
       const { staged, rows } = await copyQueryToParquet(engine, {
         sql: `SELECT * FROM curate_accepted WHERE CAST(${partitionColumn} AS DATE) = DATE ${sqlString(eventDate)} ORDER BY ${partitionColumn}, _record_key, _record_version`,
-        finalPath: location.path,
+        finalPath: await lake.resolve(location.uri),
         overwrite: true,
       });
       const schemaFingerprint = await fingerprintOf(engine, staged.tmpPath);
@@ -98,7 +98,7 @@ async function quarantineRejected(
   );
   if (summary.length === 0) return null;
   const location = lake.quarantinePath('normalizer', new Date(), stem, 'parquet');
-  const { staged, rows } = await copyQueryToParquet(engine, { sql: rejectedSql, finalPath: location.path, overwrite: true });
+  const { staged, rows } = await copyQueryToParquet(engine, { sql: rejectedSql, finalPath: await lake.resolve(location.uri), overwrite: true });
   await staged.commit();
   return { rows, uri: location.uri, missing: Object.fromEntries(summary.map((s) => [s.missing, s.n])) };
 }

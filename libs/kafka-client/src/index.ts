@@ -1,0 +1,39 @@
+export { createKafka, type FluxoKafka, type ClusterDescription } from './create-kafka';
+export {
+  KafkaClientError,
+  isRetriableKafkaError,
+  type KafkaErrorCode,
+  type KafkaErrorContext,
+  type KafkaClientErrorOptions,
+} from './errors';
+export {
+  resolveKafkaSettings,
+  redactSettings,
+  KAFKA_SETTINGS_DEFAULTS,
+  SASL_MECHANISMS,
+  type KafkaSettings,
+  type ResolvedKafkaSettings,
+  type KafkaSaslSettings,
+  type KafkaTlsSettings,
+  type KafkaRetrySettings,
+  type KafkaClientLogLevel,
+  type SaslMechanism,
+} from './settings';
+export { ensureTopics, deleteTopics, describeLag, type TopicSpec, type EnsureTopicsResult, type PartitionLag, type TopicLag } from './topic-admin';
+export {
+  ReferenceProducer,
+  EVENT_ID_HEADER,
+  type ReferenceProducerOptions,
+  type OutgoingRecord,
+  type PublishedRecord,
+  type RecordPublisher,
+} from './reference-producer';
+export {
+  ReferenceConsumer,
+  type ReferenceConsumerOptions,
+  type ConsumedMessage,
+  type MessageHandler,
+  type AssignedPartition,
+} from './reference-consumer';
+export { settingsFromConfig } from './settings-from-config';
+export { waitForCluster, type WaitForClusterOptions } from './wait-for-cluster';

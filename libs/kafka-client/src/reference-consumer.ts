@@ -1,0 +1,354 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Consumer, ConsumerCrashEvent, ConsumerEndBatchProcessEvent, ConsumerGroupJoinEvent, EachMessagePayload, IHeaders, KafkaMessage } from 'kafkajs';
+import { describeError, type Logger } from '@fluxo/schema';
+import { kafkajsOf, settingsOf, type FluxoKafka } from './create-kafka';
+import { KafkaClientError, toKafkaClientError } from './errors';
+
+/** One record as the handler sees it. */
+export interface ConsumedMessage {
+  readonly topic: string;
+  readonly partition: number;
+  /** Decimal string: Kafka offsets are 64-bit. */
+  readonly offset: string;
+  /** UTF-8 decoded key, null when the record has none. */
+  readonly key: string | null;
+  /** The payload; empty for a tombstone (fluxo topics carry none). */
+  readonly value: Buffer;
+  /** UTF-8 decoded headers; for a repeated header, the last value. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Record timestamp (producer create time unless the topic uses log-append time), ms since the epoch. */
+  readonly timestampMs: number;
+}
+
+/**
+ * Processes one record. Contract:
+ * - resolve → the record's offset is committed, the next record of the partition follows;
+ * - throw an error with `retriable: true` (any `FluxoError`/kafkajs error marked so) → the same record is
+ *   retried with exponential back-off, never committed in between, until it succeeds;
+ * - any other failure must be handled by the handler itself (publish a dead-letter event, then resolve).
+ *   A non-retriable error that escapes stops the consumer WITHOUT committing: `run()` rejects with
+ *   `CONSUMER_FAILED`, and the record is delivered again after a restart. Nothing is skipped silently.
+ * Delivery is at-least-once (a crash between the handler and the commit redelivers), so handlers must be idempotent.
+ */
+export type MessageHandler = (message: ConsumedMessage) => Promise<void>;
+
+export interface AssignedPartition {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+export interface ReferenceConsumerOptions {
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  readonly logger?: Logger;
+  /** Where a group without committed offsets starts: the oldest record (true) or only new ones (false, default). */
+  readonly fromBeginning?: boolean;
+  /** The group evicts a member silent for this long. Default 30000 (broker allows 6000-300000 by default). */
+  readonly sessionTimeoutMs?: number;
+  /** Default 3000; must be below sessionTimeoutMs. */
+  readonly heartbeatIntervalMs?: number;
+  /** How long the group waits for members to re-join during a rebalance. Default 60000. */
+  readonly rebalanceTimeoutMs?: number;
+  /** Longest wait of an empty fetch; also bounds how long `close()` waits for it. Default 1000. */
+  readonly maxWaitTimeMs?: number;
+  /** Default 1048576. */
+  readonly maxBytesPerPartition?: number;
+  /** Partitions handled in parallel; each still strictly one record at a time, in order. Default 1. */
+  readonly partitionsConsumedConcurrently?: number;
+  /** Back-off between retries of a record whose handler threw a retriable error. Defaults 500 / 30000. */
+  readonly retryBackoff?: { readonly initialDelayMs?: number; readonly maxDelayMs?: number };
+  /**
+   * Called after every group join (start and each rebalance) with this member's partitions. Records are
+   * handled only after the returned promise settles; a failure is logged and processing continues.
+   */
+  readonly onAssigned?: (partitions: readonly AssignedPartition[]) => void | Promise<void>;
+}
+
+interface Tuning {
+  readonly heartbeatIntervalMs: number;
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+type State = 'connected' | 'running' | 'closing' | 'closed';
+
+/**
+ * A consumer-group member that hands records to one handler, one at a time per partition, and commits a
+ * record's offset only after the handler resolved (auto-commit is off; it commits `offset + 1` itself).
+ */
+export class ReferenceConsumer implements AsyncDisposable {
+  private state: State = 'connected';
+  private assignmentReady: Promise<void> = Promise.resolve();
+  private settleRun: { resolve: () => void; reject: (error: KafkaClientError) => void } | undefined;
+  private fatal: KafkaClientError | undefined;
+  private closing: Promise<void> | undefined;
+  /** Records being handled (and committed) right now; `close()` waits for them before stopping kafkajs. */
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Commits go out one after another, so a later offset can never be overtaken by an earlier one. */
+  private commits: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly consumer: Consumer,
+    private readonly options: ReferenceConsumerOptions,
+    private readonly tuning: Tuning,
+    private readonly logger: Logger,
+  ) {
+    const { events } = consumer;
+    consumer.on(events.GROUP_JOIN, (event) => this.onGroupJoin(event));
+    consumer.on(events.REBALANCING, ({ payload }) => this.logger.info({ memberId: payload.memberId }, 'consumer group is rebalancing'));
+    consumer.on(events.CRASH, (event) => this.onCrash(event));
+    consumer.on(events.END_BATCH_PROCESS, (event) => this.onFilteredBatch(event));
+  }
+
+  /** Joins nothing yet: connects and subscribes. Throws `INVALID_SETTINGS`, `CONNECTION_FAILED` or `CONSUMER_FAILED`. */
+  static async connect(kafka: FluxoKafka, options: ReferenceConsumerOptions): Promise<ReferenceConsumer> {
+    const tuning = validate(options);
+    const logger = (options.logger ?? kafka.logger).child({ component: 'kafka-consumer', groupId: options.groupId });
+    const { retry } = settingsOf(kafka);
+    const consumer = kafkajsOf(kafka).consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: tuning.heartbeatIntervalMs,
+      rebalanceTimeout: options.rebalanceTimeoutMs ?? 60_000,
+      maxWaitTimeInMs: options.maxWaitTimeMs ?? 1_000,
+      maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
+      allowAutoTopicCreation: false,
+      retry: {
+        initialRetryTime: retry.initialRetryTimeMs,
+        maxRetryTime: retry.maxRetryTimeMs,
+        retries: retry.retries,
+        factor: 0.2,
+        multiplier: 2,
+        // kafkajs restarts the consumer after a retriable crash (broker gone for longer than the retries).
+        restartOnFailure: (error) => {
+          logger.warn({ error: error.message }, 'consumer crashed on a retriable error; restarting');
+          return Promise.resolve(true);
+        },
+      },
+    });
+    try {
+      await consumer.connect();
+    } catch (error) {
+      throw toKafkaClientError('CONNECTION_FAILED', `Consumer could not connect to ${kafka.brokers.join(',')}`, error, { groupId: options.groupId });
+    }
+    try {
+      await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? false });
+    } catch (error) {
+      await consumer.disconnect().catch(() => undefined);
+      throw toKafkaClientError('CONSUMER_FAILED', `Could not subscribe to ${options.topics.join(', ')}`, error, { groupId: options.groupId });
+    }
+    return new ReferenceConsumer(consumer, options, tuning, logger);
+  }
+
+  /**
+   * Starts consuming. Resolves when `close()` has finished; rejects with `CONSUMER_FAILED` when the
+   * consumer stops on its own (a handler's non-retriable error, or a fatal client error).
+   */
+  async run(handler: MessageHandler): Promise<void> {
+    if (this.state !== 'connected') {
+      throw new KafkaClientError(this.state === 'running' ? 'CONSUMER_FAILED' : 'CLIENT_CLOSED', `run() is not allowed: the consumer is ${this.state}`, {
+        groupId: this.options.groupId,
+      });
+    }
+    this.state = 'running';
+    const stopped = new Promise<void>((resolve, reject) => {
+      this.settleRun = { resolve, reject };
+    });
+    try {
+      await this.consumer.run({
+        autoCommit: false,
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+        eachMessage: (payload) => this.track(this.process(payload, handler)),
+      });
+    } catch (error) {
+      this.state = 'closed';
+      throw toKafkaClientError('CONSUMER_FAILED', 'The consumer could not start', error, { groupId: this.options.groupId });
+    }
+    this.logger.info({ topics: this.options.topics }, 'consumer started');
+    return stopped;
+  }
+
+  /** Stops fetching; the record in flight (if any) still finishes and is committed. */
+  pause(): void {
+    this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
+  }
+
+  resume(): void {
+    this.consumer.resume(this.options.topics.map((topic) => ({ topic })));
+  }
+
+  /**
+   * Graceful stop: lets the record in flight finish and commits it (a record waiting for a retry is left
+   * uncommitted), leaves the group so its partitions move at once, disconnects. Idempotent.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      if (this.state !== 'closed') this.state = 'closing';
+      // kafkajs silently drops commits once it is stopping, so the record in flight must finish (and its
+      // offset be committed) before we stop it. Records not started yet are skipped and stay uncommitted.
+      await Promise.allSettled([...this.inFlight]);
+      try {
+        await this.consumer.disconnect();
+      } catch (error) {
+        this.logger.warn({ error: describeError(error) }, 'consumer did not disconnect cleanly');
+      }
+      this.state = 'closed';
+      this.settleRun?.resolve();
+      this.logger.info({}, 'consumer closed');
+    })();
+    return this.closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  private track(processing: Promise<void>): Promise<void> {
+    this.inFlight.add(processing);
+    const forget = () => this.inFlight.delete(processing);
+    processing.then(forget, forget);
+    return processing;
+  }
+
+  private async process({ topic, partition, message, heartbeat }: EachMessagePayload, handler: MessageHandler): Promise<void> {
+    await this.assignmentReady;
+    const consumed = toConsumedMessage(topic, partition, message);
+    const context = { topic, partition, offset: message.offset, groupId: this.options.groupId };
+    for (let attempt = 1; ; attempt += 1) {
+      // Closing while a record waits for its retry: leave it uncommitted; the next member gets it.
+      if (this.state !== 'running') return;
+      try {
+        await handler(consumed);
+        break;
+      } catch (error) {
+        if (!isRetriable(error)) {
+          this.fatal = new KafkaClientError(
+            'CONSUMER_FAILED',
+            `The handler failed with a non-retriable error on ${topic}[${partition}]@${message.offset}; the consumer stopped without committing it ` +
+              '(handlers must dead-letter such records themselves): ' +
+              describeError(error),
+            { ...context, cause: error, retriable: false },
+          );
+          this.logger.error({ ...context, error: describeError(error) }, 'handler failed with a non-retriable error; stopping the consumer');
+          // No cause attached: kafkajs decides whether to restart from the cause chain, and it must not.
+          throw new KafkaClientError('CONSUMER_FAILED', 'handler failed with a non-retriable error', { ...context, retriable: false });
+        }
+        const delayMs = backoffMs(attempt, this.tuning);
+        this.logger.warn({ ...context, attempt, delayMs, error: describeError(error) }, 'handler failed with a retriable error; retrying the record');
+        await this.waitWithHeartbeats(delayMs, heartbeat);
+      }
+    }
+    await this.commit(topic, partition, message.offset);
+  }
+
+  /** Commits `offset + 1`: the next record the group should read. */
+  private commit(topic: string, partition: number, offset: string): Promise<void> {
+    const next = (BigInt(offset) + 1n).toString();
+    const commit = this.commits.then(() => this.consumer.commitOffsets([{ topic, partition, offset: next }]));
+    this.commits = commit.catch(() => undefined);
+    return commit;
+  }
+
+  /**
+   * A fetched batch holding only records the handler must not see (transaction markers, aborted records):
+   * kafkajs moves past it in memory but, with auto-commit off, nobody commits that. Commit it, or a
+   * transactional topic would show a lag of 1 forever and a restarted member would re-read the marker.
+   */
+  private onFilteredBatch({ payload }: ConsumerEndBatchProcessEvent): void {
+    if (payload.batchSize !== 0 || this.state !== 'running') return;
+    this.commit(payload.topic, payload.partition, payload.lastOffset).catch((error: unknown) =>
+      this.logger.warn({ topic: payload.topic, partition: payload.partition, error: describeError(error) }, 'could not commit past transaction markers; the next processed record will'),
+    );
+  }
+
+  /** Sleeps in short steps, heartbeating so the group keeps us; a rebalance error propagates (kafkajs re-joins). */
+  private async waitWithHeartbeats(delayMs: number, heartbeat: () => Promise<void>): Promise<void> {
+    const deadline = Date.now() + delayMs;
+    while (this.state === 'running') {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return;
+      await sleep(Math.min(remaining, 200));
+      await heartbeat();
+    }
+  }
+
+  private onGroupJoin({ payload }: ConsumerGroupJoinEvent): void {
+    const partitions = Object.entries(payload.memberAssignment).flatMap(([topic, numbers]) => numbers.map((partition) => ({ topic, partition })));
+    this.logger.info(
+      { memberId: payload.memberId, isLeader: payload.isLeader, durationMs: payload.duration, partitions: partitions.map((p) => `${p.topic}[${p.partition}]`) },
+      'joined the consumer group',
+    );
+    const onAssigned = this.options.onAssigned;
+    if (onAssigned === undefined) return;
+    this.assignmentReady = Promise.resolve()
+      .then(() => onAssigned(partitions))
+      .catch((error: unknown) => this.logger.error({ error: describeError(error) }, 'onAssigned callback failed; continuing'));
+  }
+
+  private onCrash({ payload }: ConsumerCrashEvent): void {
+    if (payload.restart) return; // logged by restartOnFailure
+    const error = this.fatal ?? toKafkaClientError('CONSUMER_FAILED', 'The consumer stopped', payload.error, { groupId: this.options.groupId });
+    if (this.fatal === undefined) this.logger.error({ error: error.message }, 'consumer stopped on a fatal error');
+    this.state = 'closed';
+    this.settleRun?.reject(error);
+  }
+}
+
+function isRetriable(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === true;
+}
+
+function backoffMs(attempt: number, { initialDelayMs, maxDelayMs }: Tuning): number {
+  const base = Math.min(maxDelayMs, initialDelayMs * 2 ** Math.min(attempt - 1, 30));
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+function toConsumedMessage(topic: string, partition: number, message: KafkaMessage): ConsumedMessage {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key === null ? null : message.key.toString('utf8'),
+    value: message.value ?? Buffer.alloc(0),
+    headers: decodeHeaders(message.headers),
+    timestampMs: Number(message.timestamp),
+  };
+}
+
+function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
+  const decoded: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(headers ?? {})) {
+    const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+    if (value !== undefined) decoded[name] = Buffer.isBuffer(value) ? value.toString('utf8') : value;
+  }
+  return decoded;
+}
+
+function validate(options: ReferenceConsumerOptions): Tuning {
+  const problems: string[] = [];
+  if (typeof options.groupId !== 'string' || options.groupId.trim() === '') problems.push('groupId: must not be empty');
+  if (!Array.isArray(options.topics) || options.topics.length === 0) problems.push('topics: must list at least one topic');
+  const sessionTimeoutMs = options.sessionTimeoutMs ?? 30_000;
+  const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 3_000;
+  const initialDelayMs = options.retryBackoff?.initialDelayMs ?? 500;
+  const maxDelayMs = options.retryBackoff?.maxDelayMs ?? 30_000;
+  const integers: Array<[string, number | undefined, number]> = [
+    ['sessionTimeoutMs', sessionTimeoutMs, 1],
+    ['heartbeatIntervalMs', heartbeatIntervalMs, 1],
+    ['rebalanceTimeoutMs', options.rebalanceTimeoutMs, 1],
+    ['maxWaitTimeMs', options.maxWaitTimeMs, 0],
+    ['maxBytesPerPartition', options.maxBytesPerPartition, 1],
+    ['partitionsConsumedConcurrently', options.partitionsConsumedConcurrently, 1],
+    ['retryBackoff.initialDelayMs', initialDelayMs, 1],
+    ['retryBackoff.maxDelayMs', maxDelayMs, 1],
+  ];
+  for (const [name, value, min] of integers) {
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < min)) problems.push(`${name}: must be an integer >= ${min}`);
+  }
+  if (heartbeatIntervalMs >= sessionTimeoutMs) problems.push('heartbeatIntervalMs: must be below sessionTimeoutMs (a third of it is usual)');
+  if (initialDelayMs > maxDelayMs) problems.push('retryBackoff.initialDelayMs: must not exceed retryBackoff.maxDelayMs');
+  if (problems.length > 0) {
+    throw new KafkaClientError('INVALID_SETTINGS', `Invalid consumer options:\n  - ${problems.join('\n  - ')}`, { groupId: options.groupId });
+  }
+  return { heartbeatIntervalMs, initialDelayMs, maxDelayMs };
+}

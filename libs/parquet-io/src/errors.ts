@@ -1,0 +1,111 @@
+import { FluxoError, type FluxoErrorOptions } from '@fluxo/schema';
+
+/**
+ * Every failure parquet-io reports. Callers branch on the code (retry, dead-letter, alert), never on
+ * message text.
+ *
+ * | code | retriable | meaning |
+ * |---|---|---|
+ * | `INVALID_ARGUMENT` | no | a caller bug: bad name, stem, date, row or SQL literal |
+ * | `INVALID_URI` | no | not a lake URI (syntax, backslash, NUL, unknown zone) |
+ * | `URI_OUTSIDE_LAKE` | no | absolute path, `..`, or a symlink that leaves the lake |
+ * | `FILE_MISSING` | no | the referenced file does not exist |
+ * | `ALREADY_EXISTS` | no | commit would replace a different file at the final path |
+ * | `SIZE_MISMATCH` | no | file size differs from the reference's `bytes` |
+ * | `CHECKSUM_MISMATCH` | no | file sha256 differs from the reference's `sha256` |
+ * | `CORRUPT_FILE` | no | the file is not readable Parquet (truncated, bad footer, bad pages) |
+ * | `SCHEMA_MISMATCH` | no | the file's columns are not the expected ones |
+ * | `WRITE_FAILED` | by errno | writing, fsyncing or renaming failed (ENOSPC, EIO… are retriable) |
+ * | `READ_FAILED` | by errno | reading or hashing failed for another reason than absence |
+ * | `QUERY_FAILED` | OOM only | DuckDB rejected or failed a statement |
+ * | `ENGINE_CLOSED` | no | the engine was used after `close()` |
+ */
+export type ParquetIoErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'INVALID_URI'
+  | 'URI_OUTSIDE_LAKE'
+  | 'FILE_MISSING'
+  | 'ALREADY_EXISTS'
+  | 'SIZE_MISMATCH'
+  | 'CHECKSUM_MISMATCH'
+  | 'CORRUPT_FILE'
+  | 'SCHEMA_MISMATCH'
+  | 'WRITE_FAILED'
+  | 'READ_FAILED'
+  | 'QUERY_FAILED'
+  | 'ENGINE_CLOSED';
+
+/** Context carried as fields (never inside the message only), for logs and dead-letter events. */
+export interface ParquetIoErrorContext {
+  readonly uri?: string;
+  readonly path?: string;
+  readonly expected?: unknown;
+  readonly actual?: unknown;
+  /** Node's `error.code` (`ENOSPC`, `EIO`…) when the cause was a system call. */
+  readonly errno?: string;
+  readonly [key: string]: unknown;
+}
+
+export interface ParquetIoErrorOptions extends Omit<FluxoErrorOptions, 'context'> {
+  readonly context?: ParquetIoErrorContext;
+}
+
+/**
+ * System-call failures worth retrying: the disk may get space back, a device may recover, a
+ * descriptor limit may clear. Anything else (EACCES, EROFS, ENOTDIR…) fails the same way again.
+ */
+const RETRIABLE_ERRNOS: ReadonlySet<string> = new Set([
+  'ENOSPC',
+  'EDQUOT',
+  'EIO',
+  'EAGAIN',
+  'EBUSY',
+  'EMFILE',
+  'ENFILE',
+  'ETIMEDOUT',
+  'EINTR',
+]);
+
+export class ParquetIoError extends FluxoError<ParquetIoErrorCode> {
+  declare readonly context: ParquetIoErrorContext;
+
+  constructor(code: ParquetIoErrorCode, message: string, options: ParquetIoErrorOptions = {}) {
+    super(code, message, { ...options, retriable: options.retriable ?? false });
+  }
+
+  /**
+   * Wraps a failed system call (`fs` promise rejection). `FILE_MISSING` when it was ENOENT and the
+   * caller asked for that distinction, otherwise `code`, retriable when the errno is transient.
+   */
+  static fromSystemError(
+    code: 'WRITE_FAILED' | 'READ_FAILED',
+    message: string,
+    cause: unknown,
+    context: ParquetIoErrorContext = {},
+  ): ParquetIoError {
+    if (cause instanceof ParquetIoError) return cause;
+    const errno = errnoOf(cause);
+    return new ParquetIoError(code, `${message}: ${describe(cause)}`, {
+      cause,
+      retriable: errno !== undefined && RETRIABLE_ERRNOS.has(errno),
+      context: errno === undefined ? context : { ...context, errno },
+    });
+  }
+}
+
+/** `error.code` of a Node system error (`ENOENT`, `ENOSPC`…), if any. */
+export function errnoOf(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error) {
+    const code = (error as { code: unknown }).code;
+    return typeof code === 'string' ? code : undefined;
+  }
+  return undefined;
+}
+
+export function isRetriableErrno(errno: string | undefined): boolean {
+  return errno !== undefined && RETRIABLE_ERRNOS.has(errno);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,37 @@
+export {
+  ParquetIoError,
+  errnoOf,
+  isRetriableErrno,
+  type ParquetIoErrorCode,
+  type ParquetIoErrorContext,
+  type ParquetIoErrorOptions,
+} from './errors';
+export { ParquetEngine, type ParquetEngineOptions, type PlainRow } from './engine';
+export { toPlainValue, type PlainValue } from './plain-values';
+export { sqlString, sqlIdentifier, sqlFilePath, sqlReadParquet } from './sql';
+export {
+  stage,
+  sha256File,
+  digestFile,
+  sweepStaleTempFiles,
+  isTempFileName,
+  type StagedFile,
+  type StageOptions,
+  type SweepOptions,
+} from './atomic-file';
+export { Lake, type LakeLocation, type FileExpectation, type QuarantineExtension } from './lake';
+export { LAKE_ZONES, STEM_PATTERN, type LakeZone } from './lake-names';
+export {
+  schemaFingerprint,
+  canonicalType,
+  readParquetSchema,
+  fingerprintOf,
+  assertSchema,
+  type ColumnSchema,
+} from './parquet-schema';
+export { RAW_SCHEMA, RAW_SCHEMA_FINGERPRINT, type RawColumn, type RawRow } from './raw-schema';
+export { writeRawFile, type WriteRawFileInput, type WrittenRawFile } from './raw-file-writer';
+export { copyQueryToParquet, type CopyQueryToParquetInput, type CopiedParquet } from './copy-to-parquet';
+export { readRows, assertReadable, type ReadRowsOptions, type ReadableSummary } from './read-parquet';
+export { PARQUET_COPY_OPTIONS } from './parquet-format';
+export { loadDefinitionCatalog } from './definition-files';

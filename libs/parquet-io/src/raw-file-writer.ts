@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import { DuckDBDataChunk, DuckDBTimestampTZValue, TIMESTAMPTZ, VARCHAR, type DuckDBAppender, type DuckDBValue } from '@duckdb/node-api';
+import type { StagedFile, StageOptions } from './atomic-file';
+import { copyQueryToParquet } from './copy-to-parquet';
+import type { ParquetEngine } from './engine';
+import { ParquetIoError } from './errors';
+import type { Lake } from './lake';
+import { RAW_SCHEMA, RAW_SCHEMA_FINGERPRINT, type RawRow } from './raw-schema';
+import { sqlIdentifier } from './sql';
+
+export interface WriteRawFileInput extends StageOptions {
+  readonly source: string;
+  readonly stem: string;
+  /** When the batch was fetched: the `fetched_at` of every row and the `date=` partition (UTC). */
+  readonly fetchedAt: Date;
+  readonly rows: readonly RawRow[];
+}
+
+/** A raw file written and fsynced under a temp name, plus everything its FileReference needs. */
+export interface WrittenRawFile {
+  /** Call `staged.commit()` to publish, then announce; `staged.discard()` to drop. */
+  readonly staged: StagedFile;
+  readonly uri: string;
+  readonly path: string;
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly rows: number;
+  /** Earliest / latest `eventTime` (ISO-8601, UTC, milliseconds), null when no row has one. */
+  readonly minEventTime: string | null;
+  readonly maxEventTime: string | null;
+  readonly schemaFingerprint: string;
+}
+
+/** Rows per appended data chunk: DuckDB's vector size. */
+const CHUNK_ROWS = 2048;
+const CHUNK_TYPES = [VARCHAR, VARCHAR, TIMESTAMPTZ, TIMESTAMPTZ, VARCHAR, VARCHAR];
+
+/**
+ * Writes one raw file with RAW_SCHEMA: rows go into a temp table through DuckDB data chunks (the
+ * fastest path measured, see docs/decisions/0001-parquet-engine.md), then `COPY … TO` a staged
+ * temp file next to `lake.rawPath(source, fetchedAt, stem)`. Nothing is visible until commit.
+ */
+export async function writeRawFile(engine: ParquetEngine, lake: Lake, input: WriteRawFileInput): Promise<WrittenRawFile> {
+  const { uri } = lake.rawPath(input.source, input.fetchedAt, input.stem);
+  const { minEventTime, maxEventTime } = checkRows(input.rows);
+  // resolve, not just join: a symlinked directory inside the lake must not lead the write outside
+  const location = { uri, path: await lake.resolve(uri) };
+  // a scratch table in the in-memory database, unique per call so concurrent writers never collide
+  const tableName = `fluxo_raw_${randomBytes(6).toString('hex')}`;
+  const table = sqlIdentifier(tableName);
+  const columns = RAW_SCHEMA.map((c) => `${sqlIdentifier(c.name)} ${c.type}${c.nullable ? '' : ' NOT NULL'}`);
+  await engine.run(`CREATE TABLE ${table} (${columns.join(', ')})`);
+  try {
+    await engine.withConnection(`append ${input.rows.length} rows to ${table}`, async (connection) => {
+      const appender = await connection.createAppender(tableName);
+      try {
+        appendRows(appender, input.rows, input.fetchedAt);
+      } finally {
+        appender.closeSync();
+      }
+    });
+    const { staged, rows } = await copyQueryToParquet(engine, {
+      sql: `SELECT * FROM ${table}`,
+      finalPath: location.path,
+      overwrite: input.overwrite ?? false,
+    });
+    return {
+      staged,
+      uri: location.uri,
+      path: location.path,
+      sha256: staged.sha256,
+      bytes: staged.bytes,
+      rows,
+      minEventTime,
+      maxEventTime,
+      schemaFingerprint: RAW_SCHEMA_FINGERPRINT,
+    };
+  } finally {
+    await engine.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+  }
+}
+
+function appendRows(appender: DuckDBAppender, rows: readonly RawRow[], fetchedAt: Date): void {
+  const fetched = timestamptz(fetchedAt);
+  for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
+    const slice = rows.slice(start, start + CHUNK_ROWS);
+    const keys: DuckDBValue[] = [];
+    const versions: DuckDBValue[] = [];
+    const eventTimes: DuckDBValue[] = [];
+    const fetchedAts: DuckDBValue[] = [];
+    const records: DuckDBValue[] = [];
+    const contexts: DuckDBValue[] = [];
+    for (const row of slice) {
+      keys.push(row.key);
+      versions.push(row.version);
+      eventTimes.push(row.eventTime === null ? null : timestamptz(row.eventTime));
+      fetchedAts.push(fetched);
+      records.push(row.record);
+      contexts.push(row.context);
+    }
+    const chunk = DuckDBDataChunk.create(CHUNK_TYPES, slice.length);
+    chunk.setColumns([keys, versions, eventTimes, fetchedAts, records, contexts]);
+    appender.appendDataChunk(chunk);
+  }
+  appender.flushSync();
+}
+
+function timestamptz(date: Date): DuckDBTimestampTZValue {
+  return new DuckDBTimestampTZValue(BigInt(date.getTime()) * 1000n);
+}
+
+/** Validates every row before anything is written, and computes the event-time range. */
+function checkRows(rows: readonly RawRow[]): { minEventTime: string | null; maxEventTime: string | null } {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  rows.forEach((row, index) => {
+    const problem = rowProblem(row);
+    if (problem !== undefined) {
+      throw new ParquetIoError('INVALID_ARGUMENT', `raw row ${index}: ${problem}`, { context: { row: index } });
+    }
+    if (row.eventTime !== null) {
+      const time = row.eventTime.getTime();
+      if (time < min) min = time;
+      if (time > max) max = time;
+    }
+  });
+  return min === Number.POSITIVE_INFINITY
+    ? { minEventTime: null, maxEventTime: null }
+    : { minEventTime: new Date(min).toISOString(), maxEventTime: new Date(max).toISOString() };
+}
+
+function rowProblem(row: RawRow): string | undefined {
+  if (typeof row.key !== 'string' || row.key.length === 0) return 'key must be a non-empty string';
+  if (typeof row.version !== 'string' || row.version.length === 0) return 'version must be a non-empty string';
+  if (row.eventTime !== null && (!(row.eventTime instanceof Date) || Number.isNaN(row.eventTime.getTime()))) {
+    return 'eventTime must be a valid Date or null';
+  }
+  if (typeof row.record !== 'string') return 'record must be the JSON text (a string)';
+  if (row.context !== null && typeof row.context !== 'string') return 'context must be JSON text or null';
+  return undefined;
+}
