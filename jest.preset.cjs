@@ -12,7 +12,7 @@ for (const [alias, [target]] of Object.entries(compilerOptions.paths)) {
 const esmOnly = [
   'got', '@sindresorhus', '@szmarczak', 'cacheable-lookup', 'cacheable-request', 'decompress-response',
   'form-data-encoder', 'lowercase-keys', 'p-cancelable', 'responselike', 'mimic-response', 'normalize-url',
-  'get-stream', 'is-stream', 'keyv', '@keyv', 'type-fest', 'byte-counter', 'chunk-data', 'http-cache-semantics',
+  'get-stream', 'is-stream', 'keyv', '@keyv', 'type-fest', 'byte-counter', 'chunk-data', 'http-cache-semantics', '@sec-ant',
 ];
 
 module.exports = {
@@ -34,4 +34,5 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   moduleNameMapper,
   testTimeout: 30000,
+  reporters: ['default', path.join(__dirname, 'tools', 'scripts', 'jest-summary-reporter.cjs')],
 };

@@ -33,7 +33,7 @@ async function summary() {
   for (const name of await readdir(reports).catch(() => [])) {
     const report = JSON.parse(await readFile(join(reports, name), 'utf8'));
     passed += report.numPassedTests;
-    failed += report.numFailedTests;
+    failed += report.numFailedTests + (report.numRuntimeErrorTestSuites ?? 0);
     skipped += report.numPendingTests + (report.numTodoTests ?? 0);
   }
   return { passed, failed, skipped };

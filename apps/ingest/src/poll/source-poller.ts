@@ -21,7 +21,7 @@ import type { StateStore } from '../state/state-store';
 
 export interface SourcePollerDeps {
   readonly instance: SourceInstance;
-  readonly fetcher: HttpFetcher;
+  readonly fetcher: Pick<HttpFetcher, 'fetch'>;
   readonly retry: RetryPolicy;
   readonly store: StateStore;
   readonly pending: PendingAnnouncements;

@@ -11,7 +11,7 @@ import {
   type Logger,
   type ProducerIdentity,
 } from '@fluxo/schema';
-import { RAW_SCHEMA_FINGERPRINT, type Lake, type ParquetEngine } from '@fluxo/parquet-io';
+import { assertSchema, RAW_SCHEMA, RAW_SCHEMA_FINGERPRINT, type Lake, type ParquetEngine } from '@fluxo/parquet-io';
 import { curateRawFile, type CuratedFile } from '../curate/curate-raw-file';
 import type { VersionLedger } from '../curate/version-ledger';
 import { NormalizerError } from '../errors';
@@ -80,6 +80,7 @@ export class ReferenceHandler {
       });
     }
     const rawPath = await lake.verify(reference);
+    await assertSchema(this.deps.engine, rawPath, RAW_SCHEMA); // the file itself, not only what the reference claims
     const dataset = catalog.dataset(source.dataset);
     const started = Date.now();
     const result = await curateRawFile(this.deps, {

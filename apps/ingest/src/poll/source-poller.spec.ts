@@ -1,0 +1,148 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BUILTIN_DEFINITIONS, DefinitionCatalog, resolveSourceInstance, silentLogger, type DeadLetterFields, type FileReferenceFields } from '@fluxo/schema';
+import type { ParquetEngine } from '@fluxo/parquet-io';
+import { createTempLake, openTestEngine, type TempLake } from '@fluxo/parquet-io/testing';
+import type { FetchResult } from '../http/http-fetcher';
+import { lakeQuarantine, lakeRawFileSink } from '../lake-adapters';
+import type { Announcer } from '../ports';
+import { PendingAnnouncements } from '../state/pending-announcements';
+import { StateStore } from '../state/state-store';
+import { SourcePoller } from './source-poller';
+
+const instance = resolveSourceInstance(DefinitionCatalog.build(BUILTIN_DEFINITIONS), 'usgs-earthquakes?feed=all_day');
+
+const feature = (id: string, updated: number) => ({
+  type: 'Feature',
+  properties: { mag: 1, time: 1746366018110, updated },
+  geometry: { type: 'Point', coordinates: [1, 2, 3] },
+  id,
+});
+const body = (features: unknown[]) => Buffer.from(JSON.stringify({ type: 'FeatureCollection', features }));
+
+/** Answers each fetch with the next queued body (the last one repeats). */
+class ScriptedFetcher {
+  calls = 0;
+  constructor(private readonly bodies: Buffer[]) {}
+  fetch(): Promise<FetchResult> {
+    const next = this.bodies[Math.min(this.calls, this.bodies.length - 1)] ?? Buffer.alloc(0);
+    this.calls += 1;
+    return Promise.resolve({ status: 'ok', body: next, validators: {}, fetchedAt: new Date('2025-05-04T14:00:00Z'), attempts: 1 });
+  }
+}
+
+/** Records announcements; `failNext` simulates Kafka being down (or a crash) at publish time. */
+class RecordingAnnouncer implements Announcer {
+  readonly references: FileReferenceFields[] = [];
+  readonly deadLetters: DeadLetterFields[] = [];
+  failNext = 0;
+  announce(reference: FileReferenceFields): Promise<void> {
+    if (this.failNext > 0) {
+      this.failNext -= 1;
+      return Promise.reject(new Error('broker unavailable'));
+    }
+    this.references.push(reference);
+    return Promise.resolve();
+  }
+  deadLetter(event: DeadLetterFields): Promise<void> {
+    this.deadLetters.push(event);
+    return Promise.resolve();
+  }
+}
+
+describe('SourcePoller', () => {
+  let lake: TempLake;
+  let engine: ParquetEngine;
+  let announcer: RecordingAnnouncer;
+
+  beforeEach(async () => {
+    lake = await createTempLake();
+    engine = await openTestEngine();
+    announcer = new RecordingAnnouncer();
+  });
+  afterEach(async () => {
+    await engine.close();
+    await lake.cleanup();
+  });
+
+  /** A poller as a fresh process would build it: state comes only from disk. */
+  const poller = (fetcher: ScriptedFetcher) =>
+    new SourcePoller({
+      instance,
+      fetcher,
+      retry: { limit: 2, baseDelayMs: 1, maxDelayMs: 2 },
+      store: new StateStore(join(lake.dir, 'state')),
+      pending: new PendingAnnouncements(join(lake.dir, 'state')),
+      rawFiles: lakeRawFileSink(engine, lake.lake),
+      announcer,
+      quarantine: lakeQuarantine(lake.lake),
+      producer: { app: 'ingest', instance: 'test:1', version: '0' },
+      seenTtlMs: 86_400_000,
+      logger: silentLogger,
+    });
+
+  const rawFiles = async () => {
+    const dir = join(lake.lake.root, 'raw', 'usgs-earthquakes', 'date=2025-05-04');
+    return (await readdir(dir).catch(() => [])).filter((name) => name.endsWith('.parquet'));
+  };
+
+  it('announces only new or changed versions, one file per poll', async () => {
+    const fetcher = new ScriptedFetcher([body([feature('a', 1), feature('b', 1)]), body([feature('a', 1), feature('b', 2), feature('c', 1)]), body([feature('a', 1), feature('b', 2), feature('c', 1)])]);
+    const source = poller(fetcher);
+    expect((await source.poll()).kind).toBe('announced');
+    expect((await source.poll()).kind).toBe('announced');
+    expect((await source.poll()).kind).toBe('unchanged');
+    expect(announcer.references.map((r) => r.rows)).toEqual([2, 2]);
+    expect(await rawFiles()).toHaveLength(2);
+  });
+
+  it('issue-2-crash-before-announce: a restart announces the same file with the same event id, once', async () => {
+    const response = body([feature('a', 1), feature('b', 1)]);
+    announcer.failNext = 1; // the process "dies" when publishing
+    await expect(poller(new ScriptedFetcher([response])).poll()).rejects.toThrow('broker unavailable');
+    expect(announcer.references).toEqual([]);
+    const [file] = await rawFiles();
+
+    const restarted = poller(new ScriptedFetcher([response]));
+    expect(await restarted.recover()).toBe(1);
+    expect(announcer.references).toHaveLength(1);
+    expect(announcer.references[0]?.uri).toContain(file);
+    expect((await restarted.poll()).kind).toBe('unchanged'); // state advanced with the announcement
+    expect(await rawFiles()).toEqual([file]);
+  });
+
+  it('finishes a failed announcement before polling again, never writing the records twice', async () => {
+    const fetcher = new ScriptedFetcher([body([feature('a', 1)]), body([feature('a', 1), feature('b', 1)])]);
+    const source = poller(fetcher);
+    announcer.failNext = 1;
+    await expect(source.poll()).rejects.toThrow('broker unavailable');
+    const outcome = await source.poll(); // first re-announces the pending file, then polls
+    expect(outcome.kind).toBe('announced');
+    expect(announcer.references.map((r) => r.rows)).toEqual([1, 1]);
+    expect(new Set(announcer.references.map((r) => r.uri)).size).toBe(2);
+  });
+
+  it('re-fetches a malformed body, then quarantines and dead-letters it once', async () => {
+    const broken = Buffer.from('{"type":"FeatureCollection","features":[');
+    const source = poller(new ScriptedFetcher([broken]));
+    const outcome = await source.poll();
+    expect(outcome).toMatchObject({ kind: 'quarantined', reason: 'MALFORMED_BODY', uri: expect.stringMatching(/^quarantine\/ingest\//) });
+    await source.poll();
+    expect(announcer.deadLetters).toHaveLength(1);
+    expect(announcer.deadLetters[0]).toMatchObject({ reason: 'MALFORMED_BODY', stage: 'ingest', quarantineUri: expect.any(String) });
+  });
+
+  it('quarantines a response whose records are not where the definition says', async () => {
+    const outcome = await poller(new ScriptedFetcher([Buffer.from('{"features":{"oops":true}}')])).poll();
+    expect(outcome).toMatchObject({ kind: 'quarantined', reason: 'RESPONSE_SHAPE' });
+  });
+
+  it('dead-letters records without a key, once, and keeps the others', async () => {
+    const response = body([feature('a', 1), { type: 'Feature', properties: {} }]);
+    const source = poller(new ScriptedFetcher([response, response]));
+    await source.poll();
+    await source.poll();
+    expect(announcer.references.map((r) => r.rows)).toEqual([1]);
+    expect(announcer.deadLetters.map((d) => d.reason)).toEqual(['RECORD_REJECTED']);
+  });
+});
