@@ -52,6 +52,22 @@ export default [
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
+    // The domain library does no I/O: Node's file, process and network modules are banned too
+    // (Nx's bannedExternalImports covers npm packages only).
+    files: ['libs/schema/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(node:)?(fs|fs/promises|child_process|net|http|https|dgram|worker_threads|cluster)$', message: 'libs/schema is the domain library: no I/O here.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['libs/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/testing.ts', '**/testing/**'],
     rules: { 'no-console': 'error' },

@@ -50,7 +50,7 @@ export async function curateRawFile(
 
   await engine.run(`CREATE OR REPLACE TEMP TABLE curate_batch AS ${curatedSelectSql(sqlFilePath(input.rawPath), mapping, lineage)}`);
   try {
-    const rejected = await quarantineRejected(deps, required, stem, lineage);
+    const rejected = await quarantineRejected(deps, required, stem);
     await engine.run(
       `CREATE OR REPLACE TEMP TABLE curate_accepted AS SELECT b.* FROM curate_batch b WHERE ${requiredPredicate(required)} ` +
         `AND NOT EXISTS (SELECT 1 FROM ${ledgerTable} l WHERE l.dataset = ${sqlString(dataset.name)} ` +
@@ -89,7 +89,6 @@ async function quarantineRejected(
   deps: { readonly engine: ParquetEngine; readonly lake: Lake },
   required: readonly string[],
   stem: string,
-  lineage: FileLineage,
 ): Promise<CurationResult['rejected']> {
   const { engine, lake } = deps;
   const rejectedSql = `SELECT ${missingColumnsSql(required)} AS _missing_columns, * FROM curate_batch WHERE NOT (${requiredPredicate(required)})`;
