@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { stopBroker } from '../local-kafka/broker.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
 const live = process.argv.includes('--live');
@@ -47,4 +48,9 @@ const child = spawn('npx', ['nx', 'run-many', '-t', 'serve', `--projects=${proje
 for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
   process.on(signal, () => child.kill(signal));
 }
-child.on('exit', (code, signal) => process.exit(code ?? (signal === null ? 0 : 1)));
+// Safety net: whatever happened to the Nx task runner, leave no broker behind (idempotent).
+child.on('exit', (code, signal) => {
+  void stopBroker()
+    .catch(() => undefined)
+    .then(() => process.exit(code ?? (signal === null ? 0 : 1)));
+});
