@@ -6,6 +6,7 @@ export type SchemaErrorCode =
   | 'UNSUPPORTED_VERSION'
   | 'INVALID_DEFINITION'
   | 'UNKNOWN_SOURCE'
+  | 'WRONG_SOURCE_KIND'
   | 'UNKNOWN_DATASET'
   | 'INVALID_CONFIG';
 

@@ -35,7 +35,19 @@ export {
   TIME_FORMATS,
   type TimeFormat,
 } from './sources/source-definition';
-export { DefinitionCatalog, type DefinitionInput } from './sources/definition-catalog';
+export { DefinitionCatalog, SOURCE_KINDS, type DefinitionInput, type AnySourceDefinition, type SourceKind } from './sources/definition-catalog';
+export {
+  StreamSourceDefinition,
+  StreamEndpointDefinition,
+  InternalSourceDefinition,
+  STREAM_PROTOCOLS,
+  RESUME_MODES,
+  type StreamProtocol,
+  type ResumeMode,
+} from './sources/stream-source-definition';
+export { resolveStreamInstance, type StreamInstance } from './sources/stream-instance';
+export { createEventExtractor, type EventIdentity, type EventExtraction } from './sources/extract-event';
+export { STREAM_GAPS_SOURCE, STREAM_GAP_REASONS, type StreamGapReason, type StreamGapRecord } from './events/stream-gap';
 export { BUILTIN_DEFINITIONS } from './sources/builtin-definitions';
 export { renderUrlTemplate, rebaseUrl, templatePlaceholders } from './sources/url-template';
 export { parseSourceSpec, resolveSourceInstance, type SourceInstance } from './sources/source-instance';
@@ -52,3 +64,5 @@ export { KafkaConnectionConfig, kafkaSettings } from './config/kafka-config';
 export { PipelineAppConfig, PIPELINE_APP_SETTINGS, LOG_LEVELS, type LogLevel } from './config/common-settings';
 export { IngestConfig, INGEST_SETTINGS, loadIngestConfig } from './config/ingest-config';
 export { NormalizerConfig, NORMALIZER_SETTINGS, loadNormalizerConfig } from './config/normalizer-config';
+export { StreamIngestConfig, STREAM_INGEST_SETTINGS, loadStreamIngestConfig } from './config/stream-ingest-config';
+export { WebConfig, WEB_SETTINGS, loadWebConfig } from './config/web-config';

@@ -5,7 +5,7 @@ import { curateRawFile } from './curate-raw-file';
 import { VersionLedger } from './version-ledger';
 
 const catalog = DefinitionCatalog.build(BUILTIN_DEFINITIONS);
-const source = catalog.source('usgs-earthquakes');
+const source = catalog.pollSource('usgs-earthquakes');
 const dataset = catalog.dataset('earthquakes');
 const mapping = compileMapping(source, dataset);
 const extract = createRecordExtractor(source);

@@ -2,6 +2,7 @@ import { SchemaError } from '../errors';
 import { describeSettings, redactConfig } from './env-config';
 import { INGEST_SETTINGS, loadIngestConfig } from './ingest-config';
 import { loadNormalizerConfig } from './normalizer-config';
+import { loadStreamIngestConfig, STREAM_INGEST_SETTINGS } from './stream-ingest-config';
 
 function configError(load: () => unknown): SchemaError {
   try {
@@ -49,5 +50,20 @@ describe('app configuration', () => {
   it('documents every setting', () => {
     const table = describeSettings(INGEST_SETTINGS);
     for (const setting of INGEST_SETTINGS) expect(table).toContain(setting.env);
+  });
+});
+
+describe('stream-ingest configuration', () => {
+  it('has working defaults and units in every name', () => {
+    const config = loadStreamIngestConfig({});
+    expect(config).toMatchObject({ streams: ['wikimedia-recentchange'], batchMaxRows: 50000, idleFlushMs: 5000, kafkaClientId: 'fluxo-stream-ingest' });
+    for (const setting of STREAM_INGEST_SETTINGS.filter((s) => s.kind === 'int')) {
+      expect(setting.field).toMatch(/(Ms|Bytes|Rows|Events|Partitions)$/);
+    }
+  });
+
+  it('lists every invalid setting by its variable name', () => {
+    const error = configError(() => loadStreamIngestConfig({ FLUXO_BATCH_MAX_ROWS: '0', FLUXO_STALL_TIMEOUT_MS: 'soon', FLUXO_STREAMS: ' , ' }));
+    expect(error.problems.map((p) => p.split(':')[0]).sort()).toEqual(['FLUXO_BATCH_MAX_ROWS', 'FLUXO_STALL_TIMEOUT_MS', 'FLUXO_STREAMS']);
   });
 });

@@ -1,6 +1,7 @@
 import { COLUMN_TYPES, type ColumnDefinition, type DatasetDefinition, LINEAGE_COLUMNS } from './dataset-definition';
 import { parseRecordPath, toJsonPath } from './record-path';
-import type { ColumnMapping, SourceDefinition, TimeFormat } from './source-definition';
+import type { AnySourceDefinition } from './definition-catalog';
+import type { ColumnMapping, TimeFormat } from './source-definition';
 
 /** One output column of the curated SELECT: its name, engine type and SQL expression. */
 export interface CompiledColumn {
@@ -24,7 +25,7 @@ export interface CompiledMapping {
   readonly columns: readonly CompiledColumn[];
 }
 
-export function compileMapping(source: SourceDefinition, dataset: DatasetDefinition): CompiledMapping {
+export function compileMapping(source: Pick<AnySourceDefinition, 'mapping'>, dataset: DatasetDefinition): CompiledMapping {
   const paths = { record: [] as string[], context: [] as string[] };
   const byColumn = new Map(source.mapping.map((m) => [m.column, m]));
 

@@ -17,7 +17,8 @@ const usgs = BUILTIN_DEFINITIONS.sources[0]?.definition as Record<string, unknow
 describe('DefinitionCatalog', () => {
   it('accepts the built-in definitions', () => {
     const catalog = DefinitionCatalog.build(BUILTIN_DEFINITIONS);
-    expect(catalog.sourceNames().sort()).toEqual(['open-meteo-forecast', 'usgs-earthquakes']);
+    expect(catalog.sourceNames().sort()).toEqual(['open-meteo-forecast', 'stream-gaps', 'usgs-earthquakes', 'wikimedia-recentchange']);
+    expect(catalog.sourceNames('stream')).toEqual(['wikimedia-recentchange']);
     expect(catalog.dataset('earthquakes').columns.map((c) => c.name)).toEqual(
       expect.arrayContaining(['event_id', 'event_time', 'updated_at', 'magnitude', 'longitude', 'latitude', 'depth_km', 'place']),
     );
@@ -76,5 +77,40 @@ describe('DefinitionCatalog', () => {
       datasets: BUILTIN_DEFINITIONS.datasets,
     });
     expect(error.problems).toEqual(['source (b.json): name "usgs-earthquakes" is defined twice', 'source usgs-earthquakes: dataset "ghosts" is not defined']);
+  });
+});
+
+const recentchange = BUILTIN_DEFINITIONS.sources.find((s) => s.origin.includes('wikimedia'))?.definition as Record<string, unknown>;
+
+describe('DefinitionCatalog with stream and internal sources', () => {
+  const catalog = DefinitionCatalog.build(BUILTIN_DEFINITIONS);
+
+  it('returns every kind from source(), and one kind from pollSource/streamSource/internalSource', () => {
+    expect(catalog.source('wikimedia-recentchange').kind).toBe('stream');
+    expect(catalog.streamSource('wikimedia-recentchange').stream).toMatchObject({ protocol: 'sse', resume: 'eventstreams' });
+    expect(catalog.internalSource('stream-gaps').dataset).toBe('stream_gaps');
+    expect(catalog.pollSource('usgs-earthquakes').request.intervalMs).toBe(60000);
+    expect(() => catalog.pollSource('wikimedia-recentchange')).toThrow(expect.objectContaining({ code: 'WRONG_SOURCE_KIND' }));
+    expect(() => catalog.streamSource('usgs-earthquakes')).toThrow(expect.objectContaining({ code: 'WRONG_SOURCE_KIND', message: expect.stringContaining('wikimedia-recentchange') }));
+  });
+
+  it('checks a stream definition against its protocol and dataset', () => {
+    const broken = {
+      ...recentchange,
+      name: 'broken-stream',
+      stream: { url: 'https://x.test/{feed}', protocol: 'websocket', resume: 'eventstreams', subscribe: ['{}'] },
+      required: ['$context.x'],
+    };
+    const error = buildError({ sources: [{ origin: 'b.json', definition: broken }], datasets: BUILTIN_DEFINITIONS.datasets });
+    const text = error.problems.join('\n');
+    expect(text).toContain('stream.url placeholder {feed} has no default');
+    expect(text).toContain('a websocket stream needs a ws(s) URL');
+    expect(text).toContain('a websocket stream cannot resume');
+    expect(text).toContain('stream sources do not have');
+  });
+
+  it('reports an unknown kind through the poll checks', () => {
+    const error = buildError({ sources: [{ origin: 'k.json', definition: { ...recentchange, kind: 'carrier-pigeon' } }], datasets: BUILTIN_DEFINITIONS.datasets });
+    expect(error.problems.join('\n')).toContain('kind must be one of the following values: poll');
   });
 });

@@ -2,7 +2,18 @@ import { SchemaError } from '../errors';
 import { validatePlain } from '../validation';
 import { COLUMN_TYPES, DatasetDefinition, LINEAGE_COLUMNS } from './dataset-definition';
 import { SourceDefinition } from './source-definition';
+import { InternalSourceDefinition, StreamSourceDefinition } from './stream-source-definition';
 import { templatePlaceholders } from './url-template';
+
+/**
+ * Every kind of source, told apart by `kind`: `poll` (apps/ingest), `stream` (apps/stream-ingest)
+ * and `internal` (records fluxo writes about itself, e.g. stream gaps). All share `name`,
+ * `dataset`, `key`, `version`, `eventTime` and `mapping`, which is all the normalizer needs.
+ */
+export type AnySourceDefinition = SourceDefinition | StreamSourceDefinition | InternalSourceDefinition;
+export type SourceKind = AnySourceDefinition['kind'];
+const SOURCE_CLASSES = { poll: SourceDefinition, stream: StreamSourceDefinition, internal: InternalSourceDefinition } as const;
+export const SOURCE_KINDS = Object.keys(SOURCE_CLASSES) as SourceKind[];
 
 /** Where a definition came from, for error messages (`builtin`, or a file path). */
 export interface DefinitionInput {
@@ -16,14 +27,14 @@ export interface DefinitionInput {
  */
 export class DefinitionCatalog {
   private constructor(
-    private readonly sources: ReadonlyMap<string, SourceDefinition>,
+    private readonly sources: ReadonlyMap<string, AnySourceDefinition>,
     private readonly datasets: ReadonlyMap<string, DatasetDefinition>,
   ) {}
 
   static build(input: { readonly sources: readonly DefinitionInput[]; readonly datasets: readonly DefinitionInput[] }): DefinitionCatalog {
     const problems: string[] = [];
-    const datasets = collect(DatasetDefinition, input.datasets, 'dataset', problems);
-    const sources = collect(SourceDefinition, input.sources, 'source', problems);
+    const datasets = collect<DatasetDefinition>(() => DatasetDefinition, input.datasets, 'dataset', problems);
+    const sources = collect<AnySourceDefinition>((plain) => SOURCE_CLASSES[kindOf(plain)], input.sources, 'source', problems);
     for (const [name, dataset] of datasets) problems.push(...checkDataset(dataset).map((p) => `dataset ${name}: ${p}`));
     for (const [name, source] of sources) {
       const dataset = datasets.get(source.dataset);
@@ -37,7 +48,8 @@ export class DefinitionCatalog {
     return new DefinitionCatalog(sources, datasets);
   }
 
-  source(name: string): SourceDefinition {
+  /** A source of any kind (the normalizer curates them all alike). */
+  source(name: string): AnySourceDefinition {
     const source = this.sources.get(name);
     if (source === undefined) {
       throw new SchemaError('UNKNOWN_SOURCE', `Unknown source "${name}" (known: ${[...this.sources.keys()].join(', ')})`, [], {
@@ -45,6 +57,21 @@ export class DefinitionCatalog {
       });
     }
     return source;
+  }
+
+  /** A polling source; `WRONG_SOURCE_KIND` when `name` is another kind. */
+  pollSource(name: string): SourceDefinition {
+    return this.ofKind(name, 'poll');
+  }
+
+  /** A streaming source; `WRONG_SOURCE_KIND` when `name` is another kind. */
+  streamSource(name: string): StreamSourceDefinition {
+    return this.ofKind(name, 'stream');
+  }
+
+  /** An internal source (records fluxo writes about itself); `WRONG_SOURCE_KIND` otherwise. */
+  internalSource(name: string): InternalSourceDefinition {
+    return this.ofKind(name, 'internal');
   }
 
   dataset(name: string): DatasetDefinition {
@@ -57,8 +84,19 @@ export class DefinitionCatalog {
     return dataset;
   }
 
-  sourceNames(): string[] {
-    return [...this.sources.keys()];
+  /** Source names, optionally of one kind only. */
+  sourceNames(kind?: SourceKind): string[] {
+    return [...this.sources.values()].filter((source) => kind === undefined || source.kind === kind).map((source) => source.name);
+  }
+
+  private ofKind<K extends SourceKind>(name: string, kind: K): Extract<AnySourceDefinition, { kind: K }> {
+    const source = this.source(name);
+    if (source.kind !== kind) {
+      throw new SchemaError('WRONG_SOURCE_KIND', `Source "${name}" is a ${source.kind} source, not a ${kind} source (${kind} sources: ${this.sourceNames(kind).join(', ')})`, [], {
+        context: { source: name, kind: source.kind, expected: kind },
+      });
+    }
+    return source as Extract<AnySourceDefinition, { kind: K }>;
   }
 
   datasetNames(): string[] {
@@ -66,15 +104,21 @@ export class DefinitionCatalog {
   }
 }
 
+/** The `kind` of a plain source definition; a missing or unknown kind validates as `poll`, whose check reports it. */
+function kindOf(plain: unknown): SourceKind {
+  const kind = typeof plain === 'object' && plain !== null ? (plain as Record<string, unknown>)['kind'] : undefined;
+  return typeof kind === 'string' && kind in SOURCE_CLASSES ? (kind as SourceKind) : 'poll';
+}
+
 function collect<T extends { name: string }>(
-  type: new () => T,
+  typeOf: (plain: unknown) => new () => T & object,
   inputs: readonly DefinitionInput[],
   kind: string,
   problems: string[],
 ): Map<string, T> {
   const byName = new Map<string, T>();
   for (const { origin, definition } of inputs) {
-    const result = validatePlain(type, definition);
+    const result = validatePlain(typeOf(definition), definition);
     if (result.value === undefined) {
       problems.push(...result.problems.map((p) => `${kind} (${origin}): ${p}`));
     } else if (byName.has(result.value.name)) {
@@ -103,7 +147,7 @@ function checkDataset(dataset: DatasetDefinition): string[] {
   return problems;
 }
 
-function checkSource(source: SourceDefinition, dataset: DatasetDefinition): string[] {
+function checkSource(source: AnySourceDefinition, dataset: DatasetDefinition): string[] {
   const problems: string[] = [];
   const columns = new Map(dataset.columns.map((c) => [c.name, c]));
   const mapped = new Set<string>();
@@ -124,17 +168,39 @@ function checkSource(source: SourceDefinition, dataset: DatasetDefinition): stri
   for (const column of dataset.columns) {
     if (column.required === true && !mapped.has(column.name)) problems.push(`required column "${column.name}" is not mapped`);
   }
-  const params = source.request.params ?? {};
-  for (const placeholder of templatePlaceholders(source.request.url)) {
-    if (!(placeholder in params)) problems.push(`request.url placeholder {${placeholder}} has no default in request.params`);
-  }
-  const contextFields = new Set(source.records.context ?? []);
-  for (const path of [...source.key, source.version, source.eventTime?.path, ...source.mapping.map((m) => m.path)]) {
-    if (path?.startsWith('$context.') === true) {
-      const field = path.slice('$context.'.length).split(/[.[]/)[0] ?? '';
-      if (!contextFields.has(field)) problems.push(`path "${path}" reads context field "${field}", which records.context does not list`);
+  const template = source.kind === 'poll' ? { at: 'request', ...source.request } : source.kind === 'stream' ? { at: 'stream', ...source.stream } : undefined;
+  if (template !== undefined) {
+    const params = template.params ?? {};
+    for (const placeholder of templatePlaceholders(template.url)) {
+      if (!(placeholder in params)) problems.push(`${template.at}.url placeholder {${placeholder}} has no default in ${template.at}.params`);
     }
   }
+  if (source.kind === 'stream') problems.push(...checkStream(source));
+  const contextFields = new Set(source.kind === 'poll' ? (source.records.context ?? []) : []);
+  const required = source.kind === 'stream' ? (source.required ?? []) : [];
+  for (const path of [...source.key, ...required, source.version, source.eventTime?.path, ...source.mapping.map((m) => m.path)]) {
+    if (path?.startsWith('$context.') === true) {
+      const field = path.slice('$context.'.length).split(/[.[]/)[0] ?? '';
+      if (!contextFields.has(field)) {
+        problems.push(
+          source.kind === 'poll'
+            ? `path "${path}" reads context field "${field}", which records.context does not list`
+            : `path "${path}" reads the response context, which ${source.kind} sources do not have`,
+        );
+      }
+    }
+  }
+  return problems;
+}
+
+function checkStream(source: StreamSourceDefinition): string[] {
+  const problems: string[] = [];
+  const { protocol, url, resume } = source.stream;
+  const scheme = url.slice(0, url.indexOf(':'));
+  if (protocol === 'sse' && !['http', 'https'].includes(scheme)) problems.push(`stream.url: an sse stream needs an http(s) URL`);
+  if (protocol === 'websocket' && !['ws', 'wss'].includes(scheme)) problems.push(`stream.url: a websocket stream needs a ws(s) URL`);
+  if (protocol === 'websocket' && resume !== 'none') problems.push(`stream.resume: a websocket stream cannot resume (use "none")`);
+  if (protocol === 'sse' && source.stream.subscribe !== undefined) problems.push(`stream.subscribe applies to websocket streams only`);
   return problems;
 }
 

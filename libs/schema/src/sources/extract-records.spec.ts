@@ -22,7 +22,7 @@ const usgsResponse = {
 
 describe('createRecordExtractor', () => {
   it('extracts USGS features with id as key and updated as version', () => {
-    const { records, rejected } = createRecordExtractor(catalog.source('usgs-earthquakes'))(usgsResponse);
+    const { records, rejected } = createRecordExtractor(catalog.pollSource('usgs-earthquakes'))(usgsResponse);
     expect(records.map((r) => [r.key, r.version, r.eventTime?.toISOString()])).toEqual([
       ['ci41144664', '1746366236183', '2025-05-04T13:40:18.110Z'],
       ['nc75166411', '1746365100000', '2025-05-04T13:23:20.000Z'],
@@ -41,14 +41,14 @@ describe('createRecordExtractor', () => {
       timezone: 'GMT',
       hourly: { time: ['2025-10-29T00:00', '2025-10-29T01:00'], temperature_2m: [18.2, 17.9] },
     };
-    const { records } = createRecordExtractor(catalog.source('open-meteo-forecast'))(response);
+    const { records } = createRecordExtractor(catalog.pollSource('open-meteo-forecast'))(response);
     expect(records).toHaveLength(2);
     expect(JSON.parse(records[1]?.record ?? '')).toEqual({ time: '2025-10-29T01:00', temperature_2m: 17.9 });
     expect(records[1]?.key).toBe('[-23.25,-46,"2025-10-29T01:00"]');
     expect(records[1]?.eventTime?.toISOString()).toBe('2025-10-29T01:00:00.000Z');
     expect(JSON.parse(records[1]?.context ?? '')).toEqual({ latitude: -23.25, longitude: -46, elevation: 570, utc_offset_seconds: 0 });
     expect(records[1]?.version).toMatch(/^[0-9a-f]{32}$/);
-    const revised = createRecordExtractor(catalog.source('open-meteo-forecast'))({
+    const revised = createRecordExtractor(catalog.pollSource('open-meteo-forecast'))({
       ...response,
       hourly: { ...response.hourly, temperature_2m: [18.2, 18.0] },
     });
@@ -61,7 +61,7 @@ describe('createRecordExtractor', () => {
     [{ hourly: { time: [1, 2], temperature_2m: [1] } }, 'open-meteo-forecast'],
     [null, 'usgs-earthquakes'],
   ])('raises ResponseShapeError for a drifted response %#', (response, source) => {
-    expect(() => createRecordExtractor(catalog.source(source))(response)).toThrow(ResponseShapeError);
+    expect(() => createRecordExtractor(catalog.pollSource(source))(response)).toThrow(ResponseShapeError);
   });
 });
 

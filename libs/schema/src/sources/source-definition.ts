@@ -21,7 +21,7 @@ import { RECORD_PATH_PATTERN } from './record-path';
 const PATH_MESSAGE = { message: '$property must be a record path like "properties.mag", "coords[0]" or "$context.latitude"' };
 
 /** `{ "Header-Name": "value" }` with string values only. */
-function IsStringRecord(options?: ValidationOptions) {
+export function IsStringRecord(options?: ValidationOptions) {
   return (target: object, propertyName: string) =>
     registerDecorator({
       name: 'isStringRecord',

@@ -22,7 +22,7 @@ export function parseSourceSpec(spec: string): { readonly name: string; readonly
 
 export function resolveSourceInstance(catalog: DefinitionCatalog, spec: string, baseUrl?: string): SourceInstance {
   const { name, params } = parseSourceSpec(spec);
-  const definition = catalog.source(name);
+  const definition = catalog.pollSource(name);
   const { intervalMs: intervalParam, ...urlParams } = params;
   const known = new Set(templatePlaceholders(definition.request.url));
   const unknown = Object.keys(urlParams).filter((param) => !known.has(param));

@@ -6,7 +6,7 @@ import { deleteTopics, ensureTopics, type FluxoKafka } from '@fluxo/kafka-client
 import { deleteGroups, readAll, testKafka, uniqueName } from '@fluxo/kafka-client/testing';
 import { sqlString, type ParquetEngine } from '@fluxo/parquet-io';
 import { openTestEngine } from '@fluxo/parquet-io/testing';
-import { startReplayServer, type ReplayServer } from '@fluxo/replay-api';
+import { startReplayServer, type ReplayServer, type ReplayServerOptions } from '@fluxo/replay-api';
 import { AppProcess } from './app-process';
 
 export interface CuratedCounts {
@@ -34,13 +34,13 @@ export class PipelineHarness {
     readonly groupId: string,
   ) {}
 
-  static async create(label: string): Promise<PipelineHarness> {
+  static async create(label: string, options: { readonly replay?: Omit<ReplayServerOptions, 'logger'> } = {}): Promise<PipelineHarness> {
     const kafka = testKafka();
     const prefix = uniqueName(`e2e-${label}`);
     const topics = { raw: `${prefix}.raw-files`, curated: `${prefix}.curated-files`, deadLetter: `${prefix}.dead-letter` };
     await ensureTopics(kafka, Object.values(topics).map((topic) => ({ topic, numPartitions: 2 })));
     const dir = await mkdtemp(join(tmpdir(), `fluxo-e2e-${label}-`));
-    const replay = await startReplayServer({ port: 0, advance: 'per-request', logger: silentLogger });
+    const replay = await startReplayServer({ port: 0, advance: 'per-request', ...options.replay, logger: silentLogger });
     return new PipelineHarness(label, kafka, await openTestEngine(), replay, dir, topics, `${prefix}-normalizer`);
   }
 
@@ -70,6 +70,12 @@ export class PipelineHarness {
     return this.track(await AppProcess.start('ingest', this.env({ FLUXO_SOURCES: sources, ...extra }), this.nextLabel('ingest')));
   }
 
+  /** The streaming producer, with its own state folder, following `streams` on the replay server. */
+  async startStreamIngest(streams = 'wikimedia-recentchange', extra: Record<string, string> = {}): Promise<AppProcess> {
+    const env = this.env({ FLUXO_STREAMS: streams, FLUXO_STATE_DIR: join(this.dir, 'stream-state'), FLUXO_RECONNECT_BASE_DELAY_MS: '50', ...extra });
+    return this.track(await AppProcess.start('stream-ingest', env, this.nextLabel('stream-ingest')));
+  }
+
   async startNormalizer(extra: Record<string, string> = {}): Promise<AppProcess> {
     return this.track(await AppProcess.start('normalizer', this.env(extra), this.nextLabel('normalizer')));
   }
@@ -84,6 +90,22 @@ export class PipelineHarness {
       return row ?? { rows: 0, versions: 0, events: 0 };
     } catch {
       return { rows: 0, versions: 0, events: 0 }; // no curated file yet
+    }
+  }
+
+  /** Rows of any curated dataset (0 before its first file). */
+  async curatedCount(dataset: string): Promise<number> {
+    const [row] = await this.curatedRows<{ rows: number }>(dataset, 'count(*)::INTEGER AS rows');
+    return row?.rows ?? 0;
+  }
+
+  /** `SELECT <select> FROM` every curated file of a dataset (`[]` before its first file). */
+  async curatedRows<T extends object>(dataset: string, select: string, rest = ''): Promise<T[]> {
+    const glob = join(this.lakeDir, 'curated', dataset, '*', '*.parquet');
+    try {
+      return await this.engine.all<T>(`SELECT ${select} FROM read_parquet(${sqlString(glob)}) ${rest}`);
+    } catch {
+      return []; // no curated file yet
     }
   }
 

@@ -1,0 +1,97 @@
+import { hostname } from 'node:os';
+import {
+  describeError,
+  loadStreamIngestConfig,
+  redactConfig,
+  resolveStreamInstance,
+  SchemaError,
+  STREAM_GAPS_SOURCE,
+  STREAM_INGEST_SETTINGS,
+  type StreamProtocol,
+} from '@fluxo/schema';
+import { createKafka, ensureTopics, ReferenceProducer, settingsFromConfig, waitForCluster } from '@fluxo/kafka-client';
+import { Lake, loadDefinitionCatalog, ParquetEngine } from '@fluxo/parquet-io';
+import { lakeRawFileSink } from './lake-adapters';
+import { createAppLogger } from './logger';
+import { CheckpointStore } from './state/checkpoint-store';
+import { PendingUnits } from './state/pending-units';
+import { StreamRunner } from './stream-runner';
+import { sseTransport } from './transport/sse-transport';
+import type { StreamTransport } from './transport/transport';
+import { websocketTransport } from './transport/websocket-transport';
+
+const VERSION = '0.1.0';
+
+/** Composition root: configuration → logger → lake, engine, Kafka → one runner per stream. */
+async function main(): Promise<void> {
+  const config = loadStreamIngestConfig(process.env);
+  const logger = createAppLogger('stream-ingest', config.logLevel);
+  logger.info({ config: redactConfig(config, STREAM_INGEST_SETTINGS) }, 'starting stream-ingest');
+  const stopping = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stopping.abort());
+
+  const catalog = await loadDefinitionCatalog(config.definitionsDir);
+  const instances = config.streams.map((spec) => resolveStreamInstance(catalog, spec, config.sourceBaseUrl));
+  const gapsSource = catalog.internalSource(STREAM_GAPS_SOURCE);
+  const lake = await Lake.open(config.lakeDir);
+  await using engine = await ParquetEngine.open({ logger, threads: 1 });
+  const kafka = createKafka(settingsFromConfig(config), logger);
+  await waitForCluster(kafka, { signal: stopping.signal });
+  await ensureTopics(kafka, [config.topicRawFiles, config.topicDeadLetter].map((topic) => ({ topic, numPartitions: config.topicPartitions })));
+  await using producer = await ReferenceProducer.connect(kafka, { logger });
+
+  const announcer = {
+    announce: async (reference: Parameters<typeof producer.publishReference>[1]) => void (await producer.publishReference(config.topicRawFiles, reference)),
+    deadLetter: async (event: Parameters<typeof producer.publishDeadLetter>[1]) => void (await producer.publishDeadLetter(config.topicDeadLetter, event)),
+  };
+  const userAgent = `fluxo-stream-ingest/${VERSION}`;
+  const transports: Record<StreamProtocol, StreamTransport> = {
+    sse: sseTransport({ connectTimeoutMs: config.connectTimeoutMs, maxLineBytes: config.maxLineBytes, userAgent }),
+    websocket: websocketTransport({ connectTimeoutMs: config.connectTimeoutMs, maxMessageBytes: config.maxLineBytes, userAgent }),
+  };
+  const runners = instances.map(
+    (instance) =>
+      new StreamRunner({
+        instance,
+        gapsSource,
+        transport: transports[instance.definition.stream.protocol],
+        rawFiles: lakeRawFileSink(engine, lake),
+        announcer,
+        checkpoints: new CheckpointStore(config.stateDir),
+        pending: new PendingUnits(config.stateDir),
+        producer: { app: 'stream-ingest', instance: config.instanceId ?? `${hostname()}:${process.pid}`, version: VERSION },
+        limits: { maxRows: config.batchMaxRows, maxBytes: config.batchMaxBytes, maxAgeMs: config.batchMaxAgeMs, idleFlushMs: config.idleFlushMs },
+        bufferMaxEvents: config.bufferMaxEvents,
+        dedupWindowEvents: config.dedupWindowEvents,
+        stallTimeoutMs: config.stallTimeoutMs,
+        backoff: { baseDelayMs: config.reconnectBaseDelayMs, maxDelayMs: config.reconnectMaxDelayMs },
+        logger,
+      }),
+  );
+  for (const runner of runners) await runner.start(); // recovers pending units first
+  await lake.sweepStaleTempFiles(); // only after recovery: a pending unit's temp file may be old
+  const logStats = (): void => {
+    for (const runner of runners) logger.info({ stream: runner.name, ...runner.snapshot() }, 'stream stats');
+  };
+  const statsTimer = config.statsIntervalMs > 0 ? setInterval(logStats, config.statsIntervalMs) : undefined;
+  logger.info(
+    { lake: lake.root, topics: [config.topicRawFiles, config.topicDeadLetter], streams: instances.map((i) => ({ name: i.definition.name, url: i.url, protocol: i.definition.stream.protocol })) },
+    `stream-ingest running: raw files under ${lake.root}/raw, references on ${config.topicRawFiles}`,
+  );
+  const failed = Promise.race(runners.map((runner) => runner.done()));
+  await Promise.race([new Promise((resolve) => stopping.signal.addEventListener('abort', resolve, { once: true })), failed]);
+  logger.info({}, 'stopping stream-ingest: closing streams and flushing what was received');
+  if (statsTimer !== undefined) clearInterval(statsTimer);
+  const results = await Promise.allSettled(runners.map((runner) => runner.stop()));
+  logStats();
+  const failure = results.find((result) => result.status === 'rejected');
+  if (failure !== undefined) throw failure.reason;
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof SchemaError ? error.message : `stream-ingest failed: ${describeError(error)}`);
+    process.exit(error instanceof SchemaError && error.code === 'INVALID_CONFIG' ? 2 : 1);
+  },
+);
