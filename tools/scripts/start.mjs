@@ -1,8 +1,8 @@
 // @ts-check
 /**
  * `npm start`: the whole pipeline on this machine, the Nx way — `nx run-many -t serve` over the
- * local Kafka broker, the replay API (recorded real responses), ingest, normalizer and the web
- * dashboard. `npm start -- --live` polls the real public APIs instead of the replay server.
+ * local Kafka broker, the replay API (recorded real responses), ingest, stream-ingest, normalizer
+ * and the web dashboard. `npm start -- --live` polls the real public APIs instead of the replay server.
  * Ctrl-C stops every process; the broker shuts down cleanly.
  */
 import { spawn } from 'node:child_process';
@@ -13,27 +13,28 @@ const root = join(import.meta.dirname, '..', '..');
 const live = process.argv.includes('--live');
 const replayUrl = 'http://127.0.0.1:8787';
 
-const env = {
-  ...process.env,
-  NX_DAEMON: 'false',
-  FLUXO_LAKE_DIR: process.env['FLUXO_LAKE_DIR'] ?? join(root, '.fluxo', 'lake'),
-  FLUXO_STATE_DIR: process.env['FLUXO_STATE_DIR'] ?? join(root, '.fluxo', 'state', 'ingest'),
-};
+// Apps run from the repository root, so their relative defaults (.fluxo/lake, .fluxo/state/<app>)
+// land in the repository's .fluxo folder.
+const env = { ...process.env, NX_DAEMON: 'false' };
+const lakeDir = resolve(root, env['FLUXO_LAKE_DIR'] ?? join('.fluxo', 'lake'));
 if (!live) {
   env['FLUXO_SOURCE_BASE_URL'] ??= replayUrl;
   // The replay server advances through its recordings every 15 s: poll a little faster than that.
   env['FLUXO_SOURCES'] ??= 'usgs-earthquakes?feed=all_day&intervalMs=5000,open-meteo-forecast?intervalMs=10000';
+  // Cut the replayed Wikipedia stream into a file every 10 s, so the dashboard moves from the start.
+  env['FLUXO_BATCH_MAX_AGE_MS'] ??= '10000';
 } else {
   delete env['FLUXO_SOURCE_BASE_URL'];
 }
 
-const projects = ['local-kafka', ...(live ? [] : ['replay-api']), 'ingest', 'normalizer'];
+const projects = ['local-kafka', ...(live ? [] : ['replay-api']), 'ingest', 'stream-ingest', 'normalizer', 'web'];
 console.log(
   [
     '',
     `fluxo — starting ${projects.join(', ')} (${live ? 'LIVE public APIs' : `replay API at ${replayUrl}`})`,
-    `  lake:    ${resolve(env.FLUXO_LAKE_DIR)}  (raw/, curated/, quarantine/)`,
+    `  lake:    ${lakeDir}  (raw/, curated/, quarantine/)`,
     '  kafka:   127.0.0.1:9092  topics fluxo.raw-files, fluxo.curated-files, fluxo.dead-letter',
+    `  web:     http://${env['FLUXO_WEB_HOST'] ?? '127.0.0.1'}:${env['FLUXO_WEB_PORT'] ?? '3000'}  (live dashboard)`,
     '  query:   duckdb -c "SELECT * FROM \'.fluxo/lake/curated/earthquakes/*/*.parquet\' LIMIT 5"',
     '  stop:    Ctrl-C',
     '',

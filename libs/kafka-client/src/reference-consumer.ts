@@ -86,6 +86,8 @@ export class ReferenceConsumer implements AsyncDisposable {
   private readonly inFlight = new Set<Promise<void>>();
   /** Commits go out one after another, so a later offset can never be overtaken by an earlier one. */
   private commits: Promise<void> = Promise.resolve();
+  /** Highest offset committed per `topic\u0000partition` since this member last joined the group. */
+  private readonly highestCommit = new Map<string, bigint>();
 
   private constructor(
     private readonly consumer: Consumer,
@@ -241,10 +243,19 @@ export class ReferenceConsumer implements AsyncDisposable {
     await this.commit(topic, partition, message.offset);
   }
 
-  /** Commits `offset + 1`: the next record the group should read. */
+  /**
+   * Commits `offset + 1`: the next record the group should read. Commits only move forward: kafkajs
+   * fetches ahead, so a batch of transaction markers may end while an earlier record of the same
+   * partition is still in its handler; that record's later commit must not move the offset back.
+   */
   private commit(topic: string, partition: number, offset: string): Promise<void> {
-    const next = (BigInt(offset) + 1n).toString();
-    const commit = this.commits.then(() => this.consumer.commitOffsets([{ topic, partition, offset: next }]));
+    const next = BigInt(offset) + 1n;
+    const key = `${topic}\u0000${partition}`;
+    const commit = this.commits.then(async () => {
+      if ((this.highestCommit.get(key) ?? -1n) >= next) return; // checked in turn: commits run one at a time
+      await this.consumer.commitOffsets([{ topic, partition, offset: next.toString() }]);
+      this.highestCommit.set(key, next);
+    });
     this.commits = commit.catch(() => undefined);
     return commit;
   }
@@ -273,6 +284,7 @@ export class ReferenceConsumer implements AsyncDisposable {
   }
 
   private onGroupJoin({ payload }: ConsumerGroupJoinEvent): void {
+    this.highestCommit.clear(); // another member may have moved the offsets meanwhile
     const partitions = Object.entries(payload.memberAssignment).flatMap(([topic, numbers]) => numbers.map((partition) => ({ topic, partition })));
     this.logger.info(
       { memberId: payload.memberId, isLeader: payload.isLeader, durationMs: payload.duration, partitions: partitions.map((p) => `${p.topic}[${p.partition}]`) },

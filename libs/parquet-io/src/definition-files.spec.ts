@@ -13,7 +13,7 @@ describe('loadDefinitionCatalog', () => {
 
   it('adds the documented GitHub example, which extracts its sample response', async () => {
     const catalog = await loadDefinitionCatalog(EXAMPLE);
-    const source = catalog.source('github-events');
+    const source = catalog.pollSource('github-events');
     expect(catalog.dataset(source.dataset).name).toBe('github_events');
     const sample: unknown = JSON.parse(await readFile(join(EXAMPLE, 'sample-response.json'), 'utf8'));
     const { records } = createRecordExtractor(source)(sample);

@@ -1,0 +1,93 @@
+import pino from 'pino';
+import { loadWebConfig, SchemaError, type DefinitionCatalog, type Logger, type WebConfig } from '@fluxo/schema';
+import { createKafka, settingsFromConfig } from '@fluxo/kafka-client';
+import { loadDefinitionCatalog, ParquetEngine } from '@fluxo/parquet-io';
+import { KafkaFeed } from './kafka-feed';
+import { LagSampler } from './lag-sampler';
+import { LakeData } from './lake-data';
+import { LakeHealthReader } from './lake-health';
+import { LiveHub } from './live-hub';
+import { PipelineMonitor } from './pipeline-monitor';
+
+/** Everything the dashboard's server side holds: one of each per server process. */
+export interface WebRuntime {
+  readonly config: WebConfig;
+  readonly logger: Logger;
+  readonly lake: LakeData;
+  readonly feed: KafkaFeed;
+  readonly monitor: PipelineMonitor;
+  readonly hub: LiveHub;
+  close(): Promise<void>;
+}
+
+const RUNTIME = Symbol.for('fluxo.web.runtime');
+type Holder = { [RUNTIME]?: WebRuntime };
+
+/**
+ * The process-wide runtime, created on first use. Kept on `globalThis` because Next.js may load this
+ * module once per server bundle (pages and route handlers): there must still be one DuckDB instance
+ * and one Kafka consumer per process.
+ */
+export function webRuntime(): WebRuntime {
+  const holder = globalThis as Holder;
+  holder[RUNTIME] ??= createRuntime(loadWebConfig(process.env));
+  return holder[RUNTIME];
+}
+
+/** Server start: the runtime, or exit code 2 with every configuration problem listed. */
+export function startWebRuntimeOrExit(): void {
+  try {
+    webRuntime();
+  } catch (error) {
+    if (!(error instanceof SchemaError)) throw error;
+    console.error(`fluxo web: ${error.message}`);
+    process.exit(2);
+  }
+}
+
+/** Composition root: config → logger → lake (DuckDB), Kafka (feed, lag) → monitor → live hub. */
+export function createRuntime(config: WebConfig): WebRuntime {
+  const root = pino({ name: 'web', level: config.logLevel, base: { app: 'web', pid: process.pid } });
+  const logger: Logger = root;
+  let engine: Promise<ParquetEngine> | undefined;
+  const openEngine = () => (engine ??= ParquetEngine.open({ logger, threads: config.engineThreads, memoryLimitMb: config.engineMemoryLimitMb }));
+  let catalog: Promise<DefinitionCatalog> | undefined;
+  const lake = new LakeData({ root: config.lakeDir, engine: openEngine, catalog: () => (catalog ??= loadDefinitionCatalog(config.definitionsDir)) });
+
+  // Fast retries: the dashboard reports a broker that is down instead of waiting for it.
+  const kafka = createKafka(
+    { ...settingsFromConfig(config), requestTimeoutMs: 5_000, retry: { initialRetryTimeMs: 200, maxRetryTimeMs: 1_000, retries: 1 }, clientLogLevel: 'error' },
+    // kafkajs reports every refused connection while the broker is down: keep only errors.
+    root.child({ component: 'kafka' }, { level: 'error' }),
+  );
+  const feed = new KafkaFeed(kafka, { rawFiles: config.topicRawFiles, curatedFiles: config.topicCuratedFiles, deadLetter: config.topicDeadLetter }, logger);
+  const lag = new LagSampler(
+    kafka,
+    [
+      { groupId: config.normalizerGroup, topic: config.topicRawFiles, role: 'normalizer', timedByFeed: true },
+      { groupId: feed.groupId, topic: config.topicCuratedFiles, role: 'dashboard', timedByFeed: false },
+    ],
+    feed,
+  );
+  const monitor = new PipelineMonitor(new LakeHealthReader(lake), lag, feed, config.statusIntervalMs, logger);
+  const hub = new LiveHub(lake, monitor, feed, logger);
+  feed.start();
+  monitor.start();
+  logger.info({ lake: config.lakeDir, brokers: config.kafkaBrokers, normalizerGroup: config.normalizerGroup, feedGroup: feed.groupId }, 'dashboard runtime started');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      monitor.stop();
+      await feed.close();
+      if (engine !== undefined) await (await engine).close();
+    })());
+  // Leave the consumer group and close DuckDB on shutdown; never hold the process up for long.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => process.exit(0), 3_000).unref();
+      void close().finally(() => process.exit(0));
+    });
+  }
+  return { config, logger, lake, feed, monitor, hub, close };
+}

@@ -1,0 +1,69 @@
+import type { WikipediaView } from '../../definitions';
+import { num, type LakeData } from '../lake-data';
+
+export const RECENTCHANGE = 'recentchange';
+export const WIKIPEDIA_VIEW_KEY = 'wikipedia';
+/** Minutes shown, ending at the newest edit in the lake. */
+const MINUTES_SHOWN = 60;
+const TOP_WIKIS = 6;
+const NO_DATA = 'No Wikipedia edits yet: the recentchange dataset has no curated files (stream-ingest writes them).';
+
+/** Wikimedia recentchange edits: per minute by wiki, bots vs humans, top pages, over the last hour of data. */
+export async function wikipediaView(lake: LakeData): Promise<WikipediaView> {
+  const files = await lake.dataset(RECENTCHANGE);
+  return lake.cached(`view:${WIKIPEDIA_VIEW_KEY}`, files.signature, async () => {
+    // One row per event (a re-delivered event keeps its event_id), within the last hour of data.
+    const recent = (source: string) =>
+      `(SELECT * FROM (SELECT * FROM ${source} QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY _fetched_at DESC) = 1)
+        WHERE event_time > (SELECT max(event_time) FROM ${source}) - INTERVAL ${MINUTES_SHOWN} MINUTE)`;
+    const summary = await lake.load(
+      files,
+      async (source) => {
+        const [row] = await lake.query<Record<string, unknown>>(
+          `SELECT count(*)::INTEGER AS edits, count(DISTINCT wiki)::INTEGER AS wikis, avg(CASE WHEN bot THEN 1 ELSE 0 END) AS bot_share, max(event_time) AS newest FROM ${recent(source)}`,
+        );
+        if (row === undefined || row['edits'] === 0) return null;
+        return { edits: num(row['edits']) ?? 0, wikis: num(row['wikis']) ?? 0, botShare: num(row['bot_share']) ?? 0, windowEnd: row['newest'] == null ? null : String(row['newest']) };
+      },
+      NO_DATA,
+    );
+    const perMinute = await lake.load(
+      files,
+      async (source) => {
+        const rows = await lake.query<{ at: string; wiki: string; edits: number }>(
+          `WITH r AS ${recent(source)}, top AS (SELECT wiki FROM r GROUP BY wiki ORDER BY count(*) DESC, wiki LIMIT ${TOP_WIKIS})
+           SELECT date_trunc('minute', event_time) AS at, CASE WHEN wiki IN (SELECT wiki FROM top) THEN wiki ELSE 'other' END AS wiki, count(*)::INTEGER AS edits
+           FROM r GROUP BY 1, 2 ORDER BY 1, 2`,
+        );
+        if (rows.length === 0) return null;
+        const wikis = [...new Set(rows.map((row) => row.wiki))].sort((a, b) => (a === 'other' ? 1 : b === 'other' ? -1 : a.localeCompare(b)));
+        const points = new Map<string, Record<string, number>>();
+        for (const row of rows) points.set(row.at, { ...(points.get(row.at) ?? {}), [row.wiki]: row.edits });
+        return { wikis, points: [...points.entries()].map(([at, counts]) => ({ at, counts })) };
+      },
+      NO_DATA,
+    );
+    const botsVsHumans = await lake.load(
+      files,
+      async (source) => {
+        const rows = await lake.query<{ at: string; bots: number; humans: number }>(
+          `SELECT date_trunc('minute', event_time) AS at, count(*) FILTER (WHERE bot)::INTEGER AS bots, count(*) FILTER (WHERE NOT coalesce(bot, false))::INTEGER AS humans
+           FROM ${recent(source)} GROUP BY 1 ORDER BY 1`,
+        );
+        return rows.length === 0 ? null : rows;
+      },
+      NO_DATA,
+    );
+    const topPages = await lake.load(
+      files,
+      async (source) => {
+        const rows = await lake.query<{ wiki: string; title: string; edits: number; size_delta: number | null }>(
+          `SELECT wiki, title, count(*)::INTEGER AS edits, sum(size_delta)::BIGINT AS size_delta FROM ${recent(source)} GROUP BY 1, 2 ORDER BY edits DESC, wiki, title LIMIT 10`,
+        );
+        return rows.length === 0 ? null : rows.map((row) => ({ wiki: row.wiki, title: row.title, edits: row.edits, sizeDelta: num(row.size_delta) ?? 0 }));
+      },
+      NO_DATA,
+    );
+    return { key: WIKIPEDIA_VIEW_KEY, summary, perMinute, botsVsHumans, topPages };
+  });
+}

@@ -1,0 +1,130 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureTopics, deleteTopics, type FluxoKafka } from '@fluxo/kafka-client';
+import { deleteGroups, testKafka, uniqueName } from '@fluxo/kafka-client/testing';
+import { sqlString, type ParquetEngine } from '@fluxo/parquet-io';
+import { openTestEngine } from '@fluxo/parquet-io/testing';
+import { ChildApp, eventually, freePort, WORKSPACE_ROOT } from './processes';
+
+const BUILT = {
+  ingest: join(WORKSPACE_ROOT, 'dist', 'apps', 'ingest', 'main.cjs'),
+  normalizer: join(WORKSPACE_ROOT, 'dist', 'apps', 'normalizer', 'main.cjs'),
+  replay: join(WORKSPACE_ROOT, 'dist', 'tools', 'replay-api', 'main.cjs'),
+  web: join(WORKSPACE_ROOT, 'apps', 'web', '.next', 'BUILD_ID'),
+};
+const NEXT_BIN = join(WORKSPACE_ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
+
+/**
+ * One isolated pipeline for the browser tests: unique topics and group, a temp lake and state folder,
+ * the replay server, ingest and normalizer as built processes (as `npm start` runs them), and any
+ * number of dashboard servers (`next start`) pointed at them. The replay server runs as a process too:
+ * it is a pipeline-scoped tool the web project may not import (Nx module-boundary matrix).
+ */
+export class WebPipeline {
+  readonly apps: ChildApp[] = [];
+  private ingestRuns = 0;
+
+  private constructor(
+    readonly kafka: FluxoKafka,
+    readonly engine: ParquetEngine,
+    readonly dir: string,
+    readonly replayUrl: string,
+    readonly topics: { readonly raw: string; readonly curated: string; readonly deadLetter: string },
+    readonly groupId: string,
+  ) {}
+
+  static async create(): Promise<WebPipeline> {
+    for (const [name, path] of Object.entries(BUILT)) {
+      if (!existsSync(path)) throw new Error(`${name} is not built (${path} missing): run \`npx nx run web:e2e\`, which builds it first.`);
+    }
+    const kafka = testKafka();
+    const prefix = uniqueName('web-e2e');
+    const topics = { raw: `${prefix}.raw-files`, curated: `${prefix}.curated-files`, deadLetter: `${prefix}.dead-letter` };
+    await ensureTopics(kafka, Object.values(topics).map((topic) => ({ topic, numPartitions: 2 })));
+    const dir = await mkdtemp(join(tmpdir(), 'fluxo-web-e2e-'));
+    const port = await freePort();
+    const replay = await ChildApp.start('replay', [BUILT.replay, '--port', String(port), '--log-level', 'warn'], {});
+    const replayUrl = `http://127.0.0.1:${port}`;
+    await eventually(() => fetch(`${replayUrl}/_replay/state`).then((response) => response.status), (status) => status === 200, 'the replay server answers', 30_000);
+    const pipeline = new WebPipeline(kafka, await openTestEngine(), dir, replayUrl, topics, `${prefix}-normalizer`);
+    pipeline.apps.push(replay);
+    return pipeline;
+  }
+
+  get lakeDir(): string {
+    return join(this.dir, 'lake');
+  }
+
+  env(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      FLUXO_KAFKA_BROKERS: this.kafka.brokers.join(','),
+      FLUXO_LAKE_DIR: this.lakeDir,
+      FLUXO_STATE_DIR: join(this.dir, 'state'),
+      FLUXO_SOURCE_BASE_URL: this.replayUrl,
+      FLUXO_TOPIC_RAW_FILES: this.topics.raw,
+      FLUXO_TOPIC_CURATED_FILES: this.topics.curated,
+      FLUXO_TOPIC_DEAD_LETTER: this.topics.deadLetter,
+      FLUXO_TOPIC_PARTITIONS: '2',
+      FLUXO_NORMALIZER_GROUP: this.groupId,
+      FLUXO_HTTP_RETRY_BASE_DELAY_MS: '50',
+      FLUXO_RETRY_BASE_DELAY_MS: '200',
+      ...extra,
+    };
+  }
+
+  async startNormalizer(): Promise<ChildApp> {
+    return this.track(await ChildApp.start('normalizer', [BUILT.normalizer], this.env()));
+  }
+
+  /** Ingest polls each source once when it starts; the intervals here are long, so one run is one poll. */
+  async startIngest(sources: string): Promise<ChildApp> {
+    this.ingestRuns += 1;
+    return this.track(await ChildApp.start(`ingest-${this.ingestRuns}`, [BUILT.ingest], this.env({ FLUXO_SOURCES: sources })));
+  }
+
+  /** `next start` of the built dashboard on a free port; resolves once it serves pages. */
+  async startWeb(label: string, extra: Record<string, string> = {}): Promise<{ app: ChildApp; url: string }> {
+    const port = await freePort();
+    const app = this.track(
+      await ChildApp.start(label, [NEXT_BIN, 'start', join(WORKSPACE_ROOT, 'apps', 'web'), '-p', String(port), '-H', '127.0.0.1'], {
+        ...this.env({ FLUXO_WEB_STATUS_INTERVAL_MS: '1000', FLUXO_WEB_STALE_AFTER_MS: '8000', NEXT_TELEMETRY_DISABLED: '1', ...extra }),
+      }),
+    );
+    const url = `http://127.0.0.1:${port}`;
+    await eventually(
+      () => fetch(`${url}/datasets`).then((response) => response.status),
+      (status) => status === 200,
+      `the dashboard serves ${url}`,
+      60_000,
+    );
+    return { app, url };
+  }
+
+  /** What the curated earthquakes files hold: rows (versions) and distinct events. */
+  async earthquakes(): Promise<{ rows: number; events: number; maxMagnitude: number | null }> {
+    const glob = sqlString(join(this.lakeDir, 'curated', 'earthquakes', '*', '*.parquet'));
+    try {
+      const [row] = await this.engine.all<{ rows: number; events: number; max_mag: number | null }>(
+        `SELECT count(*)::INTEGER AS rows, count(DISTINCT event_id)::INTEGER AS events, max(magnitude) AS max_mag FROM read_parquet(${glob})`,
+      );
+      return { rows: row?.rows ?? 0, events: row?.events ?? 0, maxMagnitude: row?.max_mag ?? null };
+    } catch {
+      return { rows: 0, events: 0, maxMagnitude: null };
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.apps.map((app) => app.stop()));
+    await deleteGroups(this.kafka, [this.groupId]);
+    await deleteTopics(this.kafka, Object.values(this.topics));
+    await this.engine.close();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  private track(app: ChildApp): ChildApp {
+    this.apps.push(app);
+    return app;
+  }
+}
