@@ -1,5 +1,4 @@
-import { writeFile } from 'node:fs/promises';
-import { sha256File, stage, writeRawFile, type Lake, type ParquetEngine } from '@fluxo/parquet-io';
+import { sha256File, writeFileAtomically, writeRawFile, type Lake, type ParquetEngine } from '@fluxo/parquet-io';
 import type { Quarantine, RawFileSink } from './ports';
 
 /** Raw files in the lake through libs/parquet-io. */
@@ -31,8 +30,7 @@ export function lakeQuarantine(lake: Lake): Quarantine {
   return {
     async keep({ source, at, stem, body }) {
       const location = lake.quarantinePath('ingest', at, `${source}-${stem}`, 'json');
-      const staged = await stage(location.path, (tmpPath) => writeFile(tmpPath, body), { overwrite: true });
-      await staged.commit();
+      await writeFileAtomically(await lake.resolve(location.uri), body);
       return location.uri;
     },
   };

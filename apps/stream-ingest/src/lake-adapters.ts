@@ -1,5 +1,4 @@
-import { access, rename } from 'node:fs/promises';
-import { sha256File, writeRawFile, type Lake, type ParquetEngine } from '@fluxo/parquet-io';
+import { recoverStagedFile, sha256File, writeRawFile, type Lake, type ParquetEngine } from '@fluxo/parquet-io';
 import type { RawFileSink } from './ports';
 
 /** Raw files in the lake through libs/parquet-io (explicit RAW_SCHEMA, staged then committed). */
@@ -22,21 +21,7 @@ export function lakeRawFileSink(engine: ParquetEngine, lake: Lake): RawFileSink 
         discard: () => staged.discard(),
       };
     },
-    async makeVisible(tmpPath, finalPath) {
-      if (await exists(finalPath)) return true;
-      if (!(await exists(tmpPath))) return false;
-      await rename(tmpPath, finalPath);
-      return true;
-    },
+    makeVisible: (tmpPath, finalPath) => recoverStagedFile(tmpPath, finalPath),
     sha256Of: (path) => sha256File(path),
   };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { digestFile, isTempFileName, sha256File, stage, sweepStaleTempFiles } from './atomic-file';
+import { digestFile, isTempFileName, recoverStagedFile, sha256File, stage, sweepStaleTempFiles, writeFileAtomically } from './atomic-file';
 import { ParquetIoError } from './errors';
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -15,6 +15,24 @@ describe('atomic files', () => {
   });
   afterEach(async () => {
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('replaces a state file atomically, leaving no temp file behind', async () => {
+    const path = join(dir, 'state', 'source.json');
+    await writeFileAtomically(path, '{"v":1}');
+    await writeFileAtomically(path, '{"v":2}');
+    expect(await readFile(path, 'utf8')).toBe('{"v":2}');
+    expect(await readdir(join(dir, 'state'))).toEqual(['source.json']);
+  });
+
+  it('recovers a commit a crash interrupted, and says when there is nothing to recover', async () => {
+    const finalPath = join(dir, 'raw.parquet');
+    const staged = await stage(finalPath, (tmp) => writeFile(tmp, 'data'));
+    // the process died here: temp file written and fsynced, never renamed
+    expect(await recoverStagedFile(staged.tmpPath, finalPath)).toBe(true);
+    expect(await readFile(finalPath, 'utf8')).toBe('data');
+    expect(await recoverStagedFile(staged.tmpPath, finalPath)).toBe(true); // already visible
+    expect(await recoverStagedFile(join(dir, '.gone.0123456789abcdef.tmp'), join(dir, 'gone.parquet'))).toBe(false);
   });
 
   it('keeps a staged file invisible to *.parquet readers until commit', async () => {

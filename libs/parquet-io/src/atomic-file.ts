@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { link, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { errnoOf, ParquetIoError } from './errors';
 
@@ -195,5 +195,36 @@ async function fsyncPath(path: string, flags: 'r' | 'r+'): Promise<void> {
     if (!(flags === 'r' && (errno === 'EINVAL' || errno === 'EISDIR' || errno === 'EPERM'))) throw error;
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * Replaces `path` with `contents` atomically (temp file, fsync, rename, directory fsync): a crash
+ * leaves the old file or the new one, never half of one. For small state files (JSON checkpoints).
+ */
+export async function writeFileAtomically(path: string, contents: string | Buffer): Promise<void> {
+  const staged = await stage(path, (tmpPath) => writeFile(tmpPath, contents), { overwrite: true });
+  await staged.commit();
+}
+
+/**
+ * Finishes a commit a crash interrupted: true when `finalPath` exists or the staged temp file could
+ * be renamed to it; false when neither exists (the write never completed).
+ */
+export async function recoverStagedFile(tmpPath: string, finalPath: string): Promise<boolean> {
+  if (await exists(finalPath)) return true;
+  if (!(await exists(tmpPath))) return false;
+  await rename(tmpPath, finalPath);
+  await fsyncPath(dirname(finalPath), 'r');
+  return true;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT') return false;
+    throw error;
   }
 }

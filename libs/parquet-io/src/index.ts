@@ -15,6 +15,8 @@ export {
   digestFile,
   sweepStaleTempFiles,
   isTempFileName,
+  writeFileAtomically,
+  recoverStagedFile,
   type StagedFile,
   type StageOptions,
   type SweepOptions,

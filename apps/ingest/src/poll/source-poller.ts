@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { access, rename } from 'node:fs/promises';
 import {
   createRecordExtractor,
   describeError,
@@ -11,6 +10,7 @@ import {
   type ProducerIdentity,
   type SourceInstance,
 } from '@fluxo/schema';
+import { recoverStagedFile } from '@fluxo/parquet-io';
 import { IngestError } from '../errors';
 import type { HttpFetcher } from '../http/http-fetcher';
 import { retryDelayMs, type RetryPolicy } from '../http/retry-delay';
@@ -80,7 +80,7 @@ export class SourcePoller {
   private async finishPending(): Promise<number> {
     const pending = await this.deps.pending.list(this.name);
     for (const item of pending) {
-      const visible = await this.makeVisible(item.tmpPath, item.finalPath);
+      const visible = await recoverStagedFile(item.tmpPath, item.finalPath);
       if (!visible) {
         this.logger.warn({ eventId: item.reference.eventId }, 'pending announcement lost its file before commit; the poll will be redone');
         await this.deps.pending.remove(this.name, item.reference.eventId);
@@ -244,22 +244,6 @@ export class SourcePoller {
     });
     if (this.rejectedSeen.size >= 100_000) this.rejectedSeen.clear();
     this.rejectedSeen.add(digest);
-  }
-
-  private async makeVisible(tmpPath: string, finalPath: string): Promise<boolean> {
-    if (await exists(finalPath)) return true;
-    if (!(await exists(tmpPath))) return false;
-    await rename(tmpPath, finalPath);
-    return true;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -2,7 +2,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FileReferenceFields } from '@fluxo/schema';
 import type { PollUpdate } from './poll-state';
-import { writeJsonAtomically } from './state-store';
+import { writeFileAtomically } from '@fluxo/parquet-io';
 
 /**
  * A poll whose raw file is written but whose reference is not yet acknowledged. It is written
@@ -20,7 +20,7 @@ export class PendingAnnouncements {
   constructor(private readonly stateDir: string) {}
 
   async add(source: string, pending: PendingAnnouncement): Promise<void> {
-    await writeJsonAtomically(this.pathOf(source, pending.reference.eventId), pending);
+    await writeFileAtomically(this.pathOf(source, pending.reference.eventId), JSON.stringify(pending));
   }
 
   async remove(source: string, eventId: string): Promise<void> {

@@ -1,5 +1,6 @@
-import { mkdir, readFile, writeFile, rename, open } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomically } from '@fluxo/parquet-io';
 import { IngestError } from '../errors';
 import { emptyState, type SourceState } from './poll-state';
 
@@ -35,30 +36,10 @@ export class StateStore {
   }
 
   async save(state: SourceState): Promise<void> {
-    await writeJsonAtomically(this.pathOf(state.source), state);
+    await writeFileAtomically(this.pathOf(state.source), JSON.stringify(state));
   }
 
   private pathOf(source: string): string {
     return join(this.stateDir, `${source}.json`);
-  }
-}
-
-export async function writeJsonAtomically(path: string, value: unknown): Promise<void> {
-  const dir = join(path, '..');
-  await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${process.pid}.${Date.now()}.tmp`);
-  await writeFile(tmp, JSON.stringify(value));
-  const handle = await open(tmp, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(tmp, path);
-  const dirHandle = await open(dir, 'r');
-  try {
-    await dirHandle.sync();
-  } finally {
-    await dirHandle.close();
   }
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StreamIngestError } from '../errors';
-import { writeJsonAtomically } from './atomic-json';
+import { writeFileAtomically } from '@fluxo/parquet-io';
 
 /**
  * Where a stream stands, as of the last announced batch: the position to resume from, the event
@@ -53,7 +53,7 @@ export class CheckpointStore {
   }
 
   async save(checkpoint: StreamCheckpoint): Promise<void> {
-    await writeJsonAtomically(this.pathOf(checkpoint.source), checkpoint);
+    await writeFileAtomically(this.pathOf(checkpoint.source), JSON.stringify(checkpoint));
   }
 
   private pathOf(source: string): string {

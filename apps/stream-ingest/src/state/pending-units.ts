@@ -1,7 +1,7 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DeadLetterFields, FileReferenceFields } from '@fluxo/schema';
-import { writeJsonAtomically } from './atomic-json';
+import { writeFileAtomically } from '@fluxo/parquet-io';
 import type { StreamCheckpoint } from './checkpoint-store';
 
 /** A file of a unit: its reference and where its bytes are before and after commit. */
@@ -30,7 +30,7 @@ export class PendingUnits {
   constructor(private readonly stateDir: string) {}
 
   async add(source: string, unit: PendingUnit): Promise<void> {
-    await writeJsonAtomically(this.pathOf(source, unit), unit);
+    await writeFileAtomically(this.pathOf(source, unit), JSON.stringify(unit));
   }
 
   async remove(source: string, unit: PendingUnit): Promise<void> {
