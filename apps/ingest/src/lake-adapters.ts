@@ -1,29 +1,5 @@
-import { sha256File, writeFileAtomically, writeRawFile, type Lake, type ParquetEngine } from '@fluxo/parquet-io';
-import type { Quarantine, RawFileSink } from './ports';
-
-/** Raw files in the lake through libs/parquet-io. */
-export function lakeRawFileSink(engine: ParquetEngine, lake: Lake): RawFileSink {
-  return {
-    async stage({ source, stem, fetchedAt, records }) {
-      const written = await writeRawFile(engine, lake, { source, stem, fetchedAt, rows: records });
-      const { staged } = written;
-      return {
-        uri: written.uri,
-        finalPath: staged.finalPath,
-        tmpPath: staged.tmpPath,
-        sha256: written.sha256,
-        bytes: written.bytes,
-        rows: written.rows,
-        minEventTime: written.minEventTime,
-        maxEventTime: written.maxEventTime,
-        schemaFingerprint: written.schemaFingerprint,
-        commit: () => staged.commit(),
-        discard: () => staged.discard(),
-      };
-    },
-    sha256Of: (path) => sha256File(path),
-  };
-}
+import { writeFileAtomically, type Lake } from '@fluxo/parquet-io';
+import type { Quarantine } from './ports';
 
 /** Responses that could not be processed, kept verbatim under `<lake>/quarantine/ingest/`. */
 export function lakeQuarantine(lake: Lake): Quarantine {

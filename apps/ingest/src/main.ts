@@ -1,9 +1,9 @@
 import { hostname } from 'node:os';
 import { describeError, INGEST_SETTINGS, loadIngestConfig, redactConfig, resolveSourceInstance, SchemaError } from '@fluxo/schema';
 import { createKafka, ensureTopics, ReferenceProducer, settingsFromConfig, waitForCluster } from '@fluxo/kafka-client';
-import { Lake, loadDefinitionCatalog, ParquetEngine } from '@fluxo/parquet-io';
+import { Lake, lakeRawFileSink, loadDefinitionCatalog, ParquetEngine } from '@fluxo/parquet-io';
 import { HttpFetcher } from './http/http-fetcher';
-import { lakeQuarantine, lakeRawFileSink } from './lake-adapters';
+import { lakeQuarantine } from './lake-adapters';
 import { createAppLogger } from './logger';
 import { PollScheduler } from './poll/poll-scheduler';
 import { SourcePoller } from './poll/source-poller';

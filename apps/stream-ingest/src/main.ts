@@ -10,8 +10,8 @@ import {
   type StreamProtocol,
 } from '@fluxo/schema';
 import { createKafka, ensureTopics, ReferenceProducer, settingsFromConfig, waitForCluster } from '@fluxo/kafka-client';
-import { Lake, loadDefinitionCatalog, ParquetEngine } from '@fluxo/parquet-io';
-import { lakeRawFileSink } from './lake-adapters';
+import { Lake, lakeRawFileSink, loadDefinitionCatalog, ParquetEngine } from '@fluxo/parquet-io';
+
 import { createAppLogger } from './logger';
 import { CheckpointStore } from './state/checkpoint-store';
 import { PendingUnits } from './state/pending-units';

@@ -1,10 +1,10 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BUILTIN_DEFINITIONS, DefinitionCatalog, resolveSourceInstance, silentLogger, type DeadLetterFields, type FileReferenceFields } from '@fluxo/schema';
-import type { ParquetEngine } from '@fluxo/parquet-io';
+import { lakeRawFileSink, type ParquetEngine } from '@fluxo/parquet-io';
 import { createTempLake, openTestEngine, type TempLake } from '@fluxo/parquet-io/testing';
 import type { FetchResult } from '../http/http-fetcher';
-import { lakeQuarantine, lakeRawFileSink } from '../lake-adapters';
+import { lakeQuarantine } from '../lake-adapters';
 import type { Announcer } from '../ports';
 import { PendingAnnouncements } from '../state/pending-announcements';
 import { StateStore } from '../state/state-store';

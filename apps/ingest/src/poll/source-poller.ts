@@ -10,7 +10,6 @@ import {
   type ProducerIdentity,
   type SourceInstance,
 } from '@fluxo/schema';
-import { recoverStagedFile } from '@fluxo/parquet-io';
 import { IngestError } from '../errors';
 import type { HttpFetcher } from '../http/http-fetcher';
 import { retryDelayMs, type RetryPolicy } from '../http/retry-delay';
@@ -80,7 +79,7 @@ export class SourcePoller {
   private async finishPending(): Promise<number> {
     const pending = await this.deps.pending.list(this.name);
     for (const item of pending) {
-      const visible = await recoverStagedFile(item.tmpPath, item.finalPath);
+      const visible = await this.deps.rawFiles.makeVisible(item.tmpPath, item.finalPath);
       if (!visible) {
         this.logger.warn({ eventId: item.reference.eventId }, 'pending announcement lost its file before commit; the poll will be redone');
         await this.deps.pending.remove(this.name, item.reference.eventId);

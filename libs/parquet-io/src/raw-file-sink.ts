@@ -1,0 +1,56 @@
+import { recoverStagedFile, sha256File } from './atomic-file';
+import type { ParquetEngine } from './engine';
+import type { Lake } from './lake';
+import type { RawRow } from './raw-schema';
+import { writeRawFile } from './raw-file-writer';
+
+/** A raw file written under a hidden temp name: everything its reference needs, visible only after `commit`. */
+export interface StagedRawFile {
+  readonly uri: string;
+  readonly finalPath: string;
+  readonly tmpPath: string;
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly rows: number;
+  readonly minEventTime: string | null;
+  readonly maxEventTime: string | null;
+  readonly schemaFingerprint: string;
+  commit(): Promise<void>;
+  discard(): Promise<void>;
+}
+
+/**
+ * What a producer needs from the lake to write raw files crash-safely: stage a file, finish a
+ * commit a crash interrupted, re-hash a file before re-announcing it. Producers depend on this
+ * interface so their crash windows can be tested with a fake.
+ */
+export interface RawFileSink {
+  stage(input: { readonly source: string; readonly stem: string; readonly fetchedAt: Date; readonly records: readonly RawRow[] }): Promise<StagedRawFile>;
+  /** True when `finalPath` exists or the temp file could be renamed to it; false when neither exists. */
+  makeVisible(tmpPath: string, finalPath: string): Promise<boolean>;
+  sha256Of(path: string): Promise<string>;
+}
+
+/** The lake-backed sink: `writeRawFile` (RAW_SCHEMA, DuckDB) plus the recovery helpers. */
+export function lakeRawFileSink(engine: ParquetEngine, lake: Lake): RawFileSink {
+  return {
+    async stage({ source, stem, fetchedAt, records }) {
+      const { staged, ...written } = await writeRawFile(engine, lake, { source, stem, fetchedAt, rows: records });
+      return {
+        uri: written.uri,
+        finalPath: staged.finalPath,
+        tmpPath: staged.tmpPath,
+        sha256: written.sha256,
+        bytes: written.bytes,
+        rows: written.rows,
+        minEventTime: written.minEventTime,
+        maxEventTime: written.maxEventTime,
+        schemaFingerprint: written.schemaFingerprint,
+        commit: () => staged.commit(),
+        discard: () => staged.discard(),
+      };
+    },
+    makeVisible: recoverStagedFile,
+    sha256Of: sha256File,
+  };
+}
