@@ -46,15 +46,14 @@ export async function curateRawFile(
   const partitionColumn = dataset.partitionBy;
   const required = [...new Set([...mapping.columns.filter((c) => c.required).map((c) => c.name), partitionColumn])];
   const stem = `${lineage.source}-${basename(lineage.rawUri, '.parquet')}`;
-  const ledgerTable = await ledger.tableFor(dataset.name);
 
   await engine.run(`CREATE OR REPLACE TEMP TABLE curate_batch AS ${curatedSelectSql(sqlFilePath(input.rawPath), mapping, lineage)}`);
   try {
     const rejected = await quarantineRejected(deps, required, stem);
+    await ledger.findCuratedElsewhere(dataset.name, lineage.rawUri, 'curate_batch', 'curate_elsewhere');
     await engine.run(
       `CREATE OR REPLACE TEMP TABLE curate_accepted AS SELECT b.* FROM curate_batch b WHERE ${requiredPredicate(required)} ` +
-        `AND NOT EXISTS (SELECT 1 FROM ${ledgerTable} l WHERE l.dataset = ${sqlString(dataset.name)} ` +
-        `AND l.record_key = b._record_key AND l.record_version = b._record_version AND l.origin <> ${sqlString(lineage.rawUri)})`,
+        `AND NOT EXISTS (SELECT 1 FROM curate_elsewhere e WHERE e._record_key = b._record_key AND e._record_version = b._record_version)`,
     );
     const [counts] = await engine.all<{ batch: number; accepted: number }>(
       `SELECT (SELECT count(*) FROM curate_batch)::INTEGER AS batch, (SELECT count(*) FROM curate_accepted)::INTEGER AS accepted`,
@@ -81,7 +80,7 @@ export async function curateRawFile(
     const accepted = counts?.accepted ?? 0;
     return { files, rejected, alreadyCurated: batch - accepted - (rejected?.rows ?? 0) };
   } finally {
-    await engine.run('DROP TABLE IF EXISTS curate_batch; DROP TABLE IF EXISTS curate_accepted');
+    await engine.run('DROP TABLE IF EXISTS curate_batch; DROP TABLE IF EXISTS curate_elsewhere; DROP TABLE IF EXISTS curate_accepted');
   }
 }
 
