@@ -17,7 +17,7 @@ import { loadFluxoLibs } from '../lib/build.mjs';
 import { DATA_DIR } from '../lib/paths.mjs';
 import { earthquakeGenerator } from './earthquake-model.mjs';
 
-const GENERATOR_VERSION = 2;
+const GENERATOR_VERSION = 3; // 3: raw files with 4,096-row groups (libs/parquet-io RAW_ROW_GROUP_SIZE)
 const FIRST_FETCH_MS = Date.parse('2025-05-04T00:00:00Z');
 const POLL_EVERY_MS = 15 * 60_000;
 const FEED_WINDOW_MS = 24 * 3600_000;

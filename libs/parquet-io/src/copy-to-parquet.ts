@@ -12,6 +12,8 @@ export interface CopyQueryToParquetInput extends StageOptions {
    * refuses a symlinked directory that leads outside the lake).
    */
   readonly finalPath: string;
+  /** Rows per row group; default DuckDB's (122,880). Readers parallelise a file's scan by row group. */
+  readonly rowGroupSize?: number;
 }
 
 export interface CopiedParquet {
@@ -31,7 +33,7 @@ export async function copyQueryToParquet(engine: ParquetEngine, input: CopyQuery
     async (tmpPath) => {
       try {
         const result = await engine.all<{ Count: number }>(
-          `COPY (${input.sql}) TO ${sqlFilePath(tmpPath)} (${PARQUET_COPY_OPTIONS})`,
+          `COPY (${input.sql}) TO ${sqlFilePath(tmpPath)} (${PARQUET_COPY_OPTIONS}${rowGroupOption(input.rowGroupSize)})`,
         );
         rows = Number(result[0]?.Count ?? 0);
       } catch (error) {
@@ -41,6 +43,14 @@ export async function copyQueryToParquet(engine: ParquetEngine, input: CopyQuery
     input,
   );
   return { staged, rows };
+}
+
+function rowGroupOption(rows: number | undefined): string {
+  if (rows === undefined) return '';
+  if (!Number.isInteger(rows) || rows < 1) {
+    throw new ParquetIoError('INVALID_ARGUMENT', 'rowGroupSize must be a positive integer', { context: { field: 'rowGroupSize', actual: rows } });
+  }
+  return `, ROW_GROUP_SIZE ${rows}`;
 }
 
 /** DuckDB's own I/O failures while writing (disk full, EIO) are transient write failures, not query bugs. */

@@ -1,5 +1,5 @@
 import { BUILTIN_DEFINITIONS, compileMapping, createRecordExtractor, DefinitionCatalog, silentLogger } from '@fluxo/schema';
-import { readRows, writeRawFile, type ParquetEngine } from '@fluxo/parquet-io';
+import { fingerprintOf, readRows, writeRawFile, type ParquetEngine } from '@fluxo/parquet-io';
 import { createTempLake, openTestEngine, type TempLake } from '@fluxo/parquet-io/testing';
 import { curateRawFile } from './curate-raw-file';
 import { VersionLedger } from './version-ledger';
@@ -60,6 +60,7 @@ describe('curateRawFile', () => {
     const [file] = result.files;
     expect(file?.uri).toBe('curated/earthquakes/event_date=2025-05-04/usgs-earthquakes-poll-1.parquet');
     expect(file?.minEventTime).toBe('2025-05-04T13:40:18.110Z');
+    expect(file?.schemaFingerprint).toBe(await fingerprintOf(engine, `${lake.lake.root}/${file?.uri ?? ''}`)); // declared = written
     const rows = await readRows(engine, `${lake.lake.root}/${file?.uri ?? ''}`);
     expect(rows).toEqual([
       expect.objectContaining({

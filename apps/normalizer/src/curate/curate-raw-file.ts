@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
-import type { CompiledMapping, DatasetDefinition, Logger } from '@fluxo/schema';
-import { copyQueryToParquet, fingerprintOf, sqlFilePath, sqlString, type Lake, type ParquetEngine } from '@fluxo/parquet-io';
+import { LINEAGE_SQL_TYPES, type CompiledMapping, type DatasetDefinition, type Logger } from '@fluxo/schema';
+import { copyQueryToParquet, schemaFingerprint, sqlFilePath, sqlString, type Lake, type ParquetEngine } from '@fluxo/parquet-io';
 import { curatedSelectSql, missingColumnsSql, requiredPredicate, type FileLineage } from './curated-sql';
 import type { VersionLedger } from './version-ledger';
 
@@ -49,14 +49,11 @@ export async function curateRawFile(
 
   await engine.run(`CREATE OR REPLACE TEMP TABLE curate_batch AS ${curatedSelectSql(sqlFilePath(input.rawPath), mapping, lineage)}`);
   try {
-    const rejected = await quarantineRejected(deps, required, stem);
+    const { rejected, batchRows } = await quarantineRejected(deps, required, stem);
     await ledger.findCuratedElsewhere(dataset.name, lineage.rawUri, 'curate_batch', 'curate_elsewhere');
     await engine.run(
       `CREATE OR REPLACE TEMP TABLE curate_accepted AS SELECT b.* FROM curate_batch b WHERE ${requiredPredicate(required)} ` +
         `AND NOT EXISTS (SELECT 1 FROM curate_elsewhere e WHERE e._record_key = b._record_key AND e._record_version = b._record_version)`,
-    );
-    const [counts] = await engine.all<{ batch: number; accepted: number }>(
-      `SELECT (SELECT count(*) FROM curate_batch)::INTEGER AS batch, (SELECT count(*) FROM curate_accepted)::INTEGER AS accepted`,
     );
     const dates = await engine.all<{ event_date: string; min_time: string; max_time: string }>(
       `SELECT CAST(CAST(${partitionColumn} AS DATE) AS VARCHAR) AS event_date, ` +
@@ -71,14 +68,12 @@ export async function curateRawFile(
         finalPath: await lake.resolve(location.uri),
         overwrite: true,
       });
-      const schemaFingerprint = await fingerprintOf(engine, staged.tmpPath);
       await staged.commit();
-      files.push({ uri: location.uri, sha256: staged.sha256, bytes: staged.bytes, rows, eventDate, minEventTime, maxEventTime, schemaFingerprint });
+      files.push({ uri: location.uri, sha256: staged.sha256, bytes: staged.bytes, rows, eventDate, minEventTime, maxEventTime, schemaFingerprint: curatedFingerprint(mapping) });
     }
     await ledger.record(dataset.name, lineage.rawUri, 'curate_accepted');
-    const batch = counts?.batch ?? 0;
-    const accepted = counts?.accepted ?? 0;
-    return { files, rejected, alreadyCurated: batch - accepted - (rejected?.rows ?? 0) };
+    const accepted = files.reduce((total, file) => total + file.rows, 0);
+    return { files, rejected, alreadyCurated: batchRows - accepted - (rejected?.rows ?? 0) };
   } finally {
     await engine.run('DROP TABLE IF EXISTS curate_batch; DROP TABLE IF EXISTS curate_elsewhere; DROP TABLE IF EXISTS curate_accepted');
   }
@@ -88,15 +83,30 @@ async function quarantineRejected(
   deps: { readonly engine: ParquetEngine; readonly lake: Lake },
   required: readonly string[],
   stem: string,
-): Promise<CurationResult['rejected']> {
+): Promise<{ readonly rejected: CurationResult['rejected']; readonly batchRows: number }> {
   const { engine, lake } = deps;
-  const rejectedSql = `SELECT ${missingColumnsSql(required)} AS _missing_columns, * FROM curate_batch WHERE NOT (${requiredPredicate(required)})`;
+  // One pass over the batch counts every row and, for incomplete ones, which columns they lack.
   const summary = await engine.all<{ missing: string; n: number }>(
-    `SELECT _missing_columns AS missing, count(*)::INTEGER AS n FROM (${rejectedSql}) GROUP BY 1 ORDER BY 1`,
+    `SELECT ${missingColumnsSql(required)} AS missing, count(*)::INTEGER AS n FROM curate_batch GROUP BY 1 ORDER BY 1`,
   );
-  if (summary.length === 0) return null;
+  const batchRows = summary.reduce((total, row) => total + row.n, 0);
+  const incomplete = summary.filter((row) => row.missing !== '');
+  if (incomplete.length === 0) return { rejected: null, batchRows };
+  const rejectedSql = `SELECT ${missingColumnsSql(required)} AS _missing_columns, * FROM curate_batch WHERE NOT (${requiredPredicate(required)})`;
   const location = lake.quarantinePath('normalizer', new Date(), stem, 'parquet');
   const { staged, rows } = await copyQueryToParquet(engine, { sql: rejectedSql, finalPath: await lake.resolve(location.uri), overwrite: true });
   await staged.commit();
-  return { rows, uri: location.uri, missing: Object.fromEntries(summary.map((s) => [s.missing, s.n])) };
+  return { rejected: { rows, uri: location.uri, missing: Object.fromEntries(incomplete.map((s) => [s.missing, s.n])) }, batchRows };
+}
+
+const fingerprints = new WeakMap<CompiledMapping, string>();
+
+/** The curated schema every file of a mapping has: its columns in order, then the lineage columns. */
+export function curatedFingerprint(mapping: CompiledMapping): string {
+  let fingerprint = fingerprints.get(mapping);
+  if (fingerprint === undefined) {
+    fingerprint = schemaFingerprint([...mapping.columns.map((c) => ({ name: c.name, type: c.sqlType })), ...LINEAGE_SQL_TYPES.map((c) => ({ name: c.name, type: c.sqlType }))]);
+    fingerprints.set(mapping, fingerprint);
+  }
+  return fingerprint;
 }
