@@ -97,33 +97,24 @@ export class ColumnMapping {
 }
 
 /**
- * A polling source: where to fetch, where the records are, what identifies and versions a record,
- * and how records map to the columns of a curated dataset. Written as a JSON file; no code.
+ * What every kind of source definition has: identity, the dataset it feeds, what identifies and
+ * versions a record, its event time, and how records map to the dataset's columns.
  */
-export class SourceDefinition {
+export abstract class SourceFields {
   @IsString() @Matches(NAME_PATTERN, { message: 'name must match ' + NAME_PATTERN.source })
   name!: string;
-
-  @IsIn(['poll'])
-  kind!: 'poll';
 
   @IsString() @Matches(NAME_PATTERN, { message: 'dataset must match ' + NAME_PATTERN.source })
   dataset!: string;
 
-  @IsString() @MaxLength(1000)
+  @IsString() @MinLength(1) @MaxLength(1000)
   description!: string;
 
   /** Credit line the data's licence asks for; shown by the dashboard. */
   @IsOptional() @IsString() @MaxLength(300)
   attribution?: string;
 
-  @ValidateNested() @Type(() => RequestDefinition)
-  request!: RequestDefinition;
-
-  @ValidateNested() @Type(() => RecordsDefinition)
-  records!: RecordsDefinition;
-
-  /** Paths whose values together identify a record. */
+  /** Paths whose values together identify a record (producers and the normalizer dedup on it). */
   @IsArray() @ArrayMinSize(1) @Matches(RECORD_PATH_PATTERN, { each: true, ...PATH_MESSAGE })
   key!: string[];
 
@@ -136,4 +127,19 @@ export class SourceDefinition {
 
   @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => ColumnMapping)
   mapping!: ColumnMapping[];
+}
+
+/**
+ * A polling source: where to fetch and where the records are in each response. Written as a JSON
+ * file; no code.
+ */
+export class SourceDefinition extends SourceFields {
+  @IsIn(['poll'])
+  kind!: 'poll';
+
+  @ValidateNested() @Type(() => RequestDefinition)
+  request!: RequestDefinition;
+
+  @ValidateNested() @Type(() => RecordsDefinition)
+  records!: RecordsDefinition;
 }

@@ -7,12 +7,10 @@ import {
   IsString,
   Matches,
   MaxLength,
-  MinLength,
   ValidateNested,
 } from 'class-validator';
-import { NAME_PATTERN } from '../events/file-reference';
 import { RECORD_PATH_PATTERN } from './record-path';
-import { ColumnMapping, IsStringRecord, TimeField } from './source-definition';
+import { IsStringRecord, SourceFields } from './source-definition';
 
 const PATH_MESSAGE = { message: '$property must be a record path like "meta.id", "coords[0]"' };
 
@@ -62,70 +60,23 @@ export class StreamEndpointDefinition {
  * Identity (`key`, `version`), event time and the curated mapping use the same path grammar as
  * polling sources, so the normalizer curates it without new code. Written as a JSON file; no code.
  */
-export class StreamSourceDefinition {
-  @IsString() @Matches(NAME_PATTERN, { message: 'name must match ' + NAME_PATTERN.source })
-  name!: string;
-
+export class StreamSourceDefinition extends SourceFields {
   @IsIn(['stream'])
   kind!: 'stream';
-
-  @IsString() @Matches(NAME_PATTERN, { message: 'dataset must match ' + NAME_PATTERN.source })
-  dataset!: string;
-
-  @IsString() @MaxLength(1000)
-  description!: string;
-
-  @IsOptional() @IsString() @MaxLength(300)
-  attribution?: string;
 
   @ValidateNested() @Type(() => StreamEndpointDefinition)
   stream!: StreamEndpointDefinition;
 
-  /** Paths whose values together identify an event (e.g. `meta.id`); the producer dedups on it. */
-  @IsArray() @ArrayMinSize(1) @Matches(RECORD_PATH_PATTERN, { each: true, ...PATH_MESSAGE })
-  key!: string[];
-
   /** Paths an event must carry; an event lacking one is dead-lettered (`MISSING_FIELD`). */
   @IsOptional() @IsArray() @Matches(RECORD_PATH_PATTERN, { each: true, ...PATH_MESSAGE })
   required?: string[];
-
-  /** Path of the record's version; without it, a content hash is the version. */
-  @IsOptional() @IsString() @Matches(RECORD_PATH_PATTERN, PATH_MESSAGE)
-  version?: string;
-
-  @IsOptional() @ValidateNested() @Type(() => TimeField)
-  eventTime?: TimeField;
-
-  @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => ColumnMapping)
-  mapping!: ColumnMapping[];
 }
 
 /**
  * Records fluxo produces itself about its sources (e.g. `stream-gaps`): no request, no stream,
  * only identity and mapping, so they travel raw → reference → normalizer like fetched data.
  */
-export class InternalSourceDefinition {
-  @IsString() @Matches(NAME_PATTERN, { message: 'name must match ' + NAME_PATTERN.source })
-  name!: string;
-
+export class InternalSourceDefinition extends SourceFields {
   @IsIn(['internal'])
   kind!: 'internal';
-
-  @IsString() @Matches(NAME_PATTERN, { message: 'dataset must match ' + NAME_PATTERN.source })
-  dataset!: string;
-
-  @IsString() @MinLength(1) @MaxLength(1000)
-  description!: string;
-
-  @IsArray() @ArrayMinSize(1) @Matches(RECORD_PATH_PATTERN, { each: true, ...PATH_MESSAGE })
-  key!: string[];
-
-  @IsOptional() @IsString() @Matches(RECORD_PATH_PATTERN, PATH_MESSAGE)
-  version?: string;
-
-  @IsOptional() @ValidateNested() @Type(() => TimeField)
-  eventTime?: TimeField;
-
-  @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => ColumnMapping)
-  mapping!: ColumnMapping[];
 }
