@@ -37,4 +37,4 @@ export { copyQueryToParquet, type CopyQueryToParquetInput, type CopiedParquet } 
 export { readRows, assertReadable, type ReadRowsOptions, type ReadableSummary } from './read-parquet';
 export { PARQUET_COPY_OPTIONS } from './parquet-format';
 export { loadDefinitionCatalog } from './definition-files';
-export { lakeRawFileSink, type RawFileSink, type StagedRawFile } from './raw-file-sink';
+export { lakeRawFileSink, rawFileReference, rawFileStem, stemTime, type RawFileSink, type StagedRawFile } from './raw-file-sink';

@@ -1,3 +1,5 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { FILE_REFERENCE_VERSION, type FileReferenceFields, type ProducerIdentity } from '@fluxo/schema';
 import { recoverStagedFile, sha256File } from './atomic-file';
 import type { ParquetEngine } from './engine';
 import type { Lake } from './lake';
@@ -53,4 +55,41 @@ export function lakeRawFileSink(engine: ParquetEngine, lake: Lake): RawFileSink 
     makeVisible: recoverStagedFile,
     sha256Of: sha256File,
   };
+}
+
+/** The claim-check reference that announces a staged raw file (a new event id each call). */
+export function rawFileReference(
+  file: StagedRawFile,
+  origin: { readonly source: string; readonly dataset: string; readonly producer: Readonly<ProducerIdentity> },
+): FileReferenceFields {
+  return {
+    schemaVersion: FILE_REFERENCE_VERSION,
+    eventId: randomUUID(),
+    kind: 'raw',
+    source: origin.source,
+    dataset: origin.dataset,
+    uri: file.uri,
+    sha256: file.sha256,
+    bytes: file.bytes,
+    rows: file.rows,
+    schemaFingerprint: file.schemaFingerprint,
+    minEventTime: file.minEventTime,
+    maxEventTime: file.maxEventTime,
+    producer: origin.producer,
+    producedAt: new Date().toISOString(),
+    inputs: undefined,
+  };
+}
+
+/** `20250504-135257-110`: a sortable UTC time for file stems. */
+export function stemTime(at: Date): string {
+  const iso = at.toISOString();
+  return `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}-${iso.slice(20, 23)}`;
+}
+
+/** A raw file's stem from its time and its records' identities: sortable, and unique per content. */
+export function rawFileStem(at: Date, records: readonly Pick<RawRow, 'key' | 'version'>[]): string {
+  const hash = createHash('sha256');
+  for (const record of records) hash.update(record.key).update('\u0000').update(record.version).update('\n');
+  return `${stemTime(at)}-${hash.digest('hex').slice(0, 12)}`;
 }

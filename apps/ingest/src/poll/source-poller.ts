@@ -10,6 +10,7 @@ import {
   type ProducerIdentity,
   type SourceInstance,
 } from '@fluxo/schema';
+import { rawFileReference, rawFileStem, stemTime } from '@fluxo/parquet-io';
 import { IngestError } from '../errors';
 import type { HttpFetcher } from '../http/http-fetcher';
 import { retryDelayMs, type RetryPolicy } from '../http/retry-delay';
@@ -137,24 +138,8 @@ export class SourcePoller {
   }
 
   private async writeAndAnnounce(changes: readonly ExtractedRecord[], fetchedAt: Date, update: PollUpdate): Promise<FileReferenceFields> {
-    const staged = await this.deps.rawFiles.stage({ source: this.name, stem: stemOf(fetchedAt, changes), fetchedAt, records: changes });
-    const reference: FileReferenceFields = {
-      schemaVersion: 1,
-      eventId: randomUUID(),
-      kind: 'raw',
-      source: this.name,
-      dataset: this.deps.instance.definition.dataset,
-      uri: staged.uri,
-      sha256: staged.sha256,
-      bytes: staged.bytes,
-      rows: staged.rows,
-      schemaFingerprint: staged.schemaFingerprint,
-      minEventTime: staged.minEventTime,
-      maxEventTime: staged.maxEventTime,
-      producer: this.deps.producer,
-      producedAt: new Date().toISOString(),
-      inputs: undefined,
-    };
+    const staged = await this.deps.rawFiles.stage({ source: this.name, stem: rawFileStem(fetchedAt, changes), fetchedAt, records: changes });
+    const reference = rawFileReference(staged, { source: this.name, dataset: this.deps.instance.definition.dataset, producer: this.deps.producer });
     try {
       await this.deps.pending.add(this.name, { reference, tmpPath: staged.tmpPath, finalPath: staged.finalPath, update });
     } catch (error) {
@@ -205,7 +190,7 @@ export class SourcePoller {
 
   private async quarantine(body: Buffer, at: Date, reason: string, message: string): Promise<Extract<PollOutcome, { kind: 'quarantined' }>> {
     const digest = createHash('sha256').update(body).digest('hex');
-    const stem = `${compactTime(at)}-${digest.slice(0, 12)}`;
+    const stem = `${stemTime(at)}-${digest.slice(0, 12)}`;
     const uri = await this.deps.quarantine.keep({ source: this.name, at, stem, body });
     if (digest !== this.lastQuarantinedBody) {
       await this.deps.announcer.deadLetter({
@@ -244,17 +229,4 @@ export class SourcePoller {
     if (this.rejectedSeen.size >= 100_000) this.rejectedSeen.clear();
     this.rejectedSeen.add(digest);
   }
-}
-
-/** `20250504-135257-110`: sortable, and a valid lake file stem. */
-export function compactTime(at: Date): string {
-  const iso = at.toISOString();
-  return `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}-${iso.slice(20, 23)}`;
-}
-
-/** A file name derived from the poll's time and content. */
-function stemOf(fetchedAt: Date, records: readonly ExtractedRecord[]): string {
-  const hash = createHash('sha256');
-  for (const record of records) hash.update(record.key).update('\u0000').update(record.version).update('\n');
-  return `${compactTime(fetchedAt)}-${hash.digest('hex').slice(0, 12)}`;
 }

@@ -1,5 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { DeadLetterFields, ExtractedRecord, FileReferenceFields, Logger, ProducerIdentity } from '@fluxo/schema';
+import { rawFileReference, rawFileStem } from '@fluxo/parquet-io';
 import { StreamIngestError } from '../errors';
 import type { Announcer, RawFileSink, StagedRawFile } from '../ports';
 import type { CheckpointStore, StreamCheckpoint } from '../state/checkpoint-store';
@@ -78,7 +79,7 @@ export class UnitAnnouncer {
     try {
       for (const file of unit.files) {
         if (file.records.length === 0) continue;
-        const stem = `${file.label}-${stemOf(unit.fetchedAt, file.records)}`;
+        const stem = `${file.label}-${rawFileStem(unit.fetchedAt, file.records)}`;
         staged.push({ file, staged: await this.deps.rawFiles.stage({ source: file.source, stem, fetchedAt: unit.fetchedAt, records: file.records }) });
       }
     } catch (error) {
@@ -124,35 +125,6 @@ export class UnitAnnouncer {
   }
 
   private referenceOf(file: UnitFile, staged: StagedRawFile): FileReferenceFields {
-    return {
-      schemaVersion: 1,
-      eventId: randomUUID(),
-      kind: 'raw',
-      source: file.source,
-      dataset: file.dataset,
-      uri: staged.uri,
-      sha256: staged.sha256,
-      bytes: staged.bytes,
-      rows: staged.rows,
-      schemaFingerprint: staged.schemaFingerprint,
-      minEventTime: staged.minEventTime,
-      maxEventTime: staged.maxEventTime,
-      producer: this.deps.producer,
-      producedAt: new Date().toISOString(),
-      inputs: undefined,
-    };
+    return rawFileReference(staged, { source: file.source, dataset: file.dataset, producer: this.deps.producer });
   }
-}
-
-/** `20250504-135257-110`: sortable, and a valid lake file stem. */
-export function compactTime(at: Date): string {
-  const iso = at.toISOString();
-  return `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}-${iso.slice(20, 23)}`;
-}
-
-/** A file name from the flush time and the records' identities. */
-function stemOf(at: Date, records: readonly ExtractedRecord[]): string {
-  const hash = createHash('sha256');
-  for (const record of records) hash.update(record.key).update('\u0000').update(record.version).update('\n');
-  return `${compactTime(at)}-${hash.digest('hex').slice(0, 12)}`;
 }
