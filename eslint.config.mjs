@@ -44,6 +44,8 @@ export default [
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-non-null-assertion': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
+      // `await using _lock = …` holds a resource for the scope without reading it.
+      '@typescript-eslint/no-unused-vars': ['warn', { varsIgnorePattern: '^_', argsIgnorePattern: '^_' }],
       'no-restricted-syntax': ['error', { selector: 'Decorator', message: 'Decorators (class-validator) live in libs/schema only.' }],
     },
   },

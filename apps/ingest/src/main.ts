@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { describeError, INGEST_SETTINGS, loadIngestConfig, redactConfig, resolveSourceInstance, SchemaError } from '@fluxo/schema';
 import { createKafka, ensureTopics, ReferenceProducer, settingsFromConfig, waitForCluster } from '@fluxo/kafka-client';
-import { Lake, lakeRawFileSink, loadDefinitionCatalog, ParquetEngine } from '@fluxo/parquet-io';
+import { Lake, lakeRawFileSink, loadDefinitionCatalog, lockDirectory, ParquetEngine } from '@fluxo/parquet-io';
 import { HttpFetcher } from './http/http-fetcher';
 import { lakeQuarantine } from './lake-adapters';
 import { createAppLogger } from './logger';
@@ -20,6 +20,9 @@ async function main(): Promise<void> {
   const stopping = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stopping.abort());
 
+  const producerIdentity = { app: 'ingest', instance: config.instanceId ?? `${hostname()}:${process.pid}`, version: VERSION };
+  // One ingest per state folder: two would announce the same sources' polls twice.
+  await using _stateLock = await lockDirectory(config.stateDir, { name: 'ingest', owner: producerIdentity.instance });
   const catalog = await loadDefinitionCatalog(config.definitionsDir);
   const instances = config.sources.map((spec) => resolveSourceInstance(catalog, spec, config.sourceBaseUrl));
   const lake = await Lake.open(config.lakeDir);
@@ -37,7 +40,6 @@ async function main(): Promise<void> {
     announce: async (reference: Parameters<typeof producer.publishReference>[1]) => void (await producer.publishReference(config.topicRawFiles, reference)),
     deadLetter: async (event: Parameters<typeof producer.publishDeadLetter>[1]) => void (await producer.publishDeadLetter(config.topicDeadLetter, event)),
   };
-  const producerIdentity = { app: 'ingest', instance: config.instanceId ?? `${hostname()}:${process.pid}`, version: VERSION };
   const scheduler = new PollScheduler(
     instances.map((instance) => ({
       intervalMs: instance.intervalMs,

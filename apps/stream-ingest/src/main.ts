@@ -10,7 +10,7 @@ import {
   type StreamProtocol,
 } from '@fluxo/schema';
 import { createKafka, ensureTopics, ReferenceProducer, settingsFromConfig, waitForCluster } from '@fluxo/kafka-client';
-import { Lake, lakeRawFileSink, loadDefinitionCatalog, ParquetEngine } from '@fluxo/parquet-io';
+import { Lake, lakeRawFileSink, loadDefinitionCatalog, lockDirectory, ParquetEngine } from '@fluxo/parquet-io';
 
 import { createAppLogger } from './logger';
 import { CheckpointStore } from './state/checkpoint-store';
@@ -30,6 +30,9 @@ async function main(): Promise<void> {
   const stopping = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stopping.abort());
 
+  const instanceId = config.instanceId ?? `${hostname()}:${process.pid}`;
+  // One stream-ingest per state folder: two would interleave checkpoints of the same streams.
+  await using _stateLock = await lockDirectory(config.stateDir, { name: 'stream-ingest', owner: instanceId });
   const catalog = await loadDefinitionCatalog(config.definitionsDir);
   const instances = config.streams.map((spec) => resolveStreamInstance(catalog, spec, config.sourceBaseUrl));
   const gapsSource = catalog.internalSource(STREAM_GAPS_SOURCE);
@@ -59,7 +62,7 @@ async function main(): Promise<void> {
         announcer,
         checkpoints: new CheckpointStore(config.stateDir),
         pending: new PendingUnits(config.stateDir),
-        producer: { app: 'stream-ingest', instance: config.instanceId ?? `${hostname()}:${process.pid}`, version: VERSION },
+        producer: { app: 'stream-ingest', instance: instanceId, version: VERSION },
         limits: { maxRows: config.batchMaxRows, maxBytes: config.batchMaxBytes, maxAgeMs: config.batchMaxAgeMs, idleFlushMs: config.idleFlushMs },
         bufferMaxEvents: config.bufferMaxEvents,
         dedupWindowEvents: config.dedupWindowEvents,

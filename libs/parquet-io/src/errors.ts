@@ -19,6 +19,7 @@ import { FluxoError, type FluxoErrorOptions } from '@fluxo/schema';
  * | `READ_FAILED` | by errno | reading or hashing failed for another reason than absence |
  * | `QUERY_FAILED` | OOM only | DuckDB rejected or failed a statement |
  * | `ENGINE_CLOSED` | no | the engine was used after `close()` |
+ * | `LOCKED` | no | another live process holds the directory lock |
  */
 export type ParquetIoErrorCode =
   | 'INVALID_ARGUMENT'
@@ -33,7 +34,8 @@ export type ParquetIoErrorCode =
   | 'WRITE_FAILED'
   | 'READ_FAILED'
   | 'QUERY_FAILED'
-  | 'ENGINE_CLOSED';
+  | 'ENGINE_CLOSED'
+  | 'LOCKED';
 
 /** Context carried as fields (never inside the message only), for logs and dead-letter events. */
 export interface ParquetIoErrorContext {

@@ -38,3 +38,4 @@ export { readRows, assertReadable, type ReadRowsOptions, type ReadableSummary } 
 export { PARQUET_COPY_OPTIONS } from './parquet-format';
 export { loadDefinitionCatalog } from './definition-files';
 export { lakeRawFileSink, rawFileReference, rawFileStem, stemTime, type RawFileSink, type StagedRawFile } from './raw-file-sink';
+export { lockDirectory, type DirectoryLock } from './directory-lock';

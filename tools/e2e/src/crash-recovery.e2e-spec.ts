@@ -47,6 +47,14 @@ describe('crash recovery: SIGKILL at several points, restart, still exactly once
     expect(await pipeline.deadLetters()).toEqual([]);
   });
 
+  it('a second ingest on the same state folder refuses to start, naming the first', async () => {
+    const first = await pipeline.startIngest('usgs-earthquakes?feed=all_day&intervalMs=1000');
+    await first.waitForLine((line) => line.msg === 'announced raw file');
+    const second = await pipeline.startIngest('usgs-earthquakes?feed=all_day&intervalMs=1000');
+    expect(await second.waitForExit()).toBe(1);
+    expect(second.lines.map((line) => line.msg).join('\n')).toMatch(/is in use by .*pid \d+/);
+  });
+
   it('a full replay of the raw topic by a new consumer group rewrites, never duplicates', async () => {
     await pipeline.startNormalizer();
     await pipeline.startIngest('usgs-earthquakes?feed=all_day&intervalMs=200');

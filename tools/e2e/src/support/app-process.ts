@@ -69,6 +69,11 @@ export class AppProcess {
     return this.finish();
   }
 
+  /** Waits until the process exits on its own; resolves with the exit code. */
+  async waitForExit(): Promise<number | null> {
+    return this.finish();
+  }
+
   /** A crash: SIGKILL, no chance to clean up. */
   async kill(): Promise<void> {
     this.child.kill('SIGKILL');
