@@ -1,8 +1,8 @@
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './support/browser';
-import { ARTIFACTS_DIR, WORKSPACE_ROOT, eventually, type ChildApp } from './support/processes';
+import { ARTIFACTS_DIR, eventually, type ChildApp } from './support/processes';
 import { WebPipeline } from './support/web-pipeline';
 
 const SOURCES = 'usgs-earthquakes?feed=all_day&intervalMs=3600000,open-meteo-forecast?intervalMs=3600000';
@@ -60,10 +60,6 @@ describe('dashboard in a real browser: replay API → ingest → Kafka → norma
     await expect(overview.getByTestId('kafka-badge').getAttribute('data-state')).resolves.toBe('connected');
     await overview.getByTestId('latency-p50').waitFor();
     await screenshot(overview, 'overview');
-    await copyFile(join(ARTIFACTS_DIR, 'overview.png'), join(WORKSPACE_ROOT, 'docs', 'images', 'dashboard.png')).catch(async () => {
-      await mkdir(join(WORKSPACE_ROOT, 'docs', 'images'), { recursive: true });
-      await copyFile(join(ARTIFACTS_DIR, 'overview.png'), join(WORKSPACE_ROOT, 'docs', 'images', 'dashboard.png'));
-    });
     await overview.close();
 
     const weather = await open('/weather');
