@@ -7,8 +7,7 @@ export type IngestErrorCode =
   | 'RESPONSE_TOO_LARGE'
   | 'MALFORMED_BODY'
   | 'RESPONSE_SHAPE'
-  | 'STATE_CORRUPT'
-  | 'STATE_LOCKED';
+  | 'STATE_CORRUPT';
 
 /** Errors of a poll. Retriable ones are retried with backoff; the rest are quarantined. */
 export class IngestError extends FluxoError<IngestErrorCode> {

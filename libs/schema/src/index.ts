@@ -51,7 +51,7 @@ export { STREAM_GAPS_SOURCE, STREAM_GAP_REASONS, type StreamGapReason, type Stre
 export { BUILTIN_DEFINITIONS } from './sources/builtin-definitions';
 export { renderUrlTemplate, rebaseUrl, templatePlaceholders } from './sources/url-template';
 export { parseSourceSpec, resolveSourceInstance, type SourceInstance } from './sources/source-instance';
-export { compileMapping, timestampSql, sqlString, LINEAGE_SQL_TYPES, type CompiledMapping, type CompiledColumn } from './sources/compile-mapping';
+export { compileMapping, timestampSql, LINEAGE_SQL_TYPES, type CompiledMapping, type CompiledColumn } from './sources/compile-mapping';
 export {
   createRecordExtractor,
   parseTime,

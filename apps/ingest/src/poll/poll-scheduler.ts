@@ -1,5 +1,5 @@
 import { describeError, type Logger } from '@fluxo/schema';
-import type { PollOutcome, SourcePoller } from './source-poller';
+import type { SourcePoller } from './source-poller';
 
 export interface ScheduledSource {
   readonly poller: SourcePoller;
@@ -17,7 +17,6 @@ export class PollScheduler {
   constructor(
     private readonly sources: readonly ScheduledSource[],
     private readonly logger: Logger,
-    private readonly onOutcome: (source: string, outcome: PollOutcome) => void = () => undefined,
   ) {}
 
   start(): void {
@@ -35,7 +34,7 @@ export class PollScheduler {
     while (!this.stopping.signal.aborted) {
       const started = Date.now();
       try {
-        this.onOutcome(poller.name, await poller.poll());
+        await poller.poll();
       } catch (error) {
         const fields = typeof error === 'object' && error !== null && 'code' in error ? { code: (error as { code: unknown }).code } : {};
         logger.error({ ...fields, err: describeError(error) }, 'poll failed; retrying at the next interval');

@@ -1,4 +1,5 @@
-import { LINEAGE_SQL_TYPES, sqlString, type CompiledMapping } from '@fluxo/schema';
+import { LINEAGE_SQL_TYPES, type CompiledMapping } from '@fluxo/schema';
+import { sqlString } from '@fluxo/parquet-io';
 
 /** Values of the lineage columns that are the same for every row of one raw file. */
 export interface FileLineage {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import { encodeOriginal, type FileReference, type Logger } from '@fluxo/schema';
-import { stage, type Lake } from '@fluxo/parquet-io';
+import { writeFileAtomically, type Lake } from '@fluxo/parquet-io';
 import type { Announcer, ConsumedReference } from '../ports';
 
 export interface DeadLetterInput {
@@ -49,8 +48,7 @@ export class DeadLetters {
     const stem = `${input.message.topic.replace(/[^a-z0-9_-]/gi, '_').toLowerCase()}-p${input.message.partition}-o${input.message.offset}`;
     const location = this.lake.quarantinePath('normalizer', at, stem, 'json');
     const body = JSON.stringify({ reason: input.reason, message: input.description, original, reference: input.reference ?? null, details: input.details ?? null, at: at.toISOString() }, null, 2);
-    const staged = await stage(location.path, (tmpPath) => writeFile(tmpPath, body), { overwrite: true });
-    await staged.commit();
+    await writeFileAtomically(await this.lake.resolve(location.uri), body);
     return location.uri;
   }
 }
