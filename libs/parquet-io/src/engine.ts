@@ -1,4 +1,4 @@
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBResultReader } from '@duckdb/node-api';
 import { describeError, type Logger } from '@fluxo/schema';
 import { ParquetIoError } from './errors';
 import { toPlainValue, type PlainValue } from './plain-values';
@@ -9,6 +9,18 @@ export interface ParquetEngineOptions {
   readonly threads?: number;
   /** DuckDB memory limit in MB; default: DuckDB's (80% of RAM). */
   readonly memoryLimitMb?: number;
+  /**
+   * Extensions to load at open (e.g. `ducklake`, `sqlite_scanner`), from `extensionDirectory`
+   * (tools/duckdb-extensions provides them). Signatures are checked; nothing is downloaded.
+   */
+  readonly extensions?: readonly string[];
+  readonly extensionDirectory?: string;
+}
+
+/** What a transaction body may do: statements on the engine's connection, inside the transaction. */
+export interface SqlSession {
+  run(sql: string): Promise<void>;
+  all<T extends object = PlainRow>(sql: string): Promise<T[]>;
 }
 
 export type PlainRow = Record<string, PlainValue>;
@@ -37,6 +49,7 @@ export class ParquetEngine implements AsyncDisposable {
     if (options.memoryLimitMb !== undefined) {
       config['memory_limit'] = `${positiveInteger('memoryLimitMb', options.memoryLimitMb)}MB`;
     }
+    if (options.extensionDirectory !== undefined) config['extension_directory'] = options.extensionDirectory;
     const logger = options.logger.child({ component: 'parquet-engine' });
     let instance: DuckDBInstance | undefined;
     try {
@@ -45,6 +58,7 @@ export class ParquetEngine implements AsyncDisposable {
       // TimeZone belongs to the icu extension, loaded after the instance is configured: so it is a
       // session setting, set on our only connection rather than passed to create().
       await connection.run(`SET TimeZone = 'UTC'`);
+      for (const name of options.extensions ?? []) await loadExtension(connection, name, options.extensionDirectory);
       logger.debug({ threads: options.threads, memoryLimitMb: options.memoryLimitMb }, 'duckdb engine opened');
       return new ParquetEngine(instance, connection, logger);
     } catch (error) {
@@ -67,15 +81,32 @@ export class ParquetEngine implements AsyncDisposable {
    */
   async all<T extends object = PlainRow>(sql: string): Promise<T[]> {
     return this.exclusive(sql, async (connection) => {
-      const reader = await connection.runAndReadAll(sql);
-      const names = reader.columnNames();
-      return reader.getRows().map((cells) => {
-        const row: PlainRow = {};
-        names.forEach((name, index) => {
-          row[name] = toPlainValue(cells[index] ?? null);
-        });
-        return row as T;
-      });
+      return readRows<T>(await connection.runAndReadAll(sql));
+    });
+  }
+
+  /**
+   * Runs `body` inside one transaction (BEGIN … COMMIT, ROLLBACK on failure) with exclusive use of
+   * the connection: no other statement of this engine interleaves. A failed COMMIT is reported like
+   * any failed statement; the transaction is then rolled back.
+   */
+  async transaction<T>(label: string, body: (tx: SqlSession) => Promise<T>): Promise<T> {
+    return this.exclusive(label, async (connection) => {
+      const tx: SqlSession = {
+        run: async (sql) => {
+          await inStatement(sql, () => connection.run(sql));
+        },
+        all: async <R extends object>(sql: string) => inStatement(sql, async () => readRows<R>(await connection.runAndReadAll(sql))),
+      };
+      await connection.run('BEGIN TRANSACTION');
+      try {
+        const value = await body(tx);
+        await inStatement(`COMMIT (${label})`, () => connection.run('COMMIT'));
+        return value;
+      } catch (error) {
+        await connection.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
     });
   }
 
@@ -122,6 +153,40 @@ export class ParquetEngine implements AsyncDisposable {
     });
     this.queue = result.catch(() => undefined);
     return result;
+  }
+}
+
+function readRows<T extends object>(reader: DuckDBResultReader): T[] {
+  const names = reader.columnNames();
+  return reader.getRows().map((cells) => {
+    const row: PlainRow = {};
+    names.forEach((name, index) => {
+      row[name] = toPlainValue(cells[index] ?? null);
+    });
+    return row as T;
+  });
+}
+
+/** Runs one statement of a transaction body, naming the statement if it fails. */
+async function inStatement<T>(sql: string, use: () => Promise<T>): Promise<T> {
+  try {
+    return await use();
+  } catch (error) {
+    throw asQueryError(error, sql);
+  }
+}
+
+async function loadExtension(connection: DuckDBConnection, name: string, directory: string | undefined): Promise<void> {
+  if (!/^[a-z0-9_]+$/.test(name)) {
+    throw new ParquetIoError('INVALID_ARGUMENT', 'extension names are lower-case letters, digits and underscores', { context: { actual: name } });
+  }
+  try {
+    await connection.run(`LOAD ${name}`);
+  } catch (error) {
+    throw new ParquetIoError('EXTENSION_MISSING', `DuckDB extension ${name} could not be loaded from ${directory ?? "DuckDB's default directory"}: run \`node tools/duckdb-extensions/extensions.mjs\` (${describeError(error)})`, {
+      cause: error,
+      context: { extension: name },
+    });
   }
 }
 

@@ -20,6 +20,7 @@ import { FluxoError, type FluxoErrorOptions } from '@fluxo/schema';
  * | `QUERY_FAILED` | OOM only | DuckDB rejected or failed a statement |
  * | `ENGINE_CLOSED` | no | the engine was used after `close()` |
  * | `LOCKED` | no | another live process holds the directory lock |
+ * | `EXTENSION_MISSING` | no | a DuckDB extension asked for at open could not be loaded |
  */
 export type ParquetIoErrorCode =
   | 'INVALID_ARGUMENT'
@@ -35,7 +36,8 @@ export type ParquetIoErrorCode =
   | 'READ_FAILED'
   | 'QUERY_FAILED'
   | 'ENGINE_CLOSED'
-  | 'LOCKED';
+  | 'LOCKED'
+  | 'EXTENSION_MISSING';
 
 /** Context carried as fields (never inside the message only), for logs and dead-letter events. */
 export interface ParquetIoErrorContext {

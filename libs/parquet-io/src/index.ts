@@ -6,7 +6,7 @@ export {
   type ParquetIoErrorContext,
   type ParquetIoErrorOptions,
 } from './errors';
-export { ParquetEngine, type ParquetEngineOptions, type PlainRow } from './engine';
+export { ParquetEngine, type ParquetEngineOptions, type PlainRow, type SqlSession } from './engine';
 export { toPlainValue, type PlainValue } from './plain-values';
 export { sqlString, sqlIdentifier, sqlFilePath, sqlReadParquet } from './sql';
 export {

@@ -1,23 +1,8 @@
 import { isAbsolute } from 'node:path';
+import { sqlString } from '@fluxo/schema';
 import { ParquetIoError } from './errors';
 
-/**
- * A DuckDB string literal: single quotes doubled. DuckDB strings are standard-conforming
- * (backslash is not an escape outside `E'…'`), so doubling quotes is the whole job. NUL is refused.
- */
-export function sqlString(value: string): string {
-  refuseNul(value, 'SQL string');
-  return `'${value.replaceAll("'", "''")}'`;
-}
-
-/** A quoted DuckDB identifier: double quotes doubled. */
-export function sqlIdentifier(name: string): string {
-  if (name.length === 0) {
-    throw new ParquetIoError('INVALID_ARGUMENT', 'an SQL identifier must not be empty');
-  }
-  refuseNul(name, 'SQL identifier');
-  return `"${name.replaceAll('"', '""')}"`;
-}
+export { sqlString, sqlIdentifier } from '@fluxo/schema';
 
 /** Characters DuckDB's file readers expand as globs (`*`, `?`, `[…]`, `{…}`) or as a home dir. */
 const GLOB_CHARACTERS = /[*?[\]{}]/;
@@ -38,11 +23,6 @@ export function sqlFilePath(path: string): string {
   return sqlString(path);
 }
 
-function refuseNul(value: string, what: string): void {
-  if (value.includes('\0')) {
-    throw new ParquetIoError('INVALID_ARGUMENT', `${what} contains a NUL character`);
-  }
-}
 
 /**
  * `read_parquet('<path>', hive_partitioning = false)` for one file. DuckDB would otherwise add a

@@ -8,7 +8,8 @@ export type SchemaErrorCode =
   | 'UNKNOWN_SOURCE'
   | 'WRONG_SOURCE_KIND'
   | 'UNKNOWN_DATASET'
-  | 'INVALID_CONFIG';
+  | 'INVALID_CONFIG'
+  | 'INVALID_SQL_LITERAL';
 
 /** Raised when input does not match a fluxo contract. Never retriable: the same input fails again. */
 export class SchemaError extends FluxoError<SchemaErrorCode> {

@@ -1,6 +1,7 @@
 export { type Logger, silentLogger } from './logger';
 export { FluxoError, type FluxoErrorOptions, describeError } from './fluxo-error';
 export { SchemaError, type SchemaErrorCode } from './errors';
+export { sqlString, sqlIdentifier } from './sql/sql-literals';
 export { validatePlain, flattenValidationErrors } from './validation';
 export {
   FileReference,

@@ -2,6 +2,7 @@ import { COLUMN_TYPES, type ColumnDefinition, type DatasetDefinition, LINEAGE_CO
 import { parseRecordPath, toJsonPath } from './record-path';
 import type { AnySourceDefinition } from './definition-catalog';
 import type { ColumnMapping, TimeFormat } from './source-definition';
+import { sqlString } from '../sql/sql-literals';
 
 /** One output column of the curated SELECT: its name, engine type and SQL expression. */
 export interface CompiledColumn {
@@ -73,6 +74,3 @@ export const LINEAGE_SQL_TYPES: readonly { readonly name: string; readonly sqlTy
   sqlType: COLUMN_TYPES[c.type],
 }));
 
-export function sqlString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}

@@ -1,0 +1,249 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describeError, sqlIdentifier, sqlString, type Logger } from '@fluxo/schema';
+import { describeCatalogLocation, ducklakeAttachTarget, type CatalogLocation } from './catalog-location';
+import { isCommitConflict, LakehouseError } from './errors';
+import type { SqlEngine, SqlSession } from './sql-engine';
+import { WIDENINGS, type DataFile, type TableSpec } from './table-spec';
+
+export interface LakehouseOptions {
+  /** DuckDB with LAKEHOUSE_EXTENSIONS loaded (the app opens it; `close()` here does not close it). */
+  readonly engine: SqlEngine;
+  readonly catalog: CatalogLocation;
+  /** Absolute directory of the tables' Parquet files (the lake's `curated/` zone). */
+  readonly dataPath: string;
+  readonly logger: Logger;
+  /** Readers (dashboard, CLI) attach read-only: they never write the catalog. Default false. */
+  readonly readOnly?: boolean;
+  /** Name the catalog is attached under in the engine. Default `fluxo`. */
+  readonly alias?: string;
+  /** Attempts of one commit when concurrent writers conflict. Default 8. */
+  readonly commitAttempts?: number;
+}
+
+const ALIAS_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
+
+/**
+ * Curated datasets as DuckLake tables: a SQL catalog (SQLite or PostgreSQL) that records every
+ * commit as a snapshot, over immutable Parquet files. A commit is one catalog transaction, so
+ * readers see all of it or none of it; `ensureTable` creates and evolves tables; `appendDistinct`
+ * writes the rows whose identity the table does not hold yet; `maintain` (maintenance.ts) compacts,
+ * expires and deletes. See docs/decisions/0007-lakehouse-tables.md.
+ */
+export class Lakehouse implements AsyncDisposable {
+  private closed = false;
+  private readonly known = new Map<string, string>();
+
+  private constructor(
+    readonly engine: SqlEngine,
+    readonly alias: string,
+    readonly dataPath: string,
+    readonly readOnly: boolean,
+    private readonly logger: Logger,
+    private readonly commitAttempts: number,
+  ) {}
+
+  static async attach(options: LakehouseOptions): Promise<Lakehouse> {
+    const alias = options.alias ?? 'fluxo';
+    if (!ALIAS_PATTERN.test(alias)) throw new LakehouseError('INVALID_CATALOG', `catalog alias "${alias}" must match ${String(ALIAS_PATTERN)}`);
+    const readOnly = options.readOnly ?? false;
+    const logger = options.logger.child({ component: 'lakehouse', catalog: describeCatalogLocation(options.catalog) });
+    const dataPath = options.dataPath.endsWith('/') ? options.dataPath : `${options.dataPath}/`;
+    if (options.catalog.kind === 'sqlite' && !readOnly) await mkdir(dirname(options.catalog.path), { recursive: true });
+    if (!readOnly) await mkdir(dataPath, { recursive: true });
+    const attachOptions = readOnly ? ['READ_ONLY'] : [`DATA_PATH ${sqlString(dataPath)}`, 'DATA_INLINING_ROW_LIMIT 0'];
+    try {
+      await options.engine.run(`ATTACH IF NOT EXISTS ${sqlString(ducklakeAttachTarget(options.catalog))} AS ${alias} (${attachOptions.join(', ')})`);
+    } catch (error) {
+      throw new LakehouseError('ATTACH_FAILED', `could not attach the catalog ${describeCatalogLocation(options.catalog)}: ${describeError(error)}`, {
+        cause: error,
+        retriable: true,
+      });
+    }
+    const lakehouse = new Lakehouse(options.engine, alias, dataPath, readOnly, logger, options.commitAttempts ?? 8);
+    if (!readOnly) {
+      // Every write lands in Parquet files (never inlined into the catalog), so any Parquet reader —
+      // Spark included — sees the whole table from the file list.
+      await lakehouse.commit('set options', (tx) => tx.run(`CALL ${alias}.set_option('data_inlining_row_limit', 0)`));
+    }
+    logger.info({ dataPath, readOnly }, 'lakehouse catalog attached');
+    return lakehouse;
+  }
+
+  /** `"fluxo"."main"."earthquakes"`: a table (or view) of this catalog, quoted for SQL. */
+  table(name: string, schema = 'main'): string {
+    return `${this.alias}.${sqlIdentifier(schema)}.${sqlIdentifier(name)}`;
+  }
+
+  /** The catalog's internal tables (DuckLake's metadata), for listing files and snapshots. */
+  get metadata(): string {
+    return sqlIdentifier(`__ducklake_metadata_${this.alias}`);
+  }
+
+  /**
+   * Creates the table if it is missing (partitioned by UTC day of its event time, with a view
+   * `<name>_latest` holding the latest version of each record), or evolves it: columns the spec
+   * adds are added (older files read them as NULL), allowed widenings applied. Columns the spec no
+   * longer lists stay, so nothing written before is lost. Idempotent and safe with concurrent writers.
+   */
+  async ensureTable(spec: TableSpec): Promise<void> {
+    const fingerprint = JSON.stringify(spec);
+    if (this.known.get(spec.name) === fingerprint) return;
+    this.assertOpen();
+    await this.commit(`ensure table ${spec.name}`, async (tx) => {
+      const existing = await this.columnsOf(tx, spec.name);
+      if (existing.size === 0) {
+        const columns = spec.columns.map((c) => `${sqlIdentifier(c.name)} ${c.sqlType}`).join(', ');
+        const time = sqlIdentifier(spec.eventTimeColumn);
+        await tx.run(`CREATE TABLE ${this.table(spec.name)} (${columns})`);
+        await tx.run(`ALTER TABLE ${this.table(spec.name)} SET PARTITIONED BY (year(${time}), month(${time}), day(${time}))`);
+      } else {
+        for (const column of spec.columns) {
+          const current = existing.get(column.name);
+          if (current === undefined) {
+            await tx.run(`ALTER TABLE ${this.table(spec.name)} ADD COLUMN ${sqlIdentifier(column.name)} ${column.sqlType}`);
+          } else if (current !== column.sqlType.toUpperCase()) {
+            if (!(WIDENINGS[current] ?? []).includes(column.sqlType.toUpperCase())) {
+              throw new LakehouseError('SCHEMA_CONFLICT', `table ${spec.name}: column ${column.name} is ${current}; the definition asks for ${column.sqlType}`, {
+                context: { table: spec.name, column: column.name, current, wanted: column.sqlType },
+              });
+            }
+            await tx.run(`ALTER TABLE ${this.table(spec.name)} ALTER COLUMN ${sqlIdentifier(column.name)} SET DATA TYPE ${column.sqlType}`);
+          }
+        }
+      }
+      const key = sqlIdentifier(spec.identity.key);
+      const version = sqlIdentifier(spec.identity.version);
+      await tx.run(
+        `CREATE OR REPLACE VIEW ${this.table(`${spec.name}_latest`)} AS SELECT * FROM ${this.table(spec.name)} ` +
+          `QUALIFY row_number() OVER (PARTITION BY ${key} ORDER BY ${version} DESC) = 1`,
+      );
+    });
+    this.known.set(spec.name, fingerprint);
+  }
+
+  /** Whether the table exists in the current snapshot. */
+  async hasTable(name: string): Promise<boolean> {
+    return (await this.columnsOf(this.engine, name)).size > 0;
+  }
+
+  /**
+   * Runs `body` as one catalog transaction: everything it writes becomes visible at once, in one
+   * snapshot, or not at all. A conflict with a concurrent writer rolls back and runs `body` again
+   * (it must be repeatable: read what it needs inside); after `commitAttempts` conflicts the commit
+   * fails with the retriable `COMMIT_CONFLICT`.
+   */
+  async commit<T>(label: string, body: (tx: SqlSession) => Promise<T>): Promise<T> {
+    this.assertOpen();
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.engine.transaction(label, body);
+      } catch (error) {
+        if (!isCommitConflict(error)) throw error;
+        if (attempt >= this.commitAttempts) {
+          throw new LakehouseError('COMMIT_CONFLICT', `${label}: still conflicting after ${attempt} attempts: ${describeError(error)}`, { cause: error, retriable: true });
+        }
+        const delayMs = Math.round(Math.min(2_000, 25 * 2 ** attempt) * (0.5 + Math.random()));
+        this.logger.debug({ label, attempt, delayMs, error: describeError(error) }, 'commit conflict; retrying');
+        await sleep(delayMs);
+      }
+    }
+  }
+
+  /**
+   * Inside a commit: inserts the rows of `sourceTable` whose (key, version) the table does not hold
+   * yet, each once. Only the UTC days the rows fall on are read back (a version always carries the
+   * same event time, so it can only collide there), and only their identity columns, semi-joined
+   * with the batch: memory follows the batch, not the table. Returns the number of rows inserted.
+   */
+  async appendDistinct(tx: SqlSession, spec: TableSpec, sourceTable: string): Promise<number> {
+    const key = sqlIdentifier(spec.identity.key);
+    const version = sqlIdentifier(spec.identity.version);
+    const time = sqlIdentifier(spec.eventTimeColumn);
+    const target = this.table(spec.name);
+    const days = await tx.all<{ day: string }>(`SELECT DISTINCT strftime(${time}, '%Y-%m-%d') AS day FROM ${sourceTable} WHERE ${time} IS NOT NULL ORDER BY 1`);
+    const window = days.map(({ day }) => `(t.${time} >= TIMESTAMPTZ ${sqlString(`${day} 00:00:00+00`)} AND t.${time} < TIMESTAMPTZ ${sqlString(`${day} 00:00:00+00`)} + INTERVAL 1 DAY)`);
+    await tx.run(
+      `CREATE OR REPLACE TEMP TABLE fluxo_batch_distinct AS SELECT * FROM ${sourceTable} ` +
+        `QUALIFY row_number() OVER (PARTITION BY ${key}, ${version} ORDER BY ${time}) = 1`,
+    );
+    try {
+      await tx.run(
+        `CREATE OR REPLACE TEMP TABLE fluxo_batch_existing AS SELECT t.${key} AS k, t.${version} AS v FROM ${target} t ` +
+          `SEMI JOIN fluxo_batch_distinct b ON t.${key} = b.${key} AND t.${version} = b.${version} ` +
+          `WHERE ${window.length === 0 ? 'FALSE' : window.join(' OR ')}`,
+      );
+      const [inserted] = await tx.all<{ Count: number }>(
+        `INSERT INTO ${target} BY NAME SELECT b.* FROM fluxo_batch_distinct b ` +
+          `WHERE NOT EXISTS (SELECT 1 FROM fluxo_batch_existing e WHERE e.k = b.${key} AND e.v = b.${version})`,
+      );
+      return Number(inserted?.Count ?? 0);
+    } finally {
+      await tx.run('DROP TABLE IF EXISTS fluxo_batch_distinct; DROP TABLE IF EXISTS fluxo_batch_existing');
+    }
+  }
+
+  /** The id of the latest committed snapshot. */
+  async currentSnapshot(): Promise<number> {
+    const [row] = await this.engine.all<{ id: number }>(`SELECT id FROM ${this.alias}.current_snapshot()`);
+    return Number(row?.id ?? 0);
+  }
+
+  /** The Parquet files of the table's current snapshot: exactly what any reader of it reads. */
+  async dataFiles(table: string): Promise<DataFile[]> {
+    return this.files(table, 'f.end_snapshot IS NULL');
+  }
+
+  /** The files a snapshot added to a table (still present in the current snapshot). */
+  async filesAddedIn(table: string, snapshotId: number): Promise<DataFile[]> {
+    return this.files(table, `f.end_snapshot IS NULL AND f.begin_snapshot = ${Math.trunc(snapshotId)}`);
+  }
+
+  /** Detaches the catalog (the engine stays open). Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.engine.run(`DETACH ${this.alias}`).catch((error: unknown) => this.logger.warn({ error: describeError(error) }, 'could not detach the catalog'));
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private async files(table: string, where: string): Promise<DataFile[]> {
+    this.assertOpen();
+    const meta = this.metadata;
+    const rows = await this.engine.all<{ path: string; relative: boolean; schema_path: string; table_path: string; bytes: number; rows: number; snapshot: number }>(
+      `SELECT f.path, f.path_is_relative AS relative, s.path AS schema_path, t.path AS table_path, f.file_size_bytes::BIGINT AS bytes, ` +
+        `f.record_count::BIGINT AS rows, f.begin_snapshot::BIGINT AS snapshot ` +
+        `FROM ${meta}.ducklake_data_file f JOIN ${meta}.ducklake_table t ON t.table_id = f.table_id AND t.end_snapshot IS NULL ` +
+        `JOIN ${meta}.ducklake_schema s ON s.schema_id = t.schema_id AND s.end_snapshot IS NULL ` +
+        `WHERE t.table_name = ${sqlString(table)} AND s.schema_name = 'main' AND ${where}`,
+    );
+    return rows
+      .map((row) => ({
+        path: row.relative ? join(this.dataPath, row.schema_path, row.table_path, row.path) : row.path,
+        bytes: Number(row.bytes),
+        rows: Number(row.rows),
+        snapshotId: Number(row.snapshot),
+      }))
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  private async columnsOf(session: SqlSession, table: string): Promise<Map<string, string>> {
+    const rows = await session.all<{ column_name: string; data_type: string }>(
+      `SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = ${sqlString(this.alias)} AND table_schema = 'main' AND table_name = ${sqlString(table)}`,
+    );
+    return new Map(rows.map((row) => [row.column_name, normalizeType(row.data_type)]));
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new LakehouseError('CLOSED', 'the lakehouse is closed');
+  }
+}
+
+function normalizeType(type: string): string {
+  const upper = type.toUpperCase();
+  return upper === 'TIMESTAMP WITH TIME ZONE' ? 'TIMESTAMPTZ' : upper;
+}

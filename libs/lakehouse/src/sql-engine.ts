@@ -1,0 +1,17 @@
+/**
+ * What the lakehouse needs from a SQL engine: DuckDB with the `ducklake` extension and the catalog's
+ * scanner (`sqlite_scanner` or `postgres_scanner`) loaded. `ParquetEngine` of @fluxo/parquet-io fits;
+ * the app composes the two, so this library never opens DuckDB itself.
+ */
+export interface SqlSession {
+  run(sql: string): Promise<void>;
+  all<T extends object>(sql: string): Promise<T[]>;
+}
+
+export interface SqlEngine extends SqlSession {
+  /** Runs `body` in one transaction with exclusive use of the connection; rolls back on failure. */
+  transaction<T>(label: string, body: (tx: SqlSession) => Promise<T>): Promise<T>;
+}
+
+/** The DuckDB extensions an engine must load before `Lakehouse.attach`. */
+export const LAKEHOUSE_EXTENSIONS = ['ducklake', 'sqlite_scanner', 'postgres_scanner'] as const;

@@ -1,0 +1,34 @@
+/** One column of a lakehouse table, with its DuckDB type (`VARCHAR`, `TIMESTAMPTZ`, `DOUBLE`…). */
+export interface TableColumn {
+  readonly name: string;
+  readonly sqlType: string;
+}
+
+/**
+ * What a curated table looks like: its columns in order, the event-time column it is partitioned by
+ * (by UTC day: `year/month/day`), and the two columns that identify one version of one record.
+ */
+export interface TableSpec {
+  readonly name: string;
+  readonly columns: readonly TableColumn[];
+  readonly eventTimeColumn: string;
+  readonly identity: { readonly key: string; readonly version: string };
+}
+
+/** A Parquet data file of a table, as the catalog lists it. */
+export interface DataFile {
+  /** Absolute path. */
+  readonly path: string;
+  readonly bytes: number;
+  readonly rows: number;
+  /** The snapshot that added it. */
+  readonly snapshotId: number;
+}
+
+/** Type changes a table follows in place (DuckLake's allowed promotions); anything else is a conflict. */
+export const WIDENINGS: Readonly<Record<string, readonly string[]>> = {
+  TINYINT: ['SMALLINT', 'INTEGER', 'BIGINT'],
+  SMALLINT: ['INTEGER', 'BIGINT'],
+  INTEGER: ['BIGINT'],
+  FLOAT: ['DOUBLE'],
+};

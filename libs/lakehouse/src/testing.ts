@@ -1,0 +1,2 @@
+export { TestDuckDBEngine, testExtensionDirectory } from './testing/duckdb-engine';
+export { openTestLakehouse, type TestLakehouse } from './testing/test-lakehouse';
