@@ -63,6 +63,7 @@ export {
 export { loadEnvConfig, redactConfig, describeSettings, type EnvSetting, type EnvKind } from './config/env-config';
 export { KafkaConnectionConfig, kafkaSettings } from './config/kafka-config';
 export { PipelineAppConfig, PIPELINE_APP_SETTINGS, LOG_LEVELS, type LogLevel } from './config/common-settings';
+export { CatalogAppConfig, CATALOG_APP_SETTINGS } from './config/catalog-settings';
 export { IngestConfig, INGEST_SETTINGS, loadIngestConfig } from './config/ingest-config';
 export { NormalizerConfig, NORMALIZER_SETTINGS, loadNormalizerConfig } from './config/normalizer-config';
 export { StreamIngestConfig, STREAM_INGEST_SETTINGS, loadStreamIngestConfig } from './config/stream-ingest-config';

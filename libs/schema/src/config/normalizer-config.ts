@@ -1,10 +1,10 @@
 import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
-import { PIPELINE_APP_SETTINGS, PipelineAppConfig } from './common-settings';
+import { CATALOG_APP_SETTINGS, CatalogAppConfig } from './catalog-settings';
 import { loadEnvConfig, type EnvSetting } from './env-config';
 import { kafkaSettings } from './kafka-config';
 
 /** Configuration of apps/normalizer, the consumer group that curates raw files. */
-export class NormalizerConfig extends PipelineAppConfig {
+export class NormalizerConfig extends CatalogAppConfig {
   @IsString() @MinLength(1)
   groupId!: string;
 
@@ -16,14 +16,51 @@ export class NormalizerConfig extends PipelineAppConfig {
 
   @IsInt() @Min(10) @Max(600_000)
   retryBaseDelayMs!: number;
+
+  /** A commit takes at most this many queued raw files… */
+  @IsInt() @Min(1) @Max(10_000)
+  commitMaxFiles!: number;
+
+  /** …and at most this many raw rows (the batch is cut before the file that would pass it). */
+  @IsInt() @Min(1) @Max(100_000_000)
+  commitMaxRows!: number;
+
+  /** …and at most this many raw bytes. */
+  @IsInt() @Min(1) @Max(16_000_000_000)
+  commitMaxBytes!: number;
+
+  /** Attempts at one raw file (memory errors included) before it is dead-lettered. */
+  @IsInt() @Min(1) @Max(100)
+  maxAttempts!: number;
+
+  /** Table maintenance (compaction, snapshot expiry, file deletion) every this often; 0 = never. */
+  @IsInt() @Min(0) @Max(86_400_000)
+  maintenanceIntervalMs!: number;
+
+  @IsInt() @Min(1) @Max(4_096)
+  compactTargetFileMb!: number;
+
+  @IsInt() @Min(0) @Max(31_536_000_000)
+  snapshotRetentionMs!: number;
+
+  @IsInt() @Min(0) @Max(31_536_000_000)
+  fileDeletionGraceMs!: number;
 }
 
 export const NORMALIZER_SETTINGS: readonly EnvSetting<keyof NormalizerConfig>[] = [
-  ...PIPELINE_APP_SETTINGS,
+  ...CATALOG_APP_SETTINGS,
   { env: 'FLUXO_NORMALIZER_GROUP', field: 'groupId', kind: 'string', default: 'fluxo-normalizer', description: 'Consumer group id' },
   { env: 'FLUXO_ENGINE_THREADS', field: 'engineThreads', kind: 'int', default: '2', description: 'DuckDB worker threads' },
   { env: 'FLUXO_ENGINE_MEMORY_LIMIT_MB', field: 'engineMemoryLimitMb', kind: 'int', default: '512', description: 'DuckDB memory limit' },
   { env: 'FLUXO_RETRY_BASE_DELAY_MS', field: 'retryBaseDelayMs', kind: 'int', default: '1000', description: 'First delay before retrying a retriable failure (doubles, capped at 60 s)' },
+  { env: 'FLUXO_COMMIT_MAX_FILES', field: 'commitMaxFiles', kind: 'int', default: '200', description: 'Raw files per table commit at most (a backlog drains in large commits)' },
+  { env: 'FLUXO_COMMIT_MAX_ROWS', field: 'commitMaxRows', kind: 'int', default: '2000000', description: 'Raw rows per table commit at most' },
+  { env: 'FLUXO_COMMIT_MAX_BYTES', field: 'commitMaxBytes', kind: 'int', default: '268435456', description: 'Raw bytes per table commit at most' },
+  { env: 'FLUXO_MAX_ATTEMPTS', field: 'maxAttempts', kind: 'int', default: '5', description: 'Attempts at a failing raw file before it is dead-lettered' },
+  { env: 'FLUXO_MAINTENANCE_INTERVAL_MS', field: 'maintenanceIntervalMs', kind: 'int', default: '300000', description: 'Compaction, snapshot expiry and file deletion every this often (0: never)' },
+  { env: 'FLUXO_COMPACT_TARGET_FILE_MB', field: 'compactTargetFileMb', kind: 'int', default: '64', description: 'Compaction merges small files up to this size' },
+  { env: 'FLUXO_SNAPSHOT_RETENTION_MS', field: 'snapshotRetentionMs', kind: 'int', default: '3600000', description: 'Snapshots older than this are expired' },
+  { env: 'FLUXO_FILE_DELETION_GRACE_MS', field: 'fileDeletionGraceMs', kind: 'int', default: '600000', description: 'Unreferenced files are deleted this long after (longer than any query)' },
   ...kafkaSettings('fluxo-normalizer'),
 ];
 

@@ -1,10 +1,10 @@
 import { IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
-import { PIPELINE_APP_SETTINGS, PipelineAppConfig } from './common-settings';
+import { CATALOG_APP_SETTINGS, CatalogAppConfig } from './catalog-settings';
 import { loadEnvConfig, type EnvSetting } from './env-config';
 import { kafkaSettings } from './kafka-config';
 
 /** Configuration of apps/web, the read-only dashboard (a Next.js server). */
-export class WebConfig extends PipelineAppConfig {
+export class WebConfig extends CatalogAppConfig {
   /** Interface the server binds to; loopback by default, the dashboard has no authentication. */
   @IsString() @Matches(/^[A-Za-z0-9.:-]+$/, { message: 'must be a host name or an IP address' })
   webHost!: string;
@@ -32,7 +32,7 @@ export class WebConfig extends PipelineAppConfig {
 }
 
 export const WEB_SETTINGS: readonly EnvSetting<keyof WebConfig>[] = [
-  ...PIPELINE_APP_SETTINGS,
+  ...CATALOG_APP_SETTINGS,
   { env: 'FLUXO_WEB_HOST', field: 'webHost', kind: 'string', default: '127.0.0.1', description: 'Interface to bind (loopback by default; the dashboard has no login)' },
   { env: 'FLUXO_WEB_PORT', field: 'webPort', kind: 'int', default: '3000', description: 'HTTP port' },
   { env: 'FLUXO_NORMALIZER_GROUP', field: 'normalizerGroup', kind: 'string', default: 'fluxo-normalizer', description: 'Consumer group whose lag on the raw-files topic is shown' },
