@@ -2,16 +2,20 @@
 /**
  * `npm test`: every test of the repository, in two phases.
  *  1. static and unit: lint, typecheck, unit tests and builds of every project (no broker);
- *  2. broker: integration and end-to-end tests against ONE real Kafka broker started here for the
- *     whole run (fresh data dir, ports 39092/39093), stopped at the end whatever happens.
- * Prerequisites are installed on first use (Kafka jars via Maven, pyarrow in a venv) or named with
- * the fix. Extra arguments go to nx, e.g. `npm test -- --projects=normalizer`.
+ *  2. services: integration and end-to-end tests against ONE real Kafka broker (ports 39092/39093,
+ *     FLUXO_TEST_KAFKA_BROKERS) and ONE real PostgreSQL for DuckLake's catalog (port 39432,
+ *     FLUXO_TEST_POSTGRES, a libpq connection string), both started here for the whole run on fresh
+ *     data dirs and stopped at the end whatever happens.
+ * Prerequisites are installed on first use (Kafka jars via Maven, pyarrow in a venv, DuckDB's
+ * extensions) or named with the fix. Extra arguments go to nx, e.g. `npm test -- --projects=normalizer`.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureDuckDBExtensions } from '../duckdb-extensions/extensions.mjs';
 import { installKafka, startBroker } from '../local-kafka/broker.mjs';
+import { startPostgres } from '../local-postgres/postgres.mjs';
 import { ensurePython } from './ensure-python.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -39,28 +43,61 @@ async function summary() {
   return { passed, failed, skipped };
 }
 
+/**
+ * Starts the broker, then PostgreSQL, each on a fresh temporary data dir. `stop()` stops whatever
+ * started and removes the data dirs; it is idempotent. A failed start stops what already runs.
+ * @returns {Promise<{ env: Record<string, string>, stop: () => Promise<void> }>}
+ */
+async function startServices() {
+  /** @type {(() => Promise<void>)[]} */
+  const cleanups = [];
+  /** @type {Promise<void> | undefined} */
+  let stopping;
+  const stop = () => {
+    stopping ??= (async () => {
+      for (const cleanup of cleanups.reverse()) {
+        await cleanup().catch((error) => console.error(`[fluxo] cleanup failed: ${error instanceof Error ? error.message : String(error)}`));
+      }
+    })();
+    return stopping;
+  };
+  try {
+    const kafkaDir = await mkdtemp(join(tmpdir(), 'fluxo-test-kafka-'));
+    cleanups.push(() => rm(kafkaDir, { recursive: true, force: true }));
+    const broker = await startBroker({ port: 39092, controllerPort: 39093, dataDir: kafkaDir, graceMs: 10_000 });
+    cleanups.push(() => broker.stop());
+    console.log(`[fluxo] broker ready at ${broker.brokers.join(',')} after ${broker.readyAfterMs} ms`);
+
+    const postgresDir = await mkdtemp(join(tmpdir(), 'fluxo-test-postgres-'));
+    cleanups.push(() => rm(postgresDir, { recursive: true, force: true }));
+    const postgres = await startPostgres({ port: 39432, dataDir: postgresDir, graceMs: 10_000 });
+    cleanups.push(() => postgres.stop());
+    console.log(`[fluxo] PostgreSQL ${postgres.version} ready at ${postgres.url} after ${postgres.readyAfterMs} ms`);
+
+    return { env: { FLUXO_TEST_KAFKA_BROKERS: broker.brokers.join(','), FLUXO_TEST_POSTGRES: postgres.connectionString }, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
 async function main() {
   await rm(reports, { recursive: true, force: true });
   await mkdir(reports, { recursive: true });
   const env = { ...process.env, FLUXO_PYTHON: ensurePython(root), NX_DAEMON: 'false', FORCE_COLOR: '0' };
   await installKafka({ log: (message) => console.log(`[fluxo] ${message}`) });
+  await ensureDuckDBExtensions({ root, log: (message) => console.log(`[fluxo] ${message}`) });
 
   console.log('[fluxo] phase 1: lint, typecheck, unit tests, build');
   let code = await nx(['-t', 'lint', 'typecheck', 'test', 'build'], env);
   if (code === 0) {
-    const dataDir = await mkdtemp(join(tmpdir(), 'fluxo-test-kafka-'));
-    console.log('[fluxo] phase 2: starting one Kafka broker for integration and end-to-end tests');
-    const broker = await startBroker({ port: 39092, controllerPort: 39093, dataDir, graceMs: 10_000 });
-    console.log(`[fluxo] broker ready at ${broker.brokers.join(',')} after ${broker.readyAfterMs} ms`);
-    const stop = async () => {
-      await broker.stop();
-      await rm(dataDir, { recursive: true, force: true });
-    };
-    process.once('SIGINT', () => void stop().then(() => process.exit(130)));
+    console.log('[fluxo] phase 2: starting one Kafka broker and one PostgreSQL for integration and end-to-end tests');
+    const services = await startServices();
+    process.once('SIGINT', () => void services.stop().then(() => process.exit(130)));
     try {
-      code = await nx(['-t', 'integration', 'e2e', '--parallel=1', '--skip-nx-cache'], { ...env, FLUXO_TEST_KAFKA_BROKERS: broker.brokers.join(',') });
+      code = await nx(['-t', 'integration', 'e2e', '--parallel=1', '--skip-nx-cache'], { ...env, ...services.env });
     } finally {
-      await stop();
+      await services.stop();
     }
   }
   const { passed, failed, skipped } = await summary();
