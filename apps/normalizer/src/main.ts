@@ -1,15 +1,29 @@
 import { hostname } from 'node:os';
-import { describeError, loadNormalizerConfig, NORMALIZER_SETTINGS, redactConfig, SchemaError } from '@fluxo/schema';
+import { join, resolve } from 'node:path';
+import {
+  compileMapping,
+  describeError,
+  loadNormalizerConfig,
+  NORMALIZER_SETTINGS,
+  redactConfig,
+  SchemaError,
+  type DefinitionCatalog,
+  type NormalizerConfig,
+} from '@fluxo/schema';
 import { createKafka, ensureTopics, ReferenceConsumer, ReferenceProducer, settingsFromConfig, waitForCluster } from '@fluxo/kafka-client';
 import { Lake, loadDefinitionCatalog, ParquetEngine } from '@fluxo/parquet-io';
-import { VersionLedger } from './curate/version-ledger';
+import { ConsumerProgress, LAKEHOUSE_EXTENSIONS, Lakehouse, parseCatalogLocation, type MaintenancePolicy, type TableSpec } from '@fluxo/lakehouse';
+import { CuratedAnnouncer } from './announce/curated-announcer';
+import { curatedTableSpec } from './curate/curated-table';
+import { assertNoLegacyLayout } from './curate/legacy-layout';
+import { BatchHandler } from './handle/batch-handler';
 import { DeadLetters } from './handle/dead-letters';
-import { ReferenceHandler } from './handle/reference-handler';
 import { createAppLogger } from './logger';
+import { MaintenanceLoop } from './maintain/maintenance-loop';
 
-const VERSION = '0.1.0';
+const VERSION = '0.2.0';
 
-/** Composition root: configuration → logger → lake, engine, Kafka → the reference handler. */
+/** Composition root: configuration → logger → lake, engine, catalog, Kafka → the batch handler. */
 async function main(): Promise<void> {
   const config = loadNormalizerConfig(process.env);
   const logger = createAppLogger('normalizer', config.logLevel);
@@ -18,7 +32,17 @@ async function main(): Promise<void> {
 
   const catalog = await loadDefinitionCatalog(config.definitionsDir);
   const lake = await Lake.open(config.lakeDir);
-  await using engine = await ParquetEngine.open({ logger, threads: config.engineThreads, memoryLimitMb: config.engineMemoryLimitMb });
+  await assertNoLegacyLayout(lake);
+  await using engine = await ParquetEngine.open({
+    logger,
+    threads: config.engineThreads,
+    memoryLimitMb: config.engineMemoryLimitMb,
+    extensions: LAKEHOUSE_EXTENSIONS,
+    extensionDirectory: resolve(config.duckdbExtensionDir),
+  });
+  await using lakehouse = await Lakehouse.attach({ engine, catalog: parseCatalogLocation(config.catalog), dataPath: join(lake.root, 'curated'), logger });
+  const progress = new ConsumerProgress(lakehouse);
+  await progress.ensure();
   const kafka = createKafka(settingsFromConfig(config), logger);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stopping.abort());
   await waitForCluster(kafka, { signal: stopping.signal });
@@ -30,35 +54,68 @@ async function main(): Promise<void> {
     announce: async (reference: Parameters<typeof producer.publishReference>[1]) => void (await producer.publishReference(config.topicCuratedFiles, reference)),
     deadLetter: async (event: Parameters<typeof producer.publishDeadLetter>[1]) => void (await producer.publishDeadLetter(config.topicDeadLetter, event)),
   };
-  const ledger = new VersionLedger(engine, lake, logger);
-  const handler = new ReferenceHandler({
+  const identity = { app: 'normalizer', instance: config.instanceId ?? `${hostname()}:${process.pid}`, version: VERSION };
+  const handler = new BatchHandler({
     engine,
     lake,
+    lakehouse,
+    progress,
     catalog,
-    ledger,
-    announcer,
+    announcer: new CuratedAnnouncer({ engine, lake, lakehouse, announcer, producer: identity, logger }),
     deadLetters: new DeadLetters(lake, announcer, logger),
-    producer: { app: 'normalizer', instance: config.instanceId ?? `${hostname()}:${process.pid}`, version: VERSION },
+    group: config.groupId,
+    limits: { maxRows: config.commitMaxRows, maxBytes: config.commitMaxBytes },
+    maxAttempts: config.maxAttempts,
     logger,
   });
+  const tables = curatedTables(catalog);
+  await using maintenance = new MaintenanceLoop(lakehouse, () => tables, maintenancePolicy(config, tables, catalog), config.maintenanceIntervalMs, logger);
+  maintenance.start();
+
   await using consumer = await ReferenceConsumer.connect(kafka, {
     groupId: config.groupId,
     topics: [config.topicRawFiles],
     fromBeginning: true,
     logger,
     retryBackoff: { initialDelayMs: config.retryBaseDelayMs, maxDelayMs: 60_000 },
-    onAssigned: () => ledger.invalidate(),
+    // Large enough for a backlog's commit; a live reference is handed over at once, alone.
+    maxBytesPerPartition: 8 * 1024 * 1024,
   });
-  const running = consumer.run(async (message) => void (await handler.handle(message)));
+  const running = consumer.runBatches(async (messages) => void (await handler.handle(messages)), { maxMessages: config.commitMaxFiles });
   logger.info(
-    { lake: lake.root, group: config.groupId, topics },
-    `normalizer running: curated files under ${lake.root}/curated, references on ${config.topicCuratedFiles}, failures on ${config.topicDeadLetter}`,
+    { lake: lake.root, catalog: config.catalog, group: config.groupId, topics },
+    `normalizer running: curated tables in ${config.catalog} (files under ${lake.root}/curated), references on ${config.topicCuratedFiles}, failures on ${config.topicDeadLetter}`,
   );
   const stopped = new Promise<void>((resolve) => stopping.signal.addEventListener('abort', () => resolve(), { once: true }));
   await Promise.race([running, stopped]);
-  logger.info({}, 'stopping normalizer: finishing the file in flight');
+  logger.info({}, 'stopping normalizer: finishing the commit in flight');
   await consumer.close();
   await running;
+}
+
+/** One table per dataset that some source feeds. */
+function curatedTables(catalog: DefinitionCatalog): TableSpec[] {
+  const tables = new Map<string, TableSpec>();
+  for (const name of catalog.sourceNames()) {
+    const source = catalog.source(name);
+    const dataset = catalog.dataset(source.dataset);
+    if (!tables.has(dataset.name)) tables.set(dataset.name, curatedTableSpec(dataset, compileMapping(source, dataset)));
+  }
+  return [...tables.values()];
+}
+
+function maintenancePolicy(config: NormalizerConfig, tables: readonly TableSpec[], catalog: DefinitionCatalog): MaintenancePolicy {
+  const retention = tables.flatMap((table) => {
+    const days = catalog.dataset(table.name).retentionDays;
+    return days === undefined ? [] : [[table.name, days * 86_400_000] as const];
+  });
+  return {
+    targetFileBytes: config.compactTargetFileMb * 1024 * 1024,
+    snapshotRetentionMs: config.snapshotRetentionMs,
+    fileDeletionGraceMs: config.fileDeletionGraceMs,
+    progressRetentionMs: config.snapshotRetentionMs,
+    ...(retention.length === 0 ? {} : { retentionMs: Object.fromEntries(retention) }),
+  };
 }
 
 main().then(

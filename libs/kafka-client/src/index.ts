@@ -33,6 +33,8 @@ export {
   type ReferenceConsumerOptions,
   type ConsumedMessage,
   type MessageHandler,
+  type BatchHandler,
+  type BatchOptions,
   type AssignedPartition,
 } from './reference-consumer';
 export { settingsFromConfig } from './settings-from-config';

@@ -1,5 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Consumer, ConsumerCrashEvent, ConsumerEndBatchProcessEvent, ConsumerGroupJoinEvent, EachMessagePayload, IHeaders, KafkaMessage } from 'kafkajs';
+import type {
+  Consumer,
+  ConsumerCrashEvent,
+  ConsumerEndBatchProcessEvent,
+  ConsumerGroupJoinEvent,
+  ConsumerRunConfig,
+  EachBatchPayload,
+  EachMessagePayload,
+  IHeaders,
+  KafkaMessage,
+} from 'kafkajs';
 import { describeError, type Logger } from '@fluxo/schema';
 import { kafkajsOf, settingsOf, type FluxoKafka } from './create-kafka';
 import { KafkaClientError, toKafkaClientError } from './errors';
@@ -31,6 +41,18 @@ export interface ConsumedMessage {
  * Delivery is at-least-once (a crash between the handler and the commit redelivers), so handlers must be idempotent.
  */
 export type MessageHandler = (message: ConsumedMessage) => Promise<void>;
+
+/**
+ * Processes consecutive records of ONE partition at once (oldest first), with the same contract as
+ * `MessageHandler`: resolve → the offset after the last record is committed; a retriable error → the
+ * same records are offered again after a back-off; anything else stops the consumer uncommitted.
+ */
+export type BatchHandler = (messages: readonly ConsumedMessage[]) => Promise<void>;
+
+export interface BatchOptions {
+  /** At most this many records per handler call; records already fetched are grouped, none is waited for. */
+  readonly maxMessages: number;
+}
 
 export interface AssignedPartition {
   readonly topic: string;
@@ -147,6 +169,10 @@ export class ReferenceConsumer implements AsyncDisposable {
    * consumer stops on its own (a handler's non-retriable error, or a fatal client error).
    */
   async run(handler: MessageHandler): Promise<void> {
+    return this.start({ eachMessage: (payload) => this.track(this.process(payload, handler)) });
+  }
+
+  private async start(mode: Pick<ConsumerRunConfig, 'eachMessage' | 'eachBatch' | 'eachBatchAutoResolve'>): Promise<void> {
     if (this.state !== 'connected') {
       throw new KafkaClientError(this.state === 'running' ? 'CONSUMER_FAILED' : 'CLIENT_CLOSED', `run() is not allowed: the consumer is ${this.state}`, {
         groupId: this.options.groupId,
@@ -160,7 +186,7 @@ export class ReferenceConsumer implements AsyncDisposable {
       await this.consumer.run({
         autoCommit: false,
         partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-        eachMessage: (payload) => this.track(this.process(payload, handler)),
+        ...mode,
       });
     } catch (error) {
       this.state = 'closed';
@@ -168,6 +194,21 @@ export class ReferenceConsumer implements AsyncDisposable {
     }
     this.logger.info({ topics: this.options.topics }, 'consumer started');
     return stopped;
+  }
+
+  /**
+   * Like `run`, but hands the handler the records that are already fetched for a partition, up to
+   * `maxMessages` at a time: a live trickle arrives one record per call, a backlog in large groups.
+   * Nothing waits for a group to fill.
+   */
+  async runBatches(handler: BatchHandler, options: BatchOptions): Promise<void> {
+    if (!Number.isSafeInteger(options.maxMessages) || options.maxMessages < 1) {
+      throw new KafkaClientError('INVALID_SETTINGS', 'maxMessages: must be an integer >= 1', { groupId: this.options.groupId });
+    }
+    return this.start({
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.track(this.processBatch(payload, handler, options.maxMessages)),
+    });
   }
 
   /** Stops fetching; the record in flight (if any) still finishes and is committed. */
@@ -215,18 +256,45 @@ export class ReferenceConsumer implements AsyncDisposable {
   private async process({ topic, partition, message, heartbeat }: EachMessagePayload, handler: MessageHandler): Promise<void> {
     await this.assignmentReady;
     const consumed = toConsumedMessage(topic, partition, message);
-    const context = { topic, partition, offset: message.offset, groupId: this.options.groupId };
-    for (let attempt = 1; ; attempt += 1) {
-      // Closing while a record waits for its retry: leave it uncommitted; the next member gets it.
-      if (this.state !== 'running') return;
+    if (await this.handleWithRetries({ topic, partition, offset: message.offset }, heartbeat, () => handler(consumed))) {
+      await this.commit(topic, partition, message.offset);
+    }
+  }
+
+  private async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload, handler: BatchHandler, maxMessages: number): Promise<void> {
+    await this.assignmentReady;
+    const { topic, partition } = batch;
+    const messages = batch.messages.map((message) => toConsumedMessage(topic, partition, message));
+    for (let start = 0; start < messages.length; start += maxMessages) {
+      if (!isRunning() || isStale()) return; // a rebalance moved the partition: the new owner re-reads from the commit
+      const group = messages.slice(start, start + maxMessages);
+      const last = group[group.length - 1];
+      if (last === undefined) return;
+      const first = group[0]?.offset ?? last.offset;
+      if (!(await this.handleWithRetries({ topic, partition, offset: `${first}..${last.offset}` }, heartbeat, () => handler(group)))) return;
+      resolveOffset(last.offset);
+      await this.commit(topic, partition, last.offset);
+      await heartbeat();
+    }
+  }
+
+  /**
+   * Runs `attempt` until it succeeds (true), retrying retriable errors with back-off; false when the
+   * consumer is closing meanwhile (leave the records uncommitted: the next member gets them). A
+   * non-retriable error stops the consumer without committing.
+   */
+  private async handleWithRetries(where: { topic: string; partition: number; offset: string }, heartbeat: () => Promise<void>, attempt: () => Promise<void>): Promise<boolean> {
+    const context = { ...where, groupId: this.options.groupId };
+    for (let tries = 1; ; tries += 1) {
+      if (this.state !== 'running') return false;
       try {
-        await handler(consumed);
-        break;
+        await attempt();
+        return true;
       } catch (error) {
         if (!isRetriable(error)) {
           this.fatal = new KafkaClientError(
             'CONSUMER_FAILED',
-            `The handler failed with a non-retriable error on ${topic}[${partition}]@${message.offset}; the consumer stopped without committing it ` +
+            `The handler failed with a non-retriable error on ${where.topic}[${where.partition}]@${where.offset}; the consumer stopped without committing it ` +
               '(handlers must dead-letter such records themselves): ' +
               describeError(error),
             { ...context, cause: error, retriable: false },
@@ -235,12 +303,11 @@ export class ReferenceConsumer implements AsyncDisposable {
           // No cause attached: kafkajs decides whether to restart from the cause chain, and it must not.
           throw new KafkaClientError('CONSUMER_FAILED', 'handler failed with a non-retriable error', { ...context, retriable: false });
         }
-        const delayMs = backoffMs(attempt, this.tuning);
-        this.logger.warn({ ...context, attempt, delayMs, error: describeError(error) }, 'handler failed with a retriable error; retrying the record');
+        const delayMs = backoffMs(tries, this.tuning);
+        this.logger.warn({ ...context, attempt: tries, delayMs, error: describeError(error) }, 'handler failed with a retriable error; retrying');
         await this.waitWithHeartbeats(delayMs, heartbeat);
       }
     }
-    await this.commit(topic, partition, message.offset);
   }
 
   /**

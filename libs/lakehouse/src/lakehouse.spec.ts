@@ -16,6 +16,7 @@ const QUAKES: TableSpec = {
   ],
   eventTimeColumn: 'event_time',
   identity: { key: '_record_key', version: '_record_version' },
+  latest: { entityKey: ['event_id'], versionColumn: '_record_version' },
 };
 
 /** A temp table `batch` holding (key, version, day, magnitude) rows. */

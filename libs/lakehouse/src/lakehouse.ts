@@ -113,11 +113,11 @@ export class Lakehouse implements AsyncDisposable {
           }
         }
       }
-      const key = sqlIdentifier(spec.identity.key);
-      const version = sqlIdentifier(spec.identity.version);
+      const entity = spec.latest.entityKey.map(sqlIdentifier).join(', ');
+      const order = `${sqlIdentifier(spec.latest.versionColumn)} DESC, ${sqlIdentifier(spec.identity.version)} DESC`;
       await tx.run(
         `CREATE OR REPLACE VIEW ${this.table(`${spec.name}_latest`)} AS SELECT * FROM ${this.table(spec.name)} ` +
-          `QUALIFY row_number() OVER (PARTITION BY ${key} ORDER BY ${version} DESC) = 1`,
+          `QUALIFY row_number() OVER (PARTITION BY ${entity} ORDER BY ${order}) = 1`,
       );
     });
     this.known.set(spec.name, fingerprint);

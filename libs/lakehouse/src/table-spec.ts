@@ -6,13 +6,16 @@ export interface TableColumn {
 
 /**
  * What a curated table looks like: its columns in order, the event-time column it is partitioned by
- * (by UTC day: `year/month/day`), and the two columns that identify one version of one record.
+ * (by UTC day: `year/month/day`), the two columns that identify one version of one record, and how
+ * the `<name>_latest` view picks the latest version of an entity.
  */
 export interface TableSpec {
   readonly name: string;
   readonly columns: readonly TableColumn[];
   readonly eventTimeColumn: string;
   readonly identity: { readonly key: string; readonly version: string };
+  /** The entity and version columns of the `<name>_latest` view (latest version of each entity). */
+  readonly latest: { readonly entityKey: readonly string[]; readonly versionColumn: string };
 }
 
 /** A Parquet data file of a table, as the catalog lists it. */

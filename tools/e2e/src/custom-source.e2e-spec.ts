@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { sqlString } from '@fluxo/parquet-io';
 import { WORKSPACE_ROOT } from './support/app-process';
 import { eventually, PipelineHarness } from './support/pipeline-harness';
 
@@ -31,9 +30,8 @@ describe('a source added by configuration only (docs/examples/github-events)', (
     const extra = { FLUXO_DEFINITIONS_DIR: EXAMPLE, FLUXO_SOURCE_BASE_URL: `http://127.0.0.1:${(api.address() as AddressInfo).port}` };
     await pipeline.startNormalizer(extra);
     await pipeline.startIngest('github-events?intervalMs=500', extra);
-    const glob = sqlString(join(pipeline.lakeDir, 'curated', 'github_events', '*', '*.parquet'));
     const rows = await eventually(
-      () => pipeline.engine.all<Record<string, unknown>>(`SELECT event_id, event_type, actor_login, repo_name, created_at, is_public FROM read_parquet(${glob}) ORDER BY event_id`).catch(() => []),
+      () => pipeline.queryTable<Record<string, unknown>>('github_events', 'event_id, event_type, actor_login, repo_name, created_at, is_public', 'ORDER BY event_id'),
       (found) => found.length >= 2,
       'the two sample events are curated',
     );

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { NAME_PATTERN } from '../events/file-reference';
 
 /**
@@ -56,6 +56,10 @@ export class DatasetDefinition {
   /** The column ordering versions of an entity (newest wins). */
   @IsString()
   versionColumn!: string;
+
+  /** Rows whose event time is older than this many days are deleted by table maintenance. Unset: kept. */
+  @IsOptional() @IsInt() @Min(1) @Max(36_500)
+  retentionDays?: number;
 }
 
 /** Columns every curated file carries after the dataset's own, naming where each row came from. */

@@ -1,11 +1,13 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseFileReference, silentLogger, type FileReference } from '@fluxo/schema';
 import { deleteTopics, ensureTopics, type FluxoKafka } from '@fluxo/kafka-client';
 import { deleteGroups, readAll, testKafka, uniqueName } from '@fluxo/kafka-client/testing';
-import { sqlString, type ParquetEngine } from '@fluxo/parquet-io';
-import { openTestEngine } from '@fluxo/parquet-io/testing';
+import { ParquetEngine } from '@fluxo/parquet-io';
+import { LAKEHOUSE_EXTENSIONS, Lakehouse } from '@fluxo/lakehouse';
+import { testExtensionDirectory } from '@fluxo/lakehouse/testing';
 import { startReplayServer, type ReplayServer, type ReplayServerOptions } from '@fluxo/replay-api';
 import { AppProcess } from './app-process';
 
@@ -23,6 +25,7 @@ export interface CuratedCounts {
 export class PipelineHarness {
   readonly apps: AppProcess[] = [];
   private restarts = 0;
+  private lakehouse: Lakehouse | undefined;
 
   private constructor(
     readonly label: string,
@@ -41,7 +44,40 @@ export class PipelineHarness {
     await ensureTopics(kafka, Object.values(topics).map((topic) => ({ topic, numPartitions: 2 })));
     const dir = await mkdtemp(join(tmpdir(), `fluxo-e2e-${label}-`));
     const replay = await startReplayServer({ port: 0, advance: 'per-request', ...options.replay, logger: silentLogger });
-    return new PipelineHarness(label, kafka, await openTestEngine(), replay, dir, topics, `${prefix}-normalizer`);
+    const engine = await ParquetEngine.open({ logger: silentLogger, threads: 1, memoryLimitMb: 256, extensions: LAKEHOUSE_EXTENSIONS, extensionDirectory: testExtensionDirectory() });
+    return new PipelineHarness(label, kafka, engine, replay, dir, topics, `${prefix}-normalizer`);
+  }
+
+  /** The pipeline's table catalog (an SQLite file in the test folder). */
+  get catalogPath(): string {
+    return join(this.dir, 'catalog', 'fluxo.sqlite');
+  }
+
+  /**
+   * The curated tables, read-only, as the dashboard reads them (`fluxo.main.<dataset>`); null until
+   * the normalizer has created the catalog.
+   */
+  async tables(): Promise<Lakehouse | null> {
+    if (this.lakehouse !== undefined) return this.lakehouse;
+    if (!existsSync(this.catalogPath)) return null;
+    this.lakehouse = await Lakehouse.attach({ engine: this.engine, catalog: { kind: 'sqlite', path: this.catalogPath }, dataPath: join(this.lakeDir, 'curated'), logger: silentLogger, readOnly: true });
+    return this.lakehouse;
+  }
+
+  /** `SELECT <select> FROM fluxo.main.<table> <rest>` on the current snapshot; `[]` before the table exists. */
+  async queryTable<T extends object>(table: string, select: string, rest = ''): Promise<T[]> {
+    for (let attempt = 1; ; attempt += 1) {
+      const tables = await this.tables();
+      if (tables === null) return [];
+      try {
+        return await this.engine.all<T>(`SELECT ${select} FROM ${tables.table(table)} ${rest}`);
+      } catch (error) {
+        const text = error instanceof Error ? error.message : String(error);
+        if (/does not exist/i.test(text)) return []; // not created yet
+        if (!/locked/i.test(text) || attempt >= 20) throw error; // the normalizer is committing: read again
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
   }
 
   get lakeDir(): string {
@@ -52,6 +88,8 @@ export class PipelineHarness {
     return {
       FLUXO_KAFKA_BROKERS: this.kafka.brokers.join(','),
       FLUXO_LAKE_DIR: this.lakeDir,
+      FLUXO_CATALOG: `sqlite:${this.catalogPath}`,
+      FLUXO_DUCKDB_EXTENSION_DIR: testExtensionDirectory(),
       FLUXO_STATE_DIR: join(this.dir, 'state'),
       FLUXO_SOURCE_BASE_URL: this.replay.url,
       FLUXO_TOPIC_RAW_FILES: this.topics.raw,
@@ -82,15 +120,11 @@ export class PipelineHarness {
 
   /** Rows, distinct (event_id, updated_at) versions and distinct events in curated `earthquakes`. */
   async curatedEarthquakes(): Promise<CuratedCounts> {
-    const glob = join(this.lakeDir, 'curated', 'earthquakes', '*', '*.parquet');
-    try {
-      const [row] = await this.engine.all<{ rows: number; versions: number; events: number }>(
-        `SELECT count(*)::INTEGER AS rows, count(DISTINCT (event_id, updated_at))::INTEGER AS versions, count(DISTINCT event_id)::INTEGER AS events FROM read_parquet(${sqlString(glob)})`,
-      );
-      return row ?? { rows: 0, versions: 0, events: 0 };
-    } catch {
-      return { rows: 0, versions: 0, events: 0 }; // no curated file yet
-    }
+    const [row] = await this.queryTable<CuratedCounts>(
+      'earthquakes',
+      'count(*)::INTEGER AS rows, count(DISTINCT (event_id, updated_at))::INTEGER AS versions, count(DISTINCT event_id)::INTEGER AS events',
+    );
+    return row ?? { rows: 0, versions: 0, events: 0 };
   }
 
   /** Rows of any curated dataset (0 before its first file). */
@@ -99,14 +133,9 @@ export class PipelineHarness {
     return row?.rows ?? 0;
   }
 
-  /** `SELECT <select> FROM` every curated file of a dataset (`[]` before its first file). */
-  async curatedRows<T extends object>(dataset: string, select: string, rest = ''): Promise<T[]> {
-    const glob = join(this.lakeDir, 'curated', dataset, '*', '*.parquet');
-    try {
-      return await this.engine.all<T>(`SELECT ${select} FROM read_parquet(${sqlString(glob)}) ${rest}`);
-    } catch {
-      return []; // no curated file yet
-    }
+  /** `SELECT <select> FROM` a curated table (`[]` before it exists). */
+  curatedRows<T extends object>(dataset: string, select: string, rest = ''): Promise<T[]> {
+    return this.queryTable<T>(dataset, select, rest);
   }
 
   async references(topic: 'raw' | 'curated'): Promise<FileReference[]> {
@@ -122,6 +151,7 @@ export class PipelineHarness {
     await this.replay.close();
     await deleteGroups(this.kafka, [this.groupId]);
     await deleteTopics(this.kafka, Object.values(this.topics));
+    await this.lakehouse?.close();
     await this.engine.close();
     await rm(this.dir, { recursive: true, force: true });
   }

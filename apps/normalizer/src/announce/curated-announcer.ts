@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { relative } from 'node:path';
+import { FILE_REFERENCE_VERSION, type FileReference, type FileReferenceFields, type Logger, type ProducerIdentity } from '@fluxo/schema';
+import { schemaFingerprint, sha256File, sqlFilePath, type Lake, type ParquetEngine } from '@fluxo/parquet-io';
+import type { DataFile, Lakehouse, TableSpec } from '@fluxo/lakehouse';
+import type { Announcer, ConsumedReference } from '../ports';
+
+/** A raw reference of the batch, with the Kafka record that carried it. */
+export interface BatchInput {
+  readonly message: ConsumedReference;
+  readonly reference: FileReference;
+}
+
+/**
+ * Announces what a commit added to a curated table: one curated reference per new data file on the
+ * curated-files topic, with its checksum, rows, event-time range and the raw inputs. Ids derive from
+ * the snapshot and the file, so announcing a commit again (after a crash between commit and
+ * announcement) repeats the same events rather than adding new ones.
+ */
+export class CuratedAnnouncer {
+  constructor(
+    private readonly deps: {
+      readonly engine: ParquetEngine;
+      readonly lake: Lake;
+      readonly lakehouse: Lakehouse;
+      readonly announcer: Announcer;
+      readonly producer: ProducerIdentity;
+      readonly logger: Logger;
+    },
+  ) {}
+
+  /** Announces the files `snapshotId` added to `table`; returns how many. */
+  async announce(snapshotId: number, table: TableSpec, inputs: readonly BatchInput[]): Promise<number> {
+    const files = await this.deps.lakehouse.filesAddedIn(table.name, snapshotId);
+    for (const file of files) await this.deps.announcer.announce(await this.referenceOf(snapshotId, table, file, inputs));
+    return files.length;
+  }
+
+  private async referenceOf(snapshotId: number, table: TableSpec, file: DataFile, inputs: readonly BatchInput[]): Promise<FileReferenceFields> {
+    const uri = relative(this.deps.lake.root, file.path).split('\\').join('/');
+    const time = `"${table.eventTimeColumn.replaceAll('"', '""')}"`;
+    const [range] = await this.deps.engine.all<{ min: string | null; max: string | null }>(
+      `SELECT strftime(min(${time}), '%Y-%m-%dT%H:%M:%S.%gZ') AS min, strftime(max(${time}), '%Y-%m-%dT%H:%M:%S.%gZ') AS max FROM read_parquet(${sqlFilePath(file.path)})`,
+    );
+    const first = inputs[0]?.reference;
+    return {
+      schemaVersion: FILE_REFERENCE_VERSION,
+      eventId: uuidFrom(`${this.deps.lakehouse.alias}:${snapshotId}:${uri}`),
+      kind: 'curated',
+      source: first?.source ?? table.name,
+      dataset: table.name,
+      uri,
+      sha256: await sha256File(file.path),
+      bytes: file.bytes,
+      rows: file.rows,
+      schemaFingerprint: schemaFingerprint(table.columns.map((c) => ({ name: c.name, type: c.sqlType }))),
+      minEventTime: range?.min ?? null,
+      maxEventTime: range?.max ?? null,
+      producer: this.deps.producer,
+      producedAt: new Date().toISOString(),
+      inputs: inputs.map(({ message, reference }) => ({ uri: reference.uri, sha256: reference.sha256, topic: message.topic, partition: message.partition, offset: message.offset })),
+    };
+  }
+}
+
+
+/** A version-4-shaped UUID derived from a name (stable across replays). */
+export function uuidFrom(name: string): string {
+  const hex = createHash('sha256').update(name).digest('hex');
+  const variant = ((parseInt(hex.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}

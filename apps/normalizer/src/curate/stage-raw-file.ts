@@ -1,0 +1,63 @@
+import { basename } from 'node:path';
+import { sqlIdentifier, type CompiledMapping, type DatasetDefinition } from '@fluxo/schema';
+import { copyQueryToParquet, sqlFilePath, type Lake, type ParquetEngine } from '@fluxo/parquet-io';
+import { curatedSelectSql, missingColumnsSql, requiredPredicate, type FileLineage } from './curated-sql';
+
+export interface StageInput {
+  readonly rawPath: string;
+  readonly dataset: DatasetDefinition;
+  readonly mapping: CompiledMapping;
+  readonly lineage: FileLineage;
+  /** Temp table collecting the batch's accepted rows for this dataset (created on first use). */
+  readonly stagingTable: string;
+}
+
+export interface StagedRows {
+  /** Rows the raw file held (after dropping duplicate versions inside the file). */
+  readonly rows: number;
+  /** Rows added to the staging table. */
+  readonly accepted: number;
+  /** Rows kept out because a required column was NULL after mapping, parked in quarantine. */
+  readonly rejected: { readonly rows: number; readonly uri: string; readonly missing: Readonly<Record<string, number>> } | null;
+}
+
+/**
+ * Maps and types every row of one verified raw file into the batch's staging table for its
+ * dataset; rows missing a required column (the event time included) go to a quarantine Parquet
+ * file named after the raw file, so a replay rewrites it instead of adding another. Nothing is
+ * written to the curated table here: the batch commit does that, all files at once.
+ */
+export async function stageRawFile(deps: { readonly engine: ParquetEngine; readonly lake: Lake }, input: StageInput): Promise<StagedRows> {
+  const { engine } = deps;
+  const { dataset, mapping, lineage } = input;
+  const required = [...new Set([...mapping.columns.filter((c) => c.required).map((c) => c.name), dataset.partitionBy])];
+  const stem = `${lineage.source}-${basename(lineage.rawUri, '.parquet')}`;
+  await engine.run(`CREATE OR REPLACE TEMP TABLE curate_file AS ${curatedSelectSql(sqlFilePath(input.rawPath), mapping, lineage)}`);
+  try {
+    const { rejected, rows } = await quarantineRejected(deps, required, stem);
+    const staging = sqlIdentifier(input.stagingTable);
+    await engine.run(`CREATE TEMP TABLE IF NOT EXISTS ${staging} AS SELECT * FROM curate_file LIMIT 0`);
+    const [inserted] = await engine.all<{ Count: number }>(`INSERT INTO ${staging} BY NAME SELECT * FROM curate_file WHERE ${requiredPredicate(required)}`);
+    return { rows, accepted: Number(inserted?.Count ?? 0), rejected };
+  } finally {
+    await engine.run('DROP TABLE IF EXISTS curate_file');
+  }
+}
+
+async function quarantineRejected(
+  deps: { readonly engine: ParquetEngine; readonly lake: Lake },
+  required: readonly string[],
+  stem: string,
+): Promise<{ readonly rejected: StagedRows['rejected']; readonly rows: number }> {
+  const { engine, lake } = deps;
+  // One pass over the file counts every row and, for incomplete ones, which columns they lack.
+  const summary = await engine.all<{ missing: string; n: number }>(`SELECT ${missingColumnsSql(required)} AS missing, count(*)::INTEGER AS n FROM curate_file GROUP BY 1 ORDER BY 1`);
+  const rows = summary.reduce((total, row) => total + row.n, 0);
+  const incomplete = summary.filter((row) => row.missing !== '');
+  if (incomplete.length === 0) return { rejected: null, rows };
+  const rejectedSql = `SELECT ${missingColumnsSql(required)} AS _missing_columns, * FROM curate_file WHERE NOT (${requiredPredicate(required)})`;
+  const location = lake.quarantinePath('normalizer', new Date(), stem, 'parquet');
+  const { staged, rows: rejectedRows } = await copyQueryToParquet(engine, { sql: rejectedSql, finalPath: await lake.resolve(location.uri), overwrite: true });
+  await staged.commit();
+  return { rejected: { rows: rejectedRows, uri: location.uri, missing: Object.fromEntries(incomplete.map((s) => [s.missing, s.n])) }, rows };
+}

@@ -1,0 +1,182 @@
+import { join } from 'node:path';
+import { BUILTIN_DEFINITIONS, createRecordExtractor, DefinitionCatalog, silentLogger, type DeadLetterFields, type FileReferenceFields } from '@fluxo/schema';
+import { ParquetEngine, rawFileReference, writeRawFile } from '@fluxo/parquet-io';
+import { createTempLake, type TempLake } from '@fluxo/parquet-io/testing';
+import { ConsumerProgress, LAKEHOUSE_EXTENSIONS, Lakehouse } from '@fluxo/lakehouse';
+import { testExtensionDirectory } from '@fluxo/lakehouse/testing';
+import { CuratedAnnouncer } from '../announce/curated-announcer';
+import type { ConsumedReference } from '../ports';
+import { BatchHandler, type CommitLimits } from './batch-handler';
+import { DeadLetters } from './dead-letters';
+
+const catalog = DefinitionCatalog.build(BUILTIN_DEFINITIONS);
+const extract = createRecordExtractor(catalog.pollSource('usgs-earthquakes'));
+const producer = { app: 'test', instance: 'test', version: '0' };
+
+function feature(id: string, updated: number, overrides: Record<string, unknown> = {}) {
+  return {
+    type: 'Feature',
+    properties: { mag: 1.5, place: `near ${id}`, time: 1746366018110, updated, tsunami: 0, status: 'automatic', type: 'earthquake', sig: 34, net: 'ci', magType: 'ml' },
+    geometry: { type: 'Point', coordinates: [-117.8075, 35.3405, 8.83] },
+    id,
+    ...overrides,
+  };
+}
+
+/** The normalizer's curation core on a real lake, DuckDB and SQLite catalog; Kafka replaced by recording ports. */
+class Harness {
+  readonly announced: FileReferenceFields[] = [];
+  readonly deadLetters: DeadLetterFields[] = [];
+  private offset = 0;
+
+  private constructor(
+    readonly tmp: TempLake,
+    readonly engine: ParquetEngine,
+    readonly lakehouse: Lakehouse,
+  ) {}
+
+  static async open(): Promise<Harness> {
+    const tmp = await createTempLake('fluxo-normalizer-');
+    const engine = await ParquetEngine.open({ logger: silentLogger, threads: 1, memoryLimitMb: 256, extensions: LAKEHOUSE_EXTENSIONS, extensionDirectory: testExtensionDirectory() });
+    const lakehouse = await Lakehouse.attach({ engine, catalog: { kind: 'sqlite', path: join(tmp.dir, 'catalog.sqlite') }, dataPath: join(tmp.lake.root, 'curated'), logger: silentLogger });
+    await new ConsumerProgress(lakehouse).ensure();
+    return new Harness(tmp, engine, lakehouse);
+  }
+
+  handler(group = 'g', limits: CommitLimits = { maxRows: 1_000_000, maxBytes: 1 << 30 }): BatchHandler {
+    const ports = { announce: async (r: FileReferenceFields) => void this.announced.push(r), deadLetter: async (e: DeadLetterFields) => void this.deadLetters.push(e) };
+    const { engine, lakehouse } = this;
+    const lake = this.tmp.lake;
+    return new BatchHandler({
+      engine,
+      lake,
+      lakehouse,
+      progress: new ConsumerProgress(lakehouse),
+      catalog,
+      announcer: new CuratedAnnouncer({ engine, lake, lakehouse, announcer: ports, producer, logger: silentLogger }),
+      deadLetters: new DeadLetters(lake, ports, silentLogger),
+      group,
+      limits,
+      maxAttempts: 3,
+      logger: silentLogger,
+    });
+  }
+
+  /** Writes a raw file of USGS features and returns the Kafka record announcing it, at the next offset. */
+  async rawRecord(stem: string, features: unknown[], fetchedAt = new Date('2025-05-04T13:52:57Z')): Promise<ConsumedReference> {
+    const { records } = extract({ features });
+    const written = await writeRawFile(this.engine, this.tmp.lake, {
+      source: 'usgs-earthquakes',
+      stem,
+      fetchedAt,
+      rows: records.map((r) => ({ key: r.key, version: r.version, eventTime: r.eventTime, record: r.record, context: r.context })),
+    });
+    await written.staged.commit();
+    const file = { ...written, finalPath: written.path, tmpPath: written.path, commit: async () => undefined, discard: async () => undefined };
+    const reference = rawFileReference(file, { source: 'usgs-earthquakes', dataset: 'earthquakes', producer });
+    return { topic: 'fluxo.raw-files', partition: 0, offset: String(this.offset++), key: 'earthquakes', value: Buffer.from(JSON.stringify(reference)) };
+  }
+
+  rows<T extends object>(select: string, rest = ''): Promise<T[]> {
+    return this.engine.all<T>(`SELECT ${select} FROM ${this.lakehouse.table('earthquakes')} ${rest}`);
+  }
+
+  async close(): Promise<void> {
+    await this.engine.close();
+    await this.tmp.cleanup();
+  }
+}
+
+describe('BatchHandler', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await Harness.open();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('maps, types and adds lineage to every row, in a table partitioned by event day, and announces its file', async () => {
+    const record = await h.rawRecord('poll-1', [feature('ci1', 1746366236183)]);
+    await h.handler().handle([record]);
+    const rows = await h.rows<Record<string, unknown>>('* EXCLUDE (event_time, updated_at, _fetched_at)');
+    expect(rows).toEqual([
+      expect.objectContaining({
+        event_id: 'ci1',
+        magnitude: 1.5,
+        longitude: -117.8075,
+        latitude: 35.3405,
+        depth_km: 8.83,
+        place: 'near ci1',
+        tsunami: false,
+        significance: 34,
+        _source: 'usgs-earthquakes',
+        _record_key: 'ci1',
+        _record_version: '1746366236183',
+        _kafka_topic: 'fluxo.raw-files',
+        _kafka_partition: 0,
+        _kafka_offset: 0,
+      }),
+    ]);
+    const [types] = await h.rows<{ t: string; u: string }>('typeof(event_time) AS t, typeof(updated_at) AS u');
+    expect(types).toEqual({ t: 'TIMESTAMP WITH TIME ZONE', u: 'TIMESTAMP WITH TIME ZONE' });
+    expect(h.announced).toEqual([
+      expect.objectContaining({ kind: 'curated', dataset: 'earthquakes', rows: 1, minEventTime: '2025-05-04T13:40:18.110Z', uri: expect.stringMatching(/^curated\/main\/earthquakes\/year=2025\/month=5\/day=4\/ducklake-.*\.parquet$/) }),
+    ]);
+    expect(h.announced[0]?.inputs).toEqual([expect.objectContaining({ topic: 'fluxo.raw-files', partition: 0, offset: '0' })]);
+  });
+
+  it('quarantines rows missing a required column with a dead letter, keeps drifted optional values as NULL', async () => {
+    const record = await h.rawRecord('poll-2', [feature('ok', 1), feature('nogeo', 2, { geometry: null }), feature('drift', 3, { properties: { ...feature('x', 3).properties, mag: 'strong' } })]);
+    const outcome = await h.handler().handle([record]);
+    expect(outcome).toMatchObject({ curatedRows: 2, rejectedRows: 1, deadLettered: 0 });
+    expect(h.deadLetters).toEqual([expect.objectContaining({ reason: 'ROWS_REJECTED', quarantineUri: expect.stringMatching(/^quarantine\/normalizer\/date=.*\/usgs-earthquakes-poll-2\.parquet$/) })]);
+    expect(await h.rows<{ id: string; m: number | null }>('event_id AS id, magnitude AS m', 'ORDER BY 1')).toEqual([
+      { id: 'drift', m: null },
+      { id: 'ok', m: 1.5 },
+    ]);
+  });
+
+  it('keeps every (event, version) once across overlapping files, replays and a second consumer group', async () => {
+    const first = await h.rawRecord('poll-a', [feature('e1', 1), feature('e2', 1), feature('e2', 1)]);
+    const second = await h.rawRecord('poll-b', [feature('e2', 1), feature('e2', 2), feature('e3', 1)]);
+    const handler = h.handler();
+    expect(await handler.handle([first, second])).toMatchObject({ commits: 1, curatedRows: 4, alreadyCommitted: 0 });
+    const announcedOnce = [...h.announced];
+
+    // The same records again (a crash before the Kafka commit): skipped, announced again with the same ids.
+    expect(await h.handler().handle([first, second])).toMatchObject({ commits: 0, alreadyCommitted: 2 });
+    expect(h.announced.slice(announcedOnce.length).map((r) => r.eventId)).toEqual(announcedOnce.map((r) => r.eventId));
+
+    // Another consumer group replaying everything: nothing new to append.
+    expect(await h.handler('another-group').handle([first, second])).toMatchObject({ commits: 1, curatedRows: 0 });
+    expect(await h.rows<{ id: string; v: string; n: number }>('event_id AS id, _record_version AS v, count(*)::INTEGER AS n', 'GROUP BY ALL ORDER BY ALL')).toEqual([
+      { id: 'e1', v: '1', n: 1 },
+      { id: 'e2', v: '1', n: 1 },
+      { id: 'e2', v: '2', n: 1 },
+      { id: 'e3', v: '1', n: 1 },
+    ]);
+    const latest = await h.engine.all<{ id: string; v: string }>(`SELECT event_id AS id, _record_version AS v FROM ${h.lakehouse.table('earthquakes_latest')} ORDER BY 1`);
+    expect(latest).toEqual([
+      { id: 'e1', v: '1' },
+      { id: 'e2', v: '2' },
+      { id: 'e3', v: '1' },
+    ]);
+  });
+
+  it('cuts a backlog into commits bounded by raw rows, each committing its partition progress', async () => {
+    const records = [await h.rawRecord('p1', [feature('a', 1), feature('b', 1)]), await h.rawRecord('p2', [feature('c', 1), feature('d', 1)]), await h.rawRecord('p3', [feature('e', 1)])];
+    const outcome = await h.handler('g', { maxRows: 4, maxBytes: 1 << 30 }).handle(records);
+    expect(outcome).toMatchObject({ commits: 2, curatedRows: 5 });
+    expect((await new ConsumerProgress(h.lakehouse).read('g', 'fluxo.raw-files', 0))?.nextOffset).toBe('3');
+  });
+
+  it('dead-letters a hostile reference and still commits the rest of the batch', async () => {
+    const good = await h.rawRecord('ok', [feature('a', 1)]);
+    const hostile: ConsumedReference = { ...good, offset: '1', value: Buffer.from('{"not":"a reference"}') };
+    const outcome = await h.handler().handle([good, hostile]);
+    expect(outcome).toMatchObject({ commits: 1, curatedRows: 1, deadLettered: 1 });
+    expect(h.deadLetters.map((d) => d.reason)).toEqual(['UNSUPPORTED_VERSION']);
+    expect((await new ConsumerProgress(h.lakehouse).read('g', 'fluxo.raw-files', 0))?.nextOffset).toBe('2');
+  });
+});

@@ -1,0 +1,274 @@
+import {
+  compileMapping,
+  describeError,
+  FluxoError,
+  parseFileReference,
+  type CompiledMapping,
+  type DefinitionCatalog,
+  type FileReference,
+  type Logger,
+} from '@fluxo/schema';
+import type { Lake, ParquetEngine } from '@fluxo/parquet-io';
+import type { ConsumerProgress, Lakehouse, TableSpec } from '@fluxo/lakehouse';
+import { type CuratedAnnouncer, type BatchInput } from '../announce/curated-announcer';
+import { curatedTableSpec } from '../curate/curated-table';
+import { stageRawFile } from '../curate/stage-raw-file';
+import type { ConsumedReference } from '../ports';
+import type { DeadLetters } from './dead-letters';
+import { verifyRawReference, type VerifiedRawFile } from './raw-reference';
+
+export interface CommitLimits {
+  /** Raw rows per commit at most (a single larger file still commits alone). */
+  readonly maxRows: number;
+  /** Raw bytes per commit at most (likewise). */
+  readonly maxBytes: number;
+}
+
+export interface BatchHandlerDeps {
+  readonly engine: ParquetEngine;
+  readonly lake: Lake;
+  readonly lakehouse: Lakehouse;
+  readonly progress: ConsumerProgress;
+  readonly catalog: DefinitionCatalog;
+  readonly announcer: CuratedAnnouncer;
+  readonly deadLetters: DeadLetters;
+  /** The consumer group: progress is committed per group, topic and partition. */
+  readonly group: string;
+  readonly limits: CommitLimits;
+  /** Attempts at one raw file that keeps failing with a retriable error before it is dead-lettered. */
+  readonly maxAttempts: number;
+  readonly logger: Logger;
+}
+
+export interface BatchOutcome {
+  /** Records already in the tables (a replay after a crash), skipped. */
+  readonly alreadyCommitted: number;
+  readonly commits: number;
+  readonly curatedRows: number;
+  readonly rejectedRows: number;
+  readonly deadLettered: number;
+}
+
+/** Per dataset, what one commit brings: its table, staging table and the raw inputs. */
+interface DatasetWork {
+  readonly table: TableSpec;
+  readonly staging: string;
+  readonly inputs: BatchInput[];
+}
+
+/**
+ * Curates consecutive records of one raw-files partition with exactly-once effect:
+ *
+ * 1. Records below the partition's progress committed in the catalog are already in the tables (a
+ *    replay after a crash): their commits are announced again (same ids) and they are skipped.
+ * 2. The rest is cut into commits bounded by raw rows and bytes. Each raw file is verified and
+ *    staged (mapped, typed; incomplete rows quarantined); a file that cannot be curated is
+ *    dead-lettered and the batch goes on.
+ * 3. One catalog transaction appends the staged rows not already in each table and records the
+ *    partition's new progress: data and progress become visible together or not at all.
+ * 4. Then the new data files are announced; the consumer commits the Kafka offsets last.
+ *
+ * Retriable failures (disk, catalog, broker) are thrown: the consumer offers the same records again.
+ */
+export class BatchHandler {
+  private readonly mappings = new Map<string, CompiledMapping>();
+  private readonly attempts = new Map<string, number>();
+
+  constructor(private readonly deps: BatchHandlerDeps) {}
+
+  async handle(messages: readonly ConsumedReference[]): Promise<BatchOutcome> {
+    const first = messages[0];
+    if (first === undefined) return { alreadyCommitted: 0, commits: 0, curatedRows: 0, rejectedRows: 0, deadLettered: 0 };
+    const committed = await this.deps.progress.read(this.deps.group, first.topic, first.partition);
+    const committedOffset = BigInt(committed?.nextOffset ?? '0');
+    const done = messages.filter((m) => BigInt(m.offset) < committedOffset);
+    if (done.length > 0) await this.announceAgain(done);
+    const outcome = { alreadyCommitted: done.length, commits: 0, curatedRows: 0, rejectedRows: 0, deadLettered: 0 };
+    for (const group of this.cut(messages.filter((m) => BigInt(m.offset) >= committedOffset))) {
+      const result = await this.commitGroup(group);
+      outcome.commits += 1;
+      outcome.curatedRows += result.curatedRows;
+      outcome.rejectedRows += result.rejectedRows;
+      outcome.deadLettered += result.deadLettered;
+    }
+    return outcome;
+  }
+
+  /** Consecutive groups within the row and byte limits, judged by what each reference announces. */
+  private cut(messages: readonly ConsumedReference[]): ConsumedReference[][] {
+    const groups: ConsumedReference[][] = [];
+    let current: ConsumedReference[] = [];
+    let rows = 0;
+    let bytes = 0;
+    for (const message of messages) {
+      const size = announcedSize(message);
+      if (current.length > 0 && (rows + size.rows > this.deps.limits.maxRows || bytes + size.bytes > this.deps.limits.maxBytes)) {
+        groups.push(current);
+        current = [];
+        rows = 0;
+        bytes = 0;
+      }
+      current.push(message);
+      rows += size.rows;
+      bytes += size.bytes;
+    }
+    if (current.length > 0) groups.push(current);
+    return groups;
+  }
+
+  private async commitGroup(messages: readonly ConsumedReference[]): Promise<{ curatedRows: number; rejectedRows: number; deadLettered: number }> {
+    const { lakehouse, progress, engine, logger } = this.deps;
+    const started = Date.now();
+    const work = new Map<string, DatasetWork>();
+    let rejectedRows = 0;
+    let deadLettered = 0;
+    try {
+      for (const message of messages) {
+        const staged = await this.stage(message, work);
+        if (staged === 'dead-lettered') deadLettered += 1;
+        else rejectedRows += staged.rejectedRows;
+      }
+      for (const { table } of work.values()) await lakehouse.ensureTable(table);
+      const last = messages[messages.length - 1];
+      if (last === undefined) return { curatedRows: 0, rejectedRows, deadLettered };
+      const inserted = new Map<string, number>();
+      await lakehouse.commit(`curate ${last.topic}[${last.partition}]@${messages[0]?.offset ?? last.offset}..${last.offset}`, async (tx) => {
+        for (const { table, staging } of work.values()) inserted.set(table.name, await lakehouse.appendDistinct(tx, table, staging));
+        await progress.record(tx, [{ group: this.deps.group, topic: last.topic, partition: last.partition, nextOffset: (BigInt(last.offset) + 1n).toString() }]);
+      });
+      const snapshot = await progress.read(this.deps.group, last.topic, last.partition);
+      let files = 0;
+      for (const { table, inputs } of work.values()) files += await this.deps.announcer.announce(snapshot?.snapshotId ?? -1, table, inputs);
+      for (const message of messages) this.attempts.delete(attemptKey(message));
+      const curatedRows = [...inserted.values()].reduce((a, b) => a + b, 0);
+      logger.info(
+        { partition: last.partition, offsets: `${messages[0]?.offset ?? last.offset}..${last.offset}`, rawFiles: messages.length, rows: curatedRows, rejected: rejectedRows, deadLettered, files, snapshot: snapshot?.snapshotId, ms: Date.now() - started },
+        'committed curated batch',
+      );
+      return { curatedRows, rejectedRows, deadLettered };
+    } finally {
+      for (const { staging } of work.values()) await engine.run(`DROP TABLE IF EXISTS ${staging}`);
+    }
+  }
+
+  /** Verifies and stages one raw file; anything that would fail again is dead-lettered instead. */
+  private async stage(message: ConsumedReference, work: Map<string, DatasetWork>): Promise<{ rejectedRows: number } | 'dead-lettered'> {
+    let reference: FileReference | undefined;
+    try {
+      const raw = await verifyRawReference(this.deps, message, (parsed) => (reference = parsed));
+      const entry = this.workFor(raw, work);
+      const staged = await stageRawFile(this.deps, {
+        rawPath: raw.path,
+        dataset: raw.dataset,
+        mapping: this.mappingOf(raw),
+        lineage: { source: raw.source.name, rawUri: raw.reference.uri, topic: message.topic, partition: message.partition, offset: message.offset },
+        stagingTable: entry.staging.slice(1, -1),
+      });
+      entry.inputs.push({ message, reference: raw.reference });
+      if (staged.rejected !== null) {
+        await this.deps.deadLetters.send({
+          message,
+          reason: 'ROWS_REJECTED',
+          description: `${staged.rejected.rows} row(s) of ${raw.reference.uri} lack a required column and were quarantined`,
+          reference: raw.reference,
+          quarantineUri: staged.rejected.uri,
+          details: { missingColumns: staged.rejected.missing },
+        });
+      }
+      return { rejectedRows: staged.rejected?.rows ?? 0 };
+    } catch (error) {
+      if (error instanceof FluxoError && error.retriable && this.attempt(message) < this.deps.maxAttempts) throw error;
+      const exhausted = error instanceof FluxoError && error.retriable;
+      const reason = exhausted ? 'ATTEMPTS_EXHAUSTED' : error instanceof FluxoError ? error.code : 'UNEXPECTED';
+      if (!(error instanceof FluxoError)) this.deps.logger.error({ err: describeError(error), stack: (error as Error).stack }, 'unexpected failure');
+      await this.deps.deadLetters.send({
+        message,
+        reason,
+        description: exhausted ? `gave up after ${this.deps.maxAttempts} attempts: ${describeError(error)}` : describeError(error),
+        ...(reference === undefined ? {} : { reference }),
+        ...(error instanceof FluxoError ? { details: { ...error.context, ...(exhausted ? { lastCode: error.code } : {}) } } : {}),
+      });
+      this.attempts.delete(attemptKey(message));
+      return 'dead-lettered';
+    }
+  }
+
+  /** Re-announces the commits that replayed records already made (a crash came before their announcement). */
+  private async announceAgain(done: readonly ConsumedReference[]): Promise<void> {
+    const first = done[0];
+    if (first === undefined) return;
+    const inputs: BatchInput[] = [];
+    for (const message of done) {
+      try {
+        inputs.push({ message, reference: parseFileReference(message.value ?? Buffer.alloc(0)) });
+      } catch {
+        // dead-lettered when it was first handled
+      }
+    }
+    const commits = await this.deps.progress.commitsAfter(this.deps.group, first.topic, first.partition, first.offset);
+    for (const commit of commits) {
+      for (const dataset of new Set(inputs.map((input) => input.reference.dataset))) {
+        const ofDataset = inputs.filter((input) => input.reference.dataset === dataset);
+        const table = this.tableOfSource(ofDataset[0]?.reference.source);
+        if (table !== null) await this.deps.announcer.announce(commit.snapshotId, table, ofDataset);
+      }
+    }
+    this.deps.logger.info({ partition: first.partition, skipped: done.length, commits: commits.length }, 'records already committed to the tables; announced again and skipped');
+  }
+
+  /** The table a source feeds, or null for a source this normalizer does not know (dead-lettered then). */
+  private tableOfSource(sourceName: string | undefined): TableSpec | null {
+    if (sourceName === undefined) return null;
+    try {
+      const source = this.deps.catalog.source(sourceName);
+      return curatedTableSpec(this.deps.catalog.dataset(source.dataset), this.mappingOfSource(source.name));
+    } catch {
+      return null;
+    }
+  }
+
+  private workFor(raw: VerifiedRawFile, work: Map<string, DatasetWork>): DatasetWork {
+    let entry = work.get(raw.dataset.name);
+    if (entry === undefined) {
+      entry = { table: curatedTableSpec(raw.dataset, this.mappingOf(raw)), staging: `"stage_${raw.dataset.name}"`, inputs: [] };
+      work.set(raw.dataset.name, entry);
+    }
+    return entry;
+  }
+
+  private mappingOf(raw: VerifiedRawFile): CompiledMapping {
+    return this.mappingOfSource(raw.source.name);
+  }
+
+  private mappingOfSource(sourceName: string): CompiledMapping {
+    let mapping = this.mappings.get(sourceName);
+    if (mapping === undefined) {
+      const source = this.deps.catalog.source(sourceName);
+      mapping = compileMapping(source, this.deps.catalog.dataset(source.dataset));
+      this.mappings.set(sourceName, mapping);
+    }
+    return mapping;
+  }
+
+  private attempt(message: ConsumedReference): number {
+    const key = attemptKey(message);
+    const count = (this.attempts.get(key) ?? 0) + 1;
+    if (this.attempts.size > 10_000) this.attempts.clear(); // bounded: only the records of the batch in hand matter
+    this.attempts.set(key, count);
+    return count;
+  }
+}
+
+function attemptKey(message: ConsumedReference): string {
+  return `${message.topic}\u0000${message.partition}\u0000${message.offset}`;
+}
+
+/** Rows and bytes a reference announces (0 when it does not parse: it will be dead-lettered). */
+function announcedSize(message: ConsumedReference): { rows: number; bytes: number } {
+  try {
+    const reference = parseFileReference(message.value ?? Buffer.alloc(0));
+    return { rows: reference.rows, bytes: reference.bytes };
+  } catch {
+    return { rows: 0, bytes: 0 };
+  }
+}
