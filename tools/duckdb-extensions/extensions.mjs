@@ -123,6 +123,7 @@ async function findFile(dir, name) {
 }
 
 /** Loads every extension once, with signature checks on, so a bad file fails here and not in an app. */
+/** @param {string} dir */
 async function verifyLoad(dir) {
   const instance = await DuckDBInstance.create(':memory:', { extension_directory: dir, autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
   try {
