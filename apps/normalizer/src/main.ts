@@ -113,7 +113,6 @@ function maintenancePolicy(config: NormalizerConfig, tables: readonly TableSpec[
     targetFileBytes: config.compactTargetFileMb * 1024 * 1024,
     snapshotRetentionMs: config.snapshotRetentionMs,
     fileDeletionGraceMs: config.fileDeletionGraceMs,
-    progressRetentionMs: config.snapshotRetentionMs,
     ...(retention.length === 0 ? {} : { retentionMs: Object.fromEntries(retention) }),
   };
 }

@@ -23,10 +23,12 @@ const TABLE = 'consumer_progress';
 /**
  * Kafka offsets committed in the same catalog transaction as the rows they produced: the sink's
  * own record of what it consumed (exactly once by commit). A replayed record whose offset is below
- * the committed one is already in the tables. The table is append-only; `prune` drops superseded
- * rows so it stays as small as the number of partitions times the recent commits.
+ * the committed one is already in the tables. One row per group and partition; the snapshot that
+ * wrote it is the commit that moved it last.
  */
 export class ConsumerProgress {
+  private readonly started = new Set<string>();
+
   constructor(private readonly lakehouse: Lakehouse) {}
 
   private get table(): string {
@@ -47,11 +49,42 @@ export class ConsumerProgress {
     });
   }
 
-  /** Inside a commit: records that these partitions are done up to (excluding) `nextOffset`. */
-  async record(tx: SqlSession, progress: readonly PartitionProgress[]): Promise<void> {
-    if (progress.length === 0) return;
-    const values = progress.map((p) => `(${sqlString(p.group)}, ${sqlString(p.topic)}, ${Math.trunc(p.partition)}, ${offsetLiteral(p.nextOffset)}, now())`);
-    await tx.run(`INSERT INTO ${this.table} VALUES ${values.join(', ')}`);
+  /**
+   * Gives a partition its first progress row (offset 0) in a commit of its own, if it has none, so
+   * that every later `advance` replaces a row: what makes concurrent commits conflict from the very
+   * first batch. Idempotent; remembered per instance.
+   */
+  async start(group: string, topic: string, partition: number): Promise<void> {
+    const key = `${group}\u0000${topic}\u0000${partition}`;
+    if (this.started.has(key)) return;
+    await this.lakehouse.commit(`start progress ${topic}[${partition}]`, async (tx) => {
+      if ((await this.read(group, topic, partition, tx)) !== null) return;
+      await tx.run(`INSERT INTO ${this.table} VALUES (${sqlString(group)}, ${sqlString(topic)}, ${Math.trunc(partition)}, 0, now())`);
+    });
+    this.started.add(key);
+  }
+
+  /**
+   * Inside a commit: moves a partition's progress from `from` (the first offset the batch
+   * processed) to `to.nextOffset`. Throws `PROGRESS_MOVED` when the partition's committed progress
+   * is already past `from` — another member committed these records (a rebalance overlap): the
+   * caller rolls back and treats them as done. The previous row is replaced, so two writers
+   * committing at once always conflict in the catalog (one retries and sees the other's progress)
+   * and the table keeps one row per partition.
+   */
+  async advance(tx: SqlSession, to: PartitionProgress, from: string): Promise<void> {
+    const current = await this.read(to.group, to.topic, to.partition, tx);
+    if (current !== null && BigInt(current.nextOffset) > BigInt(from)) {
+      throw new LakehouseError('PROGRESS_MOVED', `${to.topic}[${to.partition}] of group ${to.group} is committed up to ${current.nextOffset}, past ${from}`, {
+        context: { group: to.group, topic: to.topic, partition: to.partition, committed: current.nextOffset, from },
+      });
+    }
+    const where = `consumer_group = ${sqlString(to.group)} AND topic = ${sqlString(to.topic)} AND kafka_partition = ${Math.trunc(to.partition)}`;
+    if (current === null) {
+      throw new LakehouseError('INVALID_ARGUMENT', `${to.topic}[${to.partition}] of group ${to.group} has no progress row: call start() first`);
+    }
+    await tx.run(`DELETE FROM ${this.table} WHERE ${where}`);
+    await tx.run(`INSERT INTO ${this.table} VALUES (${sqlString(to.group)}, ${sqlString(to.topic)}, ${Math.trunc(to.partition)}, ${offsetLiteral(to.nextOffset)}, now())`);
   }
 
   /** The furthest committed progress of a group in one partition, or null when it never committed there. */
@@ -64,32 +97,12 @@ export class ConsumerProgress {
     return row === undefined ? null : { group, topic, partition, nextOffset: row.next_offset, snapshotId: Number(row.snapshot_id) };
   }
 
-  /** The commits of a group in one partition whose progress reaches past `offset` (oldest first). */
-  async commitsAfter(group: string, topic: string, partition: number, offset: string): Promise<CommittedProgress[]> {
-    const rows = await this.lakehouse.engine.all<{ next_offset: string; snapshot_id: number }>(
-      `SELECT next_offset::VARCHAR AS next_offset, snapshot_id FROM ${this.table} ` +
-        `WHERE consumer_group = ${sqlString(group)} AND topic = ${sqlString(topic)} AND kafka_partition = ${Math.trunc(partition)} AND next_offset > ${offsetLiteral(offset)} ` +
-        `ORDER BY next_offset`,
-    );
-    return rows.map((row) => ({ group, topic, partition, nextOffset: row.next_offset, snapshotId: Number(row.snapshot_id) }));
-  }
-
   /** Every group's latest progress per partition (for status and for raw-file garbage collection). */
   async latest(): Promise<PartitionProgress[]> {
     const rows = await this.lakehouse.engine.all<{ consumer_group: string; topic: string; kafka_partition: number; next_offset: string }>(
       `SELECT consumer_group, topic, kafka_partition, max(next_offset)::VARCHAR AS next_offset FROM ${this.table} GROUP BY ALL ORDER BY ALL`,
     );
     return rows.map((row) => ({ group: row.consumer_group, topic: row.topic, partition: row.kafka_partition, nextOffset: row.next_offset }));
-  }
-
-  /** Deletes rows superseded by a later commit of the same partition and older than `olderThanMs`. */
-  async prune(olderThanMs: number): Promise<void> {
-    await this.lakehouse.commit('prune consumer progress', (tx) =>
-      tx.run(
-        `DELETE FROM ${this.table} p WHERE committed_at < now() - INTERVAL ${Math.max(0, Math.trunc(olderThanMs))} MILLISECOND ` +
-          `AND next_offset < (SELECT max(q.next_offset) FROM ${this.table} q WHERE q.consumer_group = p.consumer_group AND q.topic = p.topic AND q.kafka_partition = p.kafka_partition)`,
-      ),
-    );
   }
 }
 

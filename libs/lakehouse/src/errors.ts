@@ -10,10 +10,11 @@ import { FluxoError, type FluxoErrorOptions } from '@fluxo/schema';
  * | `ATTACH_FAILED` | yes | the catalog database could not be opened (PostgreSQL down, file locked…) |
  * | `SCHEMA_CONFLICT` | no | a definition changes a column in a way the table cannot follow (e.g. VARCHAR → INTEGER) |
  * | `COMMIT_CONFLICT` | yes | a concurrent writer kept winning; the commit was rolled back, nothing was written |
+ * | `PROGRESS_MOVED` | no | another writer already committed a consumer partition past the records in hand |
  * | `QUERY_FAILED` | by cause | a catalog statement failed |
  * | `CLOSED` | no | the lakehouse was used after `close()` |
  */
-export type LakehouseErrorCode = 'INVALID_ARGUMENT' | 'INVALID_CATALOG' | 'ATTACH_FAILED' | 'SCHEMA_CONFLICT' | 'COMMIT_CONFLICT' | 'QUERY_FAILED' | 'CLOSED';
+export type LakehouseErrorCode = 'INVALID_ARGUMENT' | 'INVALID_CATALOG' | 'ATTACH_FAILED' | 'SCHEMA_CONFLICT' | 'COMMIT_CONFLICT' | 'PROGRESS_MOVED' | 'QUERY_FAILED' | 'CLOSED';
 
 export class LakehouseError extends FluxoError<LakehouseErrorCode> {
   constructor(code: LakehouseErrorCode, message: string, options: FluxoErrorOptions = {}) {

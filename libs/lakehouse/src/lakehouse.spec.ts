@@ -114,18 +114,25 @@ describe('Lakehouse (DuckLake on an SQLite catalog)', () => {
     const progress = new ConsumerProgress(t.lakehouse);
     await progress.ensure();
     expect(await progress.read('g', 'raw', 0)).toBeNull();
+    await progress.start('g', 'raw', 0);
+    expect((await progress.read('g', 'raw', 0))?.nextOffset).toBe('0');
     await stageBatch(t, [['a', '1', '2026-01-01', 1]]);
     await t.lakehouse.commit('batch', async (tx) => {
       await t.lakehouse.appendDistinct(tx, QUAKES, 'batch');
-      await progress.record(tx, [{ group: 'g', topic: 'raw', partition: 0, nextOffset: '7' }]);
+      await progress.advance(tx, { group: 'g', topic: 'raw', partition: 0, nextOffset: '7' }, '0');
     });
     const committed = await progress.read('g', 'raw', 0);
     expect(committed?.nextOffset).toBe('7');
     const added = await t.lakehouse.filesAddedIn('quakes', committed?.snapshotId ?? -1);
     expect(added.map((f) => f.rows)).toEqual([1]);
-    await t.lakehouse.commit('batch 2', (tx) => progress.record(tx, [{ group: 'g', topic: 'raw', partition: 0, nextOffset: '9' }]));
+    await t.lakehouse.commit('batch 2', (tx) => progress.advance(tx, { group: 'g', topic: 'raw', partition: 0, nextOffset: '9' }, '7'));
     expect((await progress.read('g', 'raw', 0))?.nextOffset).toBe('9');
-    expect((await progress.commitsAfter('g', 'raw', 0, '7')).map((c) => c.nextOffset)).toEqual(['9']);
+    // A member still holding records 5..8 (a rebalance overlap) cannot commit them again.
+    await expect(t.lakehouse.commit('stale', (tx) => progress.advance(tx, { group: 'g', topic: 'raw', partition: 0, nextOffset: '9' }, '5'))).rejects.toMatchObject({
+      code: 'PROGRESS_MOVED',
+    });
+    const [rows] = await t.engine.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${t.lakehouse.table('consumer_progress', 'fluxo_meta')}`);
+    expect(rows?.n).toBe(1); // one row per partition
   });
 
   it('a reader in another process sees whole commits only and keeps reading while maintenance compacts', async () => {
@@ -137,7 +144,7 @@ describe('Lakehouse (DuckLake on an SQLite catalog)', () => {
     expect((await t.lakehouse.dataFiles('quakes')).length).toBe(6);
     const count = async () => (await reader.engine.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${reader.lakehouse.table('quakes')}`))[0]?.n;
     expect(await count()).toBe(6);
-    const report = await maintain(t.lakehouse, [QUAKES], { targetFileBytes: 64 << 20, snapshotRetentionMs: 0, fileDeletionGraceMs: 0, progressRetentionMs: 0 }, t.lakehouse['logger']);
+    const report = await maintain(t.lakehouse, [QUAKES], { targetFileBytes: 64 << 20, snapshotRetentionMs: 0, fileDeletionGraceMs: 0 }, t.lakehouse['logger']);
     expect(report.filesBefore).toBe(6);
     expect(report.filesAfter).toBe(1);
     expect(await count()).toBe(6);

@@ -18,6 +18,11 @@ export interface LakehouseOptions {
   readonly readOnly?: boolean;
   /** Name the catalog is attached under in the engine. Default `fluxo`. */
   readonly alias?: string;
+  /**
+   * Schema of the catalog database holding DuckLake's own tables (default: DuckLake's), to keep
+   * several lakehouses in one PostgreSQL database apart.
+   */
+  readonly metadataSchema?: string;
   /** Attempts of one commit when concurrent writers conflict. Default 8. */
   readonly commitAttempts?: number;
 }
@@ -53,6 +58,7 @@ export class Lakehouse implements AsyncDisposable {
     if (options.catalog.kind === 'sqlite' && !readOnly) await mkdir(dirname(options.catalog.path), { recursive: true });
     if (!readOnly) await mkdir(dataPath, { recursive: true });
     const attachOptions = readOnly ? ['READ_ONLY'] : [`DATA_PATH ${sqlString(dataPath)}`, 'DATA_INLINING_ROW_LIMIT 0'];
+    if (options.metadataSchema !== undefined) attachOptions.push(`METADATA_SCHEMA ${sqlString(options.metadataSchema)}`);
     try {
       await options.engine.run(`ATTACH IF NOT EXISTS ${sqlString(ducklakeAttachTarget(options.catalog))} AS ${alias} (${attachOptions.join(', ')})`);
     } catch (error) {

@@ -1,5 +1,4 @@
-import { describeError, sqlIdentifier, type Logger } from '@fluxo/schema';
-import { ConsumerProgress } from './consumer-progress';
+import { sqlIdentifier, type Logger } from '@fluxo/schema';
 import type { Lakehouse } from './lakehouse';
 import type { TableSpec } from './table-spec';
 
@@ -14,8 +13,6 @@ export interface MaintenancePolicy {
    * Longer than any reader's longest query, so a running query never loses a file.
    */
   readonly fileDeletionGraceMs: number;
-  /** Superseded consumer-progress rows are kept this long. */
-  readonly progressRetentionMs: number;
   /** Per table, rows whose event time is older than this are deleted. Unset: kept forever. */
   readonly retentionMs?: Readonly<Record<string, number>>;
 }
@@ -31,14 +28,13 @@ export const DEFAULT_MAINTENANCE_POLICY: MaintenancePolicy = {
   targetFileBytes: 64 * 1024 * 1024,
   snapshotRetentionMs: 60 * 60 * 1000,
   fileDeletionGraceMs: 10 * 60 * 1000,
-  progressRetentionMs: 60 * 60 * 1000,
 };
 
 /**
  * One round of table maintenance, safe while writers and readers run (each step is its own
  * catalog transaction; readers keep their snapshot's files until the grace period has passed):
- * retention deletes → rewrite files holding deletes → merge small files per partition → prune the
- * consumer progress → expire old snapshots → delete files no snapshot references → delete orphaned
+ * retention deletes → rewrite files holding deletes → merge small files per partition → expire old
+ * snapshots → delete files no snapshot references → delete orphaned
  * files left by killed writers. A kill at any point leaves the catalog at some committed state.
  */
 export async function maintain(lakehouse: Lakehouse, tables: readonly TableSpec[], policy: MaintenancePolicy, logger: Logger): Promise<MaintenanceReport> {
@@ -54,9 +50,9 @@ export async function maintain(lakehouse: Lakehouse, tables: readonly TableSpec[
     );
     retainedDeletes += Number(deleted?.Count ?? 0);
   }
-  if (retainedDeletes > 0) await lakehouse.commit('rewrite deleted', (tx) => tx.run(`CALL ducklake_rewrite_data_files('${alias}')`));
+  // Files holding deleted rows (retention, and the consumer progress, which replaces its row each commit).
+  await lakehouse.commit('rewrite deleted', (tx) => tx.run(`CALL ducklake_rewrite_data_files('${alias}')`));
   await lakehouse.commit('merge small files', (tx) => tx.run(`CALL ducklake_merge_adjacent_files('${alias}', max_file_size => ${ms(policy.targetFileBytes)})`));
-  await new ConsumerProgress(lakehouse).prune(policy.progressRetentionMs).catch((error: unknown) => logger.warn({ error: describeError(error) }, 'could not prune the consumer progress'));
   await lakehouse.commit('expire snapshots', (tx) => tx.run(`CALL ducklake_expire_snapshots('${alias}', older_than => now() - INTERVAL ${ms(policy.snapshotRetentionMs)} MILLISECOND)`));
   await lakehouse.commit('delete unreferenced files', (tx) => tx.run(`CALL ducklake_cleanup_old_files('${alias}', older_than => now() - INTERVAL ${ms(policy.fileDeletionGraceMs)} MILLISECOND)`));
   await lakehouse.commit('delete orphaned files', (tx) => tx.run(`CALL ducklake_delete_orphaned_files('${alias}', older_than => now() - INTERVAL ${ms(policy.fileDeletionGraceMs)} MILLISECOND)`));

@@ -9,7 +9,7 @@ import {
   type Logger,
 } from '@fluxo/schema';
 import type { Lake, ParquetEngine } from '@fluxo/parquet-io';
-import type { ConsumerProgress, Lakehouse, TableSpec } from '@fluxo/lakehouse';
+import { LakehouseError, type ConsumerProgress, type Lakehouse, type TableSpec } from '@fluxo/lakehouse';
 import { type CuratedAnnouncer, type BatchInput } from '../announce/curated-announcer';
 import { curatedTableSpec } from '../curate/curated-table';
 import { stageRawFile } from '../curate/stage-raw-file';
@@ -79,6 +79,7 @@ export class BatchHandler {
   async handle(messages: readonly ConsumedReference[]): Promise<BatchOutcome> {
     const first = messages[0];
     if (first === undefined) return { alreadyCommitted: 0, commits: 0, curatedRows: 0, rejectedRows: 0, deadLettered: 0 };
+    await this.deps.progress.start(this.deps.group, first.topic, first.partition);
     const committed = await this.deps.progress.read(this.deps.group, first.topic, first.partition);
     const committedOffset = BigInt(committed?.nextOffset ?? '0');
     const done = messages.filter((m) => BigInt(m.offset) < committedOffset);
@@ -132,10 +133,17 @@ export class BatchHandler {
       const last = messages[messages.length - 1];
       if (last === undefined) return { curatedRows: 0, rejectedRows, deadLettered };
       const inserted = new Map<string, number>();
-      await lakehouse.commit(`curate ${last.topic}[${last.partition}]@${messages[0]?.offset ?? last.offset}..${last.offset}`, async (tx) => {
-        for (const { table, staging } of work.values()) inserted.set(table.name, await lakehouse.appendDistinct(tx, table, staging));
-        await progress.record(tx, [{ group: this.deps.group, topic: last.topic, partition: last.partition, nextOffset: (BigInt(last.offset) + 1n).toString() }]);
-      });
+      const from = messages[0]?.offset ?? last.offset;
+      try {
+        await lakehouse.commit(`curate ${last.topic}[${last.partition}]@${from}..${last.offset}`, async (tx) => {
+          for (const { table, staging } of work.values()) inserted.set(table.name, await lakehouse.appendDistinct(tx, table, staging));
+          await progress.advance(tx, { group: this.deps.group, topic: last.topic, partition: last.partition, nextOffset: (BigInt(last.offset) + 1n).toString() }, from);
+        });
+      } catch (error) {
+        if (!(error instanceof LakehouseError && error.code === 'PROGRESS_MOVED')) throw error;
+        logger.warn({ partition: last.partition, offsets: `${from}..${last.offset}`, error: error.message }, 'another member committed these records meanwhile; nothing written');
+        return { curatedRows: 0, rejectedRows, deadLettered };
+      }
       const snapshot = await progress.read(this.deps.group, last.topic, last.partition);
       let files = 0;
       for (const { table, inputs } of work.values()) files += await this.deps.announcer.announce(snapshot?.snapshotId ?? -1, table, inputs);
@@ -205,15 +213,15 @@ export class BatchHandler {
         // dead-lettered when it was first handled
       }
     }
-    const commits = await this.deps.progress.commitsAfter(this.deps.group, first.topic, first.partition, first.offset);
-    for (const commit of commits) {
-      for (const dataset of new Set(inputs.map((input) => input.reference.dataset))) {
-        const ofDataset = inputs.filter((input) => input.reference.dataset === dataset);
-        const table = this.tableOfSource(ofDataset[0]?.reference.source);
-        if (table !== null) await this.deps.announcer.announce(commit.snapshotId, table, ofDataset);
-      }
+    // Only the partition's last commit can be unannounced: each commit is announced before the next.
+    const last = await this.deps.progress.read(this.deps.group, first.topic, first.partition);
+    if (last === null) return;
+    for (const dataset of new Set(inputs.map((input) => input.reference.dataset))) {
+      const ofDataset = inputs.filter((input) => input.reference.dataset === dataset);
+      const table = this.tableOfSource(ofDataset[0]?.reference.source);
+      if (table !== null) await this.deps.announcer.announce(last.snapshotId, table, ofDataset);
     }
-    this.deps.logger.info({ partition: first.partition, skipped: done.length, commits: commits.length }, 'records already committed to the tables; announced again and skipped');
+    this.deps.logger.info({ partition: first.partition, skipped: done.length, snapshot: last.snapshotId }, 'records already committed to the tables; announced their commit again and skipped them');
   }
 
   /** The table a source feeds, or null for a source this normalizer does not know (dead-lettered then). */
