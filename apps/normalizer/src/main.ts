@@ -12,7 +12,7 @@ import {
 } from '@fluxo/schema';
 import { createKafka, ensureTopics, ReferenceConsumer, ReferenceProducer, settingsFromConfig, waitForCluster } from '@fluxo/kafka-client';
 import { Lake, loadDefinitionCatalog, ParquetEngine } from '@fluxo/parquet-io';
-import { ConsumerProgress, LAKEHOUSE_EXTENSIONS, Lakehouse, parseCatalogLocation, type MaintenancePolicy, type TableSpec } from '@fluxo/lakehouse';
+import { ConsumedRawFiles, ConsumerProgress, LAKEHOUSE_EXTENSIONS, Lakehouse, maintain, parseCatalogLocation, type MaintenancePolicy, type TableSpec } from '@fluxo/lakehouse';
 import { CuratedAnnouncer } from './announce/curated-announcer';
 import { curatedTableSpec } from './curate/curated-table';
 import { assertNoLegacyLayout } from './curate/legacy-layout';
@@ -20,6 +20,7 @@ import { BatchHandler } from './handle/batch-handler';
 import { DeadLetters } from './handle/dead-letters';
 import { createAppLogger } from './logger';
 import { MaintenanceLoop } from './maintain/maintenance-loop';
+import { RawRetention } from './maintain/raw-retention';
 
 const VERSION = '0.2.0';
 
@@ -43,6 +44,8 @@ async function main(): Promise<void> {
   await using lakehouse = await Lakehouse.attach({ engine, catalog: parseCatalogLocation(config.catalog), dataPath: join(lake.root, 'curated'), logger });
   const progress = new ConsumerProgress(lakehouse);
   await progress.ensure();
+  const consumed = new ConsumedRawFiles(lakehouse);
+  await consumed.ensure();
   const kafka = createKafka(settingsFromConfig(config), logger);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stopping.abort());
   await waitForCluster(kafka, { signal: stopping.signal });
@@ -60,6 +63,7 @@ async function main(): Promise<void> {
     lake,
     lakehouse,
     progress,
+    consumed,
     catalog,
     announcer: new CuratedAnnouncer({ engine, lake, lakehouse, announcer, producer: identity, logger }),
     deadLetters: new DeadLetters(lake, announcer, logger),
@@ -69,7 +73,16 @@ async function main(): Promise<void> {
     logger,
   });
   const tables = curatedTables(catalog);
-  await using maintenance = new MaintenanceLoop(lakehouse, () => tables, maintenancePolicy(config, tables, catalog), config.maintenanceIntervalMs, logger);
+  const policy = maintenancePolicy(config, tables, catalog);
+  const rawRetention = new RawRetention(
+    { lake, consumed, logger },
+    { retentionDays: config.rawRetentionDays, unconsumedGraceDays: config.rawUnconsumedGraceDays, groups: config.rawRetentionGroups ?? [config.groupId] },
+  );
+  const maintenanceRound = async () => {
+    await maintain(lakehouse, tables, policy, logger);
+    await rawRetention.sweep();
+  };
+  await using maintenance = new MaintenanceLoop(maintenanceRound, config.maintenanceIntervalMs, logger);
   maintenance.start();
 
   await using consumer = await ReferenceConsumer.connect(kafka, {

@@ -4,4 +4,5 @@ export { parseCatalogLocation, ducklakeAttachTarget, describeCatalogLocation, ty
 export { LAKEHOUSE_EXTENSIONS, type SqlEngine, type SqlSession } from './sql-engine';
 export { type TableSpec, type TableColumn, type DataFile } from './table-spec';
 export { ConsumerProgress, type PartitionProgress, type CommittedProgress } from './consumer-progress';
+export { ConsumedRawFiles } from './consumed-raw-files';
 export { maintain, DEFAULT_MAINTENANCE_POLICY, type MaintenancePolicy, type MaintenanceReport } from './maintenance';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { BUILTIN_DEFINITIONS, createRecordExtractor, DefinitionCatalog, silentLogger, type DeadLetterFields, type FileReferenceFields } from '@fluxo/schema';
 import { ParquetEngine, rawFileReference, writeRawFile } from '@fluxo/parquet-io';
 import { createTempLake, type TempLake } from '@fluxo/parquet-io/testing';
-import { ConsumerProgress, LAKEHOUSE_EXTENSIONS, Lakehouse } from '@fluxo/lakehouse';
+import { ConsumedRawFiles, ConsumerProgress, LAKEHOUSE_EXTENSIONS, Lakehouse } from '@fluxo/lakehouse';
 import { testExtensionDirectory } from '@fluxo/lakehouse/testing';
 import { CuratedAnnouncer } from '../announce/curated-announcer';
 import type { ConsumedReference } from '../ports';
@@ -40,6 +40,7 @@ class Harness {
     const engine = await ParquetEngine.open({ logger: silentLogger, threads: 1, memoryLimitMb: 256, extensions: LAKEHOUSE_EXTENSIONS, extensionDirectory: testExtensionDirectory() });
     const lakehouse = await Lakehouse.attach({ engine, catalog: { kind: 'sqlite', path: join(tmp.dir, 'catalog.sqlite') }, dataPath: join(tmp.lake.root, 'curated'), logger: silentLogger });
     await new ConsumerProgress(lakehouse).ensure();
+    await new ConsumedRawFiles(lakehouse).ensure();
     return new Harness(tmp, engine, lakehouse);
   }
 
@@ -52,6 +53,7 @@ class Harness {
       lake,
       lakehouse,
       progress: new ConsumerProgress(lakehouse),
+      consumed: new ConsumedRawFiles(lakehouse),
       catalog,
       announcer: new CuratedAnnouncer({ engine, lake, lakehouse, announcer: ports, producer, logger: silentLogger }),
       deadLetters: new DeadLetters(lake, ports, silentLogger),

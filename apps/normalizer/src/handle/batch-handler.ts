@@ -9,7 +9,7 @@ import {
   type Logger,
 } from '@fluxo/schema';
 import type { Lake, ParquetEngine } from '@fluxo/parquet-io';
-import { LakehouseError, type ConsumerProgress, type Lakehouse, type TableSpec } from '@fluxo/lakehouse';
+import { LakehouseError, type ConsumedRawFiles, type ConsumerProgress, type Lakehouse, type TableSpec } from '@fluxo/lakehouse';
 import { type CuratedAnnouncer, type BatchInput } from '../announce/curated-announcer';
 import { curatedTableSpec } from '../curate/curated-table';
 import { stageRawFile } from '../curate/stage-raw-file';
@@ -29,6 +29,8 @@ export interface BatchHandlerDeps {
   readonly lake: Lake;
   readonly lakehouse: Lakehouse;
   readonly progress: ConsumerProgress;
+  /** Raw files committed per group, for raw-zone retention. */
+  readonly consumed: ConsumedRawFiles;
   readonly catalog: DefinitionCatalog;
   readonly announcer: CuratedAnnouncer;
   readonly deadLetters: DeadLetters;
@@ -137,6 +139,7 @@ export class BatchHandler {
       try {
         await lakehouse.commit(`curate ${last.topic}[${last.partition}]@${from}..${last.offset}`, async (tx) => {
           for (const { table, staging } of work.values()) inserted.set(table.name, await lakehouse.appendDistinct(tx, table, staging));
+          await this.deps.consumed.record(tx, this.deps.group, [...work.values()].flatMap((entry) => entry.inputs.map((input) => input.reference.uri)));
           await progress.advance(tx, { group: this.deps.group, topic: last.topic, partition: last.partition, nextOffset: (BigInt(last.offset) + 1n).toString() }, from);
         });
       } catch (error) {

@@ -1,10 +1,9 @@
 import { describeError, type Logger } from '@fluxo/schema';
-import { maintain, type Lakehouse, type MaintenancePolicy, type TableSpec } from '@fluxo/lakehouse';
 
 /**
- * Runs table maintenance (compaction, snapshot expiry, deletion of unreferenced and orphaned files)
- * every `intervalMs` while the pipeline runs, on the tables this normalizer writes. Rounds never
- * overlap; a failed round is logged and the next one tries again. `close()` waits for a running round.
+ * Runs maintenance — table compaction, snapshot expiry, deletion of unreferenced and orphaned
+ * files, raw-zone retention — every `intervalMs` while the pipeline runs. Rounds never overlap; a
+ * failed round is logged and the next one tries again. `close()` waits for a running round.
  */
 export class MaintenanceLoop implements AsyncDisposable {
   private timer: NodeJS.Timeout | undefined;
@@ -12,9 +11,7 @@ export class MaintenanceLoop implements AsyncDisposable {
   private closed = false;
 
   constructor(
-    private readonly lakehouse: Lakehouse,
-    private readonly tables: () => readonly TableSpec[],
-    private readonly policy: MaintenancePolicy,
+    private readonly work: () => Promise<unknown>,
     private readonly intervalMs: number,
     private readonly logger: Logger,
   ) {}
@@ -33,9 +30,9 @@ export class MaintenanceLoop implements AsyncDisposable {
   /** One round now (also what the timer runs). */
   async round(): Promise<void> {
     try {
-      await maintain(this.lakehouse, this.tables(), this.policy, this.logger);
+      await this.work();
     } catch (error) {
-      this.logger.warn({ error: describeError(error) }, 'table maintenance failed; the next round retries');
+      this.logger.warn({ error: describeError(error) }, 'maintenance failed; the next round retries');
     }
   }
 

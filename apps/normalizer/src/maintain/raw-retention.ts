@@ -1,0 +1,84 @@
+import { readdir, rm, rmdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '@fluxo/schema';
+import type { Lake } from '@fluxo/parquet-io';
+import type { ConsumedRawFiles } from '@fluxo/lakehouse';
+
+export interface RawRetentionPolicy {
+  /** Days after its fetch date (the `date=` folder) a raw file becomes deletable; 0 keeps raw files forever. */
+  readonly retentionDays: number;
+  /** Further days after which a raw file no group consumed (never announced, or dead-lettered) is deleted too. */
+  readonly unconsumedGraceDays: number;
+  /** Every one of these consumer groups must have curated a raw file before it is deleted. */
+  readonly groups: readonly string[];
+}
+
+export interface RawSweep {
+  readonly deleted: number;
+  readonly unconsumedDeleted: number;
+  /** Past retention but still waiting for a group that has not curated them. */
+  readonly waiting: number;
+}
+
+const DATE_FOLDER = /^date=(\d{4}-\d{2}-\d{2})$/;
+const CHUNK = 500;
+
+/**
+ * Raw-zone retention: deletes raw files past the retention window once every configured consumer
+ * group has committed them to the tables (recorded in the catalog in the same transaction as the
+ * curated rows), and raw files nobody consumed after a further grace period. Only date folders
+ * past the window are listed, and emptied ones are removed, so a sweep costs what is expiring,
+ * not the history of the lake.
+ */
+export class RawRetention {
+  constructor(
+    private readonly deps: { readonly lake: Lake; readonly consumed: ConsumedRawFiles; readonly logger: Logger },
+    private readonly policy: RawRetentionPolicy,
+  ) {}
+
+  async sweep(now: Date = new Date()): Promise<RawSweep> {
+    const result = { deleted: 0, unconsumedDeleted: 0, waiting: 0 };
+    if (this.policy.retentionDays <= 0) return result;
+    const cutoff = dayOffset(now, -this.policy.retentionDays);
+    const graceCutoff = dayOffset(now, -(this.policy.retentionDays + this.policy.unconsumedGraceDays));
+    const rawRoot = join(this.deps.lake.root, 'raw');
+    for (const source of await folders(rawRoot)) {
+      for (const folder of await folders(join(rawRoot, source))) {
+        const date = DATE_FOLDER.exec(folder)?.[1];
+        if (date === undefined || date >= cutoff) continue;
+        const names = (await readdir(join(rawRoot, source, folder))).filter((name) => name.endsWith('.parquet') && !name.startsWith('.'));
+        for (let start = 0; start < names.length; start += CHUNK) {
+          const uris = names.slice(start, start + CHUNK).map((name) => `raw/${source}/${folder}/${name}`);
+          const consumers = await this.deps.consumed.consumers(uris, this.policy.groups);
+          const doomed: string[] = [];
+          for (const uri of uris) {
+            const groups = consumers.get(uri)?.size ?? 0;
+            if (groups === this.policy.groups.length) {
+              doomed.push(uri);
+              result.deleted += 1;
+            } else if (groups === 0 && date < graceCutoff) {
+              doomed.push(uri);
+              result.unconsumedDeleted += 1;
+            } else {
+              result.waiting += 1;
+            }
+          }
+          for (const uri of doomed) await rm(await this.deps.lake.resolve(uri), { force: true });
+          await this.deps.consumed.forget(doomed);
+        }
+        await rmdir(join(rawRoot, source, folder)).catch(() => undefined); // only when empty
+      }
+    }
+    if (result.deleted + result.unconsumedDeleted + result.waiting > 0) this.deps.logger.info({ ...result, cutoff }, 'raw retention sweep');
+    return result;
+  }
+}
+
+async function folders(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+}
+
+function dayOffset(now: Date, days: number): string {
+  return new Date(now.getTime() + days * 86_400_000).toISOString().slice(0, 10);
+}
