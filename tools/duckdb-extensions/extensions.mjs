@@ -95,7 +95,7 @@ async function installOfficial(dir, name) {
 async function installFromPyPI(root, target, ext, version) {
   const work = await mkdtemp(join(tmpdir(), 'fluxo-duckdb-ext-'));
   try {
-    const python = ensurePython(root);
+    const python = ensurePython(root, { packages: ['pyarrow'] });
     execFileSync(python, ['-m', 'pip', 'download', '--quiet', '--disable-pip-version-check', '--no-deps', '--only-binary=:all:', '-d', work, `${ext.pypi}==${version}`], { stdio: ['ignore', 'ignore', 'pipe'] });
     const wheel = (await readdir(work)).find((name) => name.endsWith('.whl'));
     if (wheel === undefined) return 'no wheel was downloaded';

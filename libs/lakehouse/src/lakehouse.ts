@@ -220,16 +220,29 @@ export class Lakehouse implements AsyncDisposable {
   private async files(table: string, where: string): Promise<DataFile[]> {
     this.assertOpen();
     const meta = this.metadata;
-    const rows = await this.engine.all<{ path: string; relative: boolean; schema_path: string; table_path: string; bytes: number; rows: number; snapshot: number }>(
-      `SELECT f.path, f.path_is_relative AS relative, s.path AS schema_path, t.path AS table_path, f.file_size_bytes::BIGINT AS bytes, ` +
-        `f.record_count::BIGINT AS rows, f.begin_snapshot::BIGINT AS snapshot ` +
+    const rows = await this.engine.all<{
+      path: string;
+      relative: boolean;
+      delete_path: string | null;
+      delete_relative: boolean | null;
+      schema_path: string;
+      table_path: string;
+      bytes: number;
+      rows: number;
+      snapshot: number;
+    }>(
+      `SELECT f.path, f.path_is_relative AS relative, d.path AS delete_path, d.path_is_relative AS delete_relative, s.path AS schema_path, t.path AS table_path, ` +
+        `f.file_size_bytes::BIGINT AS bytes, f.record_count::BIGINT AS rows, f.begin_snapshot::BIGINT AS snapshot ` +
         `FROM ${meta}.ducklake_data_file f JOIN ${meta}.ducklake_table t ON t.table_id = f.table_id AND t.end_snapshot IS NULL ` +
         `JOIN ${meta}.ducklake_schema s ON s.schema_id = t.schema_id AND s.end_snapshot IS NULL ` +
+        `LEFT JOIN ${meta}.ducklake_delete_file d ON d.data_file_id = f.data_file_id AND d.end_snapshot IS NULL ` +
         `WHERE t.table_name = ${sqlString(table)} AND s.schema_name = 'main' AND ${where}`,
     );
+    const absolute = (path: string, relative: boolean, row: { schema_path: string; table_path: string }) => (relative ? join(this.dataPath, row.schema_path, row.table_path, path) : path);
     return rows
       .map((row) => ({
-        path: row.relative ? join(this.dataPath, row.schema_path, row.table_path, row.path) : row.path,
+        path: absolute(row.path, row.relative, row),
+        deleteFile: row.delete_path === null ? null : absolute(row.delete_path, row.delete_relative === true, row),
         bytes: Number(row.bytes),
         rows: Number(row.rows),
         snapshotId: Number(row.snapshot),

@@ -22,7 +22,10 @@ export interface TableSpec {
 export interface DataFile {
   /** Absolute path. */
   readonly path: string;
+  /** Absolute path of the file listing its deleted row positions (DuckLake/Iceberg positional deletes), if any. */
+  readonly deleteFile: string | null;
   readonly bytes: number;
+  /** Rows written to the file (deleted ones included). */
   readonly rows: number;
   /** The snapshot that added it. */
   readonly snapshotId: number;
