@@ -40,6 +40,7 @@ export const DEFAULT_MAINTENANCE_POLICY: MaintenancePolicy = {
 export async function maintain(lakehouse: Lakehouse, tables: readonly TableSpec[], policy: MaintenancePolicy, logger: Logger): Promise<MaintenanceReport> {
   const started = Date.now();
   const alias = lakehouse.alias;
+  logger.debug({ tables: tables.map((t) => t.name) }, 'table maintenance started');
   const filesBefore = await countFiles(lakehouse, tables);
   let retainedDeletes = 0;
   for (const spec of tables) {

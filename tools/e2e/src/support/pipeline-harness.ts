@@ -74,7 +74,9 @@ export class PipelineHarness {
       } catch (error) {
         const text = error instanceof Error ? error.message : String(error);
         if (/does not exist/i.test(text)) return []; // not created yet
-        if (!/locked/i.test(text) || attempt >= 20) throw error; // the normalizer is committing: read again
+        // The normalizer is committing (SQLite lock), or with a zero deletion grace it deleted a file of
+        // the snapshot this query started on: read the current snapshot again.
+        if (!/locked|no such file|cannot open file/i.test(text) || attempt >= 20) throw error;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
