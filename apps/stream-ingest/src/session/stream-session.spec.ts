@@ -53,7 +53,7 @@ function transportOf(connections: StreamConnection[], requests: ConnectRequest[]
   };
 }
 
-function session(connections: StreamConnection[], start: SessionStart, options: { capacity?: number; stallTimeoutMs?: number } = {}) {
+function session(connections: StreamConnection[], start: SessionStart, options: { capacity?: number; stallTimeoutMs?: number; now?: () => number } = {}) {
   const requests: ConnectRequest[] = [];
   const stopping = new AbortController();
   const stats = newStreamStats();
@@ -68,6 +68,7 @@ function session(connections: StreamConnection[], start: SessionStart, options: 
     backoff: { baseDelayMs: 1, maxDelayMs: 5 },
     stats,
     logger: silentLogger,
+    ...(options.now === undefined ? {} : { now: options.now }),
   }).run(stopping.signal);
   const drain = async () => {
     const items: PipelineItem[] = [];
@@ -90,6 +91,21 @@ describe('StreamSession', () => {
     const items = await s.drain();
     expect(items.map((i) => (i.kind === 'event' ? i.record.key : i.kind))).toEqual(['e1', 'e2', 'e3', 'e3', 'e4']);
     expect(s.stats).toMatchObject({ received: 5, gaps: 0, reconnects: 2 });
+  });
+
+  it('stamps each event with its receipt time in context, leaving the event text, key and version as sent', async () => {
+    let clock = Date.UTC(2026, 11, 2, 6, 0, 0, 123);
+    const s = session([scripted([[event(1)], [event(2)]]).connection], fresh, { now: () => (clock += 1000) });
+    await s.run;
+    const events = (await s.drain()).flatMap((i) => (i.kind === 'event' ? [i.record] : []));
+    expect(events.map((r) => r.context)).toEqual(['{"received_at":"2026-12-02T06:00:01.123Z"}', '{"received_at":"2026-12-02T06:00:02.123Z"}']);
+    const extract = createEventExtractor(definition);
+    const asSent = (item: StreamItem) => {
+      const extraction = extract(item.kind === 'message' ? item.data : '');
+      if (!extraction.ok) throw new Error(extraction.message);
+      return extraction.record;
+    };
+    expect(events.map((r) => ({ ...r, context: null }))).toEqual([asSent(event(1)), asSent(event(2))]);
   });
 
   it('records a gap when the server does not continue from the position sent', async () => {

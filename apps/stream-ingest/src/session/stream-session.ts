@@ -10,6 +10,7 @@ import type { StreamItem } from '../transport/stream-item';
 import type { StreamConnection, StreamTransport } from '../transport/transport';
 import { reconnectDelayMs, type BackoffPolicy } from './backoff';
 import { detectGap, type ResumeContext } from './gap-detector';
+import { withReceiptTime } from './receipt-time';
 import { rewindEventStreamsId } from './stream-position';
 
 const PREVIEW_CHARS = 64 * 1024;
@@ -34,12 +35,15 @@ export interface StreamSessionDeps {
   readonly backoff: BackoffPolicy;
   readonly stats: StreamStats;
   readonly logger: Logger;
+  /** Clock of the receipt time stamped on every event (`context.received_at`). Default `Date.now`. */
+  readonly now?: () => number;
 }
 
 /**
  * Holds one stream open: connects (resuming from the last position), turns messages into events
- * or dead-letter items, detects gaps on the first event of each connection, and pushes everything
- * into the bounded buffer in order, awaiting room when it is full (reading pauses meanwhile).
+ * or dead-letter items (each event stamped with its receipt time, see receipt-time.ts), detects
+ * gaps on the first event of each connection, and pushes everything into the bounded buffer in
+ * order, awaiting room when it is full (reading pauses meanwhile).
  * Disconnects, server errors and stalls (no byte for `stallTimeoutMs` while reading) lead to a
  * reconnect after an exponential backoff with jitter. `run()` returns once `signal` aborts.
  */
@@ -187,7 +191,7 @@ export class StreamSession {
         },
       ];
     }
-    const { record } = extraction;
+    const record = withReceiptTime(extraction.record, (this.deps.now ?? Date.now)());
     const out: PipelineItem[] = [];
     if (first) {
       const gap = detectGap(context, { key: record.key, position: item.id, eventTime: record.eventTime }, (key) => this.recent.has(key));
