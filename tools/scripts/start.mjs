@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { ensureDuckDBExtensions } from '../duckdb-extensions/extensions.mjs';
 import { stopBroker } from '../local-kafka/broker.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -35,11 +36,15 @@ console.log(
     `  lake:    ${lakeDir}  (raw/, curated/, quarantine/)`,
     '  kafka:   127.0.0.1:9092  topics fluxo.raw-files, fluxo.curated-files, fluxo.dead-letter',
     `  web:     http://${env['FLUXO_WEB_HOST'] ?? '127.0.0.1'}:${env['FLUXO_WEB_PORT'] ?? '3000'}  (live dashboard)`,
-    '  query:   duckdb -c "SELECT * FROM \'.fluxo/lake/curated/earthquakes/*/*.parquet\' LIMIT 5"',
+    `  tables:  ${env['FLUXO_CATALOG'] ?? 'sqlite:.fluxo/catalog/fluxo.sqlite'}  (DuckLake catalog: fluxo.main.<dataset>, <dataset>_latest)`,
+    "  query:   duckdb -c \"ATTACH 'ducklake:sqlite:.fluxo/catalog/fluxo.sqlite' AS fluxo (READ_ONLY); SELECT * FROM fluxo.earthquakes_latest LIMIT 5\"",
     '  stop:    Ctrl-C',
     '',
   ].join('\n'),
 );
+
+// The normalizer and the dashboard load DuckLake from a project-local extension directory.
+await ensureDuckDBExtensions({ root, log: (message) => console.log(`[fluxo] ${message}`) });
 
 const child = spawn('npx', ['nx', 'run-many', '-t', 'serve', `--projects=${projects.join(',')}`, '--parallel=8', '--outputStyle=stream'], {
   cwd: root,
