@@ -3,6 +3,7 @@ import {
   describeError,
   loadStreamIngestConfig,
   redactConfig,
+  redactUrl,
   resolveStreamInstance,
   SchemaError,
   STREAM_GAPS_SOURCE,
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
   };
   const statsTimer = config.statsIntervalMs > 0 ? setInterval(logStats, config.statsIntervalMs) : undefined;
   logger.info(
-    { lake: lake.root, topics: [config.topicRawFiles, config.topicDeadLetter], streams: instances.map((i) => ({ name: i.definition.name, url: i.url, protocol: i.definition.stream.protocol })) },
+    { lake: lake.root, topics: [config.topicRawFiles, config.topicDeadLetter], streams: instances.map((i) => ({ name: i.definition.name, url: redactUrl(i.url), protocol: i.definition.stream.protocol })) },
     `stream-ingest running: raw files under ${lake.root}/raw, references on ${config.topicRawFiles}`,
   );
   const failed = Promise.race(runners.map((runner) => runner.done()));
