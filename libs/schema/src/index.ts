@@ -52,6 +52,14 @@ export { BUILTIN_DEFINITIONS } from './sources/builtin-definitions';
 export { renderUrlTemplate, rebaseUrl, templatePlaceholders } from './sources/url-template';
 export { redactUrl } from './sources/redact-url';
 export {
+  sqlExpressionProblems,
+  quoteIdentifier,
+  DENIED_SQL_KEYWORDS,
+  DENIED_SQL_FUNCTIONS,
+  DENIED_SQL_PREFIXES,
+  COLUMN_NAME_PATTERN,
+} from './sources/sql-expression';
+export {
   parseSourceSpec,
   resolveSourceInstance,
   resolveSourceInstances,
