@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { describeError, INGEST_SETTINGS, loadIngestConfig, redactConfig, redactUrl, resolveSourceInstances, SchemaError } from '@fluxo/schema';
-import { createKafka, ensureTopics, ReferenceProducer, settingsFromConfig, waitForCluster } from '@fluxo/kafka-client';
+import { createKafka, ensureTopics, ReferenceProducer, retryUntilReady, settingsFromConfig, waitForCluster } from '@fluxo/kafka-client';
 import { Lake, lakeRawFileSink, loadDefinitionCatalog, lockDirectory, ParquetEngine } from '@fluxo/parquet-io';
 import { HttpFetcher } from './http/http-fetcher';
 import { lakeQuarantine } from './lake-adapters';
@@ -28,9 +28,14 @@ async function main(): Promise<void> {
   const lake = await Lake.open(config.lakeDir);
   await using engine = await ParquetEngine.open({ logger, threads: 1 });
   const kafka = createKafka(settingsFromConfig(config), logger);
-  await waitForCluster(kafka, { signal: stopping.signal });
-  await ensureTopics(kafka, [config.topicRawFiles, config.topicDeadLetter].map((topic) => ({ topic, numPartitions: config.topicPartitions })));
-  await using producer = await ReferenceProducer.connect(kafka, { logger });
+  // A broker that is (re)starting may not answer or list its topics yet: wait with backoff, never exit.
+  const topics = [config.topicRawFiles, config.topicDeadLetter];
+  const waiting = { signal: stopping.signal, logger, what: `Kafka (${config.kafkaBrokers.join(',')}) and topics ${topics.join(', ')}` };
+  await using producer = await retryUntilReady(async () => {
+    await waitForCluster(kafka, { signal: stopping.signal, timeoutMs: 30_000 });
+    await ensureTopics(kafka, topics.map((topic) => ({ topic, numPartitions: config.topicPartitions })));
+    return ReferenceProducer.connect(kafka, { logger });
+  }, waiting);
 
   const retry = { limit: config.httpRetryLimit, baseDelayMs: config.httpRetryBaseDelayMs, maxDelayMs: config.httpRetryMaxDelayMs };
   const fetcher = new HttpFetcher({
