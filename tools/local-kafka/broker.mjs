@@ -16,7 +16,7 @@ import { installKafka } from './src/install.mjs';
 import { tail } from './src/logs.mjs';
 import { DEFAULT_CONTROLLER_PORT, DEFAULT_DATA_DIR, DEFAULT_PORT, HOST, LIB_DIR, dataDirLayout } from './src/paths.mjs';
 import { DATA_DIR_PROPERTY, isBrokerAlive, readPid, removePid, terminate, writePid } from './src/process.mjs';
-import { newClusterId, renderLog4j2Config, renderServerProperties } from './src/properties.mjs';
+import { chooseClusterId, renderLog4j2Config, renderServerProperties } from './src/properties.mjs';
 import { isPortFree, waitUntilReady } from './src/readiness.mjs';
 
 export { installKafka } from './src/install.mjs';
@@ -211,7 +211,9 @@ export async function brokerStatus(options = {}) {
  */
 async function formatStorageOnce(layout, log) {
   if (existsSync(join(layout.storageDir, 'meta.properties'))) return;
-  const clusterId = existsSync(layout.clusterIdFile) ? (await readFile(layout.clusterIdFile, 'utf8')).trim() : newClusterId();
+  const saved = existsSync(layout.clusterIdFile) ? await readFile(layout.clusterIdFile, 'utf8') : undefined;
+  const { id: clusterId, repaired } = chooseClusterId(saved);
+  if (repaired) log(`the saved cluster id ${JSON.stringify(saved?.trim())} cannot be formatted (it must be 22 URL-safe base64 characters, not starting with "-"); using a new one`);
   await writeFile(layout.clusterIdFile, `${clusterId}\n`);
   log(`formatting storage in ${layout.storageDir} (cluster id ${clusterId})`);
   const result = await capture(javaCommand(), [

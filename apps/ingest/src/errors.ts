@@ -5,6 +5,8 @@ export type IngestErrorCode =
   | 'HTTP_TIMEOUT'
   | 'HTTP_NETWORK'
   | 'RESPONSE_TOO_LARGE'
+  | 'REDIRECT_REFUSED'
+  | 'RECORD_TOO_LARGE'
   | 'MALFORMED_BODY'
   | 'RESPONSE_SHAPE'
   | 'STATE_CORRUPT';

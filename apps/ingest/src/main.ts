@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
-import { describeError, INGEST_SETTINGS, loadIngestConfig, redactConfig, resolveSourceInstance, SchemaError } from '@fluxo/schema';
-import { createKafka, ensureTopics, ReferenceProducer, settingsFromConfig, waitForCluster } from '@fluxo/kafka-client';
+import { describeError, INGEST_SETTINGS, loadIngestConfig, redactConfig, redactUrl, resolveSourceInstances, SchemaError } from '@fluxo/schema';
+import { createKafka, ensureTopics, ReferenceProducer, retryUntilReady, settingsFromConfig, waitForCluster } from '@fluxo/kafka-client';
 import { Lake, lakeRawFileSink, loadDefinitionCatalog, lockDirectory, ParquetEngine } from '@fluxo/parquet-io';
 import { HttpFetcher } from './http/http-fetcher';
 import { lakeQuarantine } from './lake-adapters';
@@ -24,16 +24,28 @@ async function main(): Promise<void> {
   // One ingest per state folder: two would announce the same sources' polls twice.
   await using _stateLock = await lockDirectory(config.stateDir, { name: 'ingest', owner: producerIdentity.instance });
   const catalog = await loadDefinitionCatalog(config.definitionsDir);
-  const instances = config.sources.map((spec) => resolveSourceInstance(catalog, spec, config.sourceBaseUrl));
+  const instances = resolveSourceInstances(catalog, config.sources, config.sourceBaseUrl);
   const lake = await Lake.open(config.lakeDir);
   await using engine = await ParquetEngine.open({ logger, threads: 1 });
   const kafka = createKafka(settingsFromConfig(config), logger);
-  await waitForCluster(kafka, { signal: stopping.signal });
-  await ensureTopics(kafka, [config.topicRawFiles, config.topicDeadLetter].map((topic) => ({ topic, numPartitions: config.topicPartitions })));
-  await using producer = await ReferenceProducer.connect(kafka, { logger });
+  // A broker that is (re)starting may not answer or list its topics yet: wait with backoff, never exit.
+  const topics = [config.topicRawFiles, config.topicDeadLetter];
+  const waiting = { signal: stopping.signal, logger, what: `Kafka (${config.kafkaBrokers.join(',')}) and topics ${topics.join(', ')}` };
+  await using producer = await retryUntilReady(async () => {
+    await waitForCluster(kafka, { signal: stopping.signal, timeoutMs: 30_000 });
+    await ensureTopics(kafka, topics.map((topic) => ({ topic, numPartitions: config.topicPartitions })));
+    return ReferenceProducer.connect(kafka, { logger });
+  }, waiting);
 
   const retry = { limit: config.httpRetryLimit, baseDelayMs: config.httpRetryBaseDelayMs, maxDelayMs: config.httpRetryMaxDelayMs };
-  const fetcher = new HttpFetcher({ timeoutMs: config.httpTimeoutMs, retry, maxResponseBytes: config.httpMaxResponseBytes, userAgent: `fluxo-ingest/${VERSION}`, logger });
+  const fetcher = new HttpFetcher({
+    timeoutMs: config.httpTimeoutMs,
+    retry,
+    maxResponseBytes: config.httpMaxResponseBytes,
+    redirects: { allowedOrigins: config.httpRedirectOrigins ?? [], maxRedirects: 5 },
+    userAgent: `fluxo-ingest/${VERSION}`,
+    logger,
+  });
   const store = new StateStore(config.stateDir);
   const pending = new PendingAnnouncements(config.stateDir);
   const announcer = {
@@ -54,6 +66,7 @@ async function main(): Promise<void> {
         quarantine: lakeQuarantine(lake),
         producer: producerIdentity,
         seenTtlMs: config.seenTtlMs,
+        maxRecordBytes: config.maxRecordBytes,
         logger,
       }),
     })),
@@ -61,7 +74,7 @@ async function main(): Promise<void> {
   );
   scheduler.start();
   logger.info(
-    { lake: lake.root, topics: [config.topicRawFiles, config.topicDeadLetter], sources: instances.map((i) => ({ name: i.definition.name, url: i.url, intervalMs: i.intervalMs })) },
+    { lake: lake.root, topics: [config.topicRawFiles, config.topicDeadLetter], sources: instances.map((i) => ({ name: i.definition.name, url: redactUrl(i.url), intervalMs: i.intervalMs })) },
     `ingest running: raw files under ${lake.root}/raw, references on ${config.topicRawFiles}`,
   );
   await new Promise((resolve) => stopping.signal.addEventListener('abort', resolve, { once: true }));

@@ -10,7 +10,7 @@ import {
   type DefinitionCatalog,
   type NormalizerConfig,
 } from '@fluxo/schema';
-import { createKafka, ensureTopics, ReferenceConsumer, ReferenceProducer, settingsFromConfig, waitForCluster } from '@fluxo/kafka-client';
+import { createKafka, ensureTopics, ReferenceConsumer, ReferenceProducer, retryUntilReady, settingsFromConfig, waitForCluster } from '@fluxo/kafka-client';
 import { Lake, loadDefinitionCatalog, ParquetEngine } from '@fluxo/parquet-io';
 import { ConsumedRawFiles, ConsumerProgress, LAKEHOUSE_EXTENSIONS, Lakehouse, maintain, parseCatalogLocation, type MaintenancePolicy, type TableSpec } from '@fluxo/lakehouse';
 import { CuratedAnnouncer } from './announce/curated-announcer';
@@ -48,10 +48,13 @@ async function main(): Promise<void> {
   await consumed.ensure();
   const kafka = createKafka(settingsFromConfig(config), logger);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stopping.abort());
-  await waitForCluster(kafka, { signal: stopping.signal });
   const topics = [config.topicRawFiles, config.topicCuratedFiles, config.topicDeadLetter];
-  await ensureTopics(kafka, topics.map((topic) => ({ topic, numPartitions: config.topicPartitions })));
-  await using producer = await ReferenceProducer.connect(kafka, { logger });
+  const waiting = { signal: stopping.signal, logger, what: `Kafka (${config.kafkaBrokers.join(',')}) and topics ${topics.join(', ')}` };
+  await using producer = await retryUntilReady(async () => {
+    await waitForCluster(kafka, { signal: stopping.signal, timeoutMs: 30_000 });
+    await ensureTopics(kafka, topics.map((topic) => ({ topic, numPartitions: config.topicPartitions })));
+    return ReferenceProducer.connect(kafka, { logger });
+  }, waiting);
 
   const announcer = {
     announce: async (reference: Parameters<typeof producer.publishReference>[1]) => void (await producer.publishReference(config.topicCuratedFiles, reference)),

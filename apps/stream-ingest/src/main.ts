@@ -3,13 +3,14 @@ import {
   describeError,
   loadStreamIngestConfig,
   redactConfig,
+  redactUrl,
   resolveStreamInstance,
   SchemaError,
   STREAM_GAPS_SOURCE,
   STREAM_INGEST_SETTINGS,
   type StreamProtocol,
 } from '@fluxo/schema';
-import { createKafka, ensureTopics, ReferenceProducer, settingsFromConfig, waitForCluster } from '@fluxo/kafka-client';
+import { createKafka, ensureTopics, ReferenceProducer, retryUntilReady, settingsFromConfig, waitForCluster } from '@fluxo/kafka-client';
 import { Lake, lakeRawFileSink, loadDefinitionCatalog, lockDirectory, ParquetEngine } from '@fluxo/parquet-io';
 
 import { createAppLogger } from './logger';
@@ -39,9 +40,14 @@ async function main(): Promise<void> {
   const lake = await Lake.open(config.lakeDir);
   await using engine = await ParquetEngine.open({ logger, threads: 1 });
   const kafka = createKafka(settingsFromConfig(config), logger);
-  await waitForCluster(kafka, { signal: stopping.signal });
-  await ensureTopics(kafka, [config.topicRawFiles, config.topicDeadLetter].map((topic) => ({ topic, numPartitions: config.topicPartitions })));
-  await using producer = await ReferenceProducer.connect(kafka, { logger });
+  // A broker that is (re)starting may not answer or list its topics yet: wait with backoff, never exit.
+  const topics = [config.topicRawFiles, config.topicDeadLetter];
+  const waiting = { signal: stopping.signal, logger, what: `Kafka (${config.kafkaBrokers.join(',')}) and topics ${topics.join(', ')}` };
+  await using producer = await retryUntilReady(async () => {
+    await waitForCluster(kafka, { signal: stopping.signal, timeoutMs: 30_000 });
+    await ensureTopics(kafka, topics.map((topic) => ({ topic, numPartitions: config.topicPartitions })));
+    return ReferenceProducer.connect(kafka, { logger });
+  }, waiting);
 
   const announcer = {
     announce: async (reference: Parameters<typeof producer.publishReference>[1]) => void (await producer.publishReference(config.topicRawFiles, reference)),
@@ -78,7 +84,7 @@ async function main(): Promise<void> {
   };
   const statsTimer = config.statsIntervalMs > 0 ? setInterval(logStats, config.statsIntervalMs) : undefined;
   logger.info(
-    { lake: lake.root, topics: [config.topicRawFiles, config.topicDeadLetter], streams: instances.map((i) => ({ name: i.definition.name, url: i.url, protocol: i.definition.stream.protocol })) },
+    { lake: lake.root, topics: [config.topicRawFiles, config.topicDeadLetter], streams: instances.map((i) => ({ name: i.definition.name, url: redactUrl(i.url), protocol: i.definition.stream.protocol })) },
     `stream-ingest running: raw files under ${lake.root}/raw, references on ${config.topicRawFiles}`,
   );
   const failed = Promise.race(runners.map((runner) => runner.done()));

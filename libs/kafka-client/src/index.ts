@@ -39,3 +39,4 @@ export {
 } from './reference-consumer';
 export { settingsFromConfig } from './settings-from-config';
 export { waitForCluster, type WaitForClusterOptions } from './wait-for-cluster';
+export { retryUntilReady, type RetryUntilReadyOptions } from './retry-until-ready';

@@ -51,7 +51,22 @@ export { createEventExtractor, type EventIdentity, type EventExtraction } from '
 export { STREAM_GAPS_SOURCE, STREAM_GAP_REASONS, type StreamGapReason, type StreamGapRecord } from './events/stream-gap';
 export { BUILTIN_DEFINITIONS } from './sources/builtin-definitions';
 export { renderUrlTemplate, rebaseUrl, templatePlaceholders } from './sources/url-template';
-export { parseSourceSpec, resolveSourceInstance, type SourceInstance } from './sources/source-instance';
+export { redactUrl } from './sources/redact-url';
+export {
+  sqlExpressionProblems,
+  DENIED_SQL_KEYWORDS,
+  DENIED_SQL_FUNCTIONS,
+  DENIED_SQL_PREFIXES,
+  COLUMN_NAME_PATTERN,
+} from './sources/sql-expression';
+export {
+  parseSourceSpec,
+  resolveSourceInstance,
+  resolveSourceInstances,
+  INTERVAL_OVERRIDE_MIN_MS,
+  INTERVAL_OVERRIDE_MAX_MS,
+  type SourceInstance,
+} from './sources/source-instance';
 export { compileMapping, timestampSql, LINEAGE_SQL_TYPES, type CompiledMapping, type CompiledColumn } from './sources/compile-mapping';
 export {
   createRecordExtractor,

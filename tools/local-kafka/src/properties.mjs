@@ -10,9 +10,39 @@ import { HOST } from './paths.mjs';
  * @property {string} storageDir      Kafka `log.dirs`
  */
 
-/** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (what `kafka-storage random-uuid` prints). */
-export function newClusterId() {
-  return randomBytes(16).toString('base64url');
+/**
+ * A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (what `kafka-storage random-uuid` prints).
+ * About 1 in 64 such strings starts with `-`, which the storage tool's command line reads as an
+ * option: those are drawn again, as Kafka's own `Uuid.randomUuid()` does.
+ * @param {() => Buffer} [random] 16 random bytes per call (injectable for tests)
+ * @returns {string}
+ */
+export function newClusterId(random = () => randomBytes(16)) {
+  for (;;) {
+    const id = random().toString('base64url');
+    if (isUsableClusterId(id)) return id;
+  }
+}
+
+/**
+ * Whether a cluster id can be given to `kafka-storage format -t`: 22 URL-safe base64 characters, not starting with `-`.
+ * @param {string} id
+ */
+export function isUsableClusterId(id) {
+  return /^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/.test(id);
+}
+
+/**
+ * The cluster id to format with: the saved one when usable, otherwise a new one — so an unusable
+ * id saved by an earlier run (formatting failed, and kept failing) is repaired.
+ * @param {string | undefined} saved the content of `cluster.id`, if any
+ * @param {() => string} [generate]
+ * @returns {{ id: string, repaired: boolean }}
+ */
+export function chooseClusterId(saved, generate = () => newClusterId()) {
+  const trimmed = saved?.trim();
+  if (trimmed !== undefined && isUsableClusterId(trimmed)) return { id: trimmed, repaired: false };
+  return { id: generate(), repaired: trimmed !== undefined };
 }
 
 /**

@@ -1,7 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import got, { HTTPError, RequestError, TimeoutError, type Got } from 'got';
-import type { Logger } from '@fluxo/schema';
+import { redactUrl, type Logger } from '@fluxo/schema';
 import { IngestError } from '../errors';
-import { retryDelayMs, type RetryPolicy } from './retry-delay';
+import { parseRetryAfter, retryDelayMs, type RetryPolicy } from './retry-delay';
+import { redirectGuard, type RedirectPolicy } from './redirect-policy';
 
 /** Validators from the previous response, for a conditional request. */
 export interface Validators {
@@ -16,46 +18,37 @@ export type FetchResult =
 export interface HttpFetcherOptions {
   readonly timeoutMs: number;
   readonly retry: RetryPolicy;
+  /** Largest response body accepted, counted after decompression as the bytes arrive. */
   readonly maxResponseBytes: number;
   readonly userAgent: string;
+  /** Which redirects are followed (default: same origin only, at most 5). */
+  readonly redirects?: RedirectPolicy;
   readonly logger: Logger;
 }
+
+/** Statuses worth another attempt (what got retries by default, plus 425). */
+const RETRY_STATUSES: ReadonlySet<number> = new Set([408, 425, 429, 500, 502, 503, 504, 521, 522, 524]);
+/** Network errors worth another attempt. */
+const RETRY_NETWORK_CODES: ReadonlySet<string> = new Set(['ETIMEDOUT', 'ECONNRESET', 'EADDRINUSE', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'ENETUNREACH', 'EAI_AGAIN']);
 
 /**
  * GETs one URL for a poll with got: per-request timeout, retries on 408/429/5xx and network errors
  * with exponential backoff and full jitter (Retry-After honoured), conditional requests
- * (If-None-Match / If-Modified-Since → 304), and a response size limit.
+ * (If-None-Match / If-Modified-Since → 304), redirects only within the configured policy (custom
+ * headers never leave the original origin), and a response size limit enforced while streaming:
+ * decompressed bytes are counted as they arrive and the transfer is aborted as soon as the limit
+ * is passed, so a small gzip body that inflates to gigabytes costs at most the limit in memory.
  */
 export class HttpFetcher {
   private readonly client: Got;
 
   constructor(private readonly options: HttpFetcherOptions) {
-    const { retry, logger } = options;
     this.client = got.extend({
       timeout: { request: options.timeoutMs },
       throwHttpErrors: true,
-      followRedirect: true,
       decompress: true,
-      responseType: 'buffer',
       headers: { 'user-agent': options.userAgent },
-      retry: {
-        limit: retry.limit,
-        methods: ['GET'],
-        statusCodes: [408, 425, 429, 500, 502, 503, 504, 521, 522, 524],
-        maxRetryAfter: Number.MAX_SAFE_INTEGER,
-        calculateDelay: ({ attemptCount, computedValue, retryAfter }) =>
-          computedValue === 0 ? 0 : Math.max(1, retryDelayMs(retry, attemptCount, retryAfter)),
-      },
-      hooks: {
-        beforeRetry: [
-          (error, retryCount) => {
-            logger.warn(
-              { url: error.options.url?.toString(), retry: retryCount, code: error.code, status: error.response?.statusCode },
-              'retrying HTTP request',
-            );
-          },
-        ],
-      },
+      retry: { limit: 0 }, // retried here, per attempt, so every attempt is streamed and capped
     });
   }
 
@@ -63,49 +56,112 @@ export class HttpFetcher {
     const conditional: Record<string, string> = {};
     if (validators.etag !== undefined) conditional['if-none-match'] = validators.etag;
     if (validators.lastModified !== undefined) conditional['if-modified-since'] = validators.lastModified;
-    try {
-      const response = await this.client.get(url, { headers: { ...headers, ...conditional }, responseType: 'buffer' });
-      const fetchedAt = new Date();
-      if (response.statusCode === 304) return { status: 'not-modified', fetchedAt };
-      if (response.body.length > this.options.maxResponseBytes) {
-        throw new IngestError('RESPONSE_TOO_LARGE', `Response of ${response.body.length} bytes exceeds ${this.options.maxResponseBytes}`, {
-          context: { url, bytes: response.body.length },
-        });
+    const { retry, logger } = this.options;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const result = await this.attempt(url, { ...headers, ...conditional }, attempt);
+        return result.status === 'ok' ? { ...result, attempts: attempt } : result;
+      } catch (caught) {
+        const error = toIngestError(caught, url, attempt);
+        const retryAfterMs = error instanceof IngestError && typeof error.context['retryAfterMs'] === 'number' ? error.context['retryAfterMs'] : undefined;
+        if (!(error instanceof IngestError) || !isRetriable(error) || attempt > retry.limit) throw error;
+        const delayMs = retryDelayMs(retry, attempt, retryAfterMs);
+        logger.warn({ url: redactUrl(url), retry: attempt, code: error.code, status: error.context['status'], delayMs }, 'retrying HTTP request');
+        await sleep(delayMs);
       }
-      const etag = response.headers.etag;
-      const lastModified = response.headers['last-modified'];
-      return {
-        status: 'ok',
-        body: response.body,
-        validators: { ...(etag === undefined ? {} : { etag }), ...(lastModified === undefined ? {} : { lastModified }) },
-        fetchedAt,
-        attempts: response.retryCount + 1,
-      };
-    } catch (error) {
-      throw toIngestError(error, url);
     }
+  }
+
+  /** One request, its body streamed and counted; rejects with got's errors or an IngestError. */
+  private async attempt(url: string, headers: Record<string, string>, attempt: number): Promise<Omit<Extract<FetchResult, { status: 'ok' }>, 'attempts'> | Extract<FetchResult, { status: 'not-modified' }>> {
+    const max = this.options.maxResponseBytes;
+    const guard = redirectGuard(url, headers, this.options.redirects);
+    const stream = this.client.stream(url, {
+      headers,
+      followRedirect: true,
+      maxRedirects: this.options.redirects?.maxRedirects ?? 5,
+      hooks: { beforeRedirect: [(options) => guard.check(options)] },
+    });
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        bytes += chunk.length;
+        if (bytes > max) {
+          throw new IngestError('RESPONSE_TOO_LARGE', `Response from ${redactUrl(url)} exceeds ${max} bytes (decompressed); transfer aborted`, {
+            context: { url: redactUrl(url), maxBytes: max, bytesRead: bytes, attempt },
+          });
+        }
+        chunks.push(chunk);
+      }
+    } catch (error) {
+      throw guard.refused ?? error;
+    } finally {
+      stream.destroy();
+    }
+    const response = stream.response;
+    const fetchedAt = new Date();
+    if (response?.statusCode === 304) return { status: 'not-modified', fetchedAt };
+    const etag = response?.headers.etag;
+    const lastModified = response?.headers['last-modified'];
+    return {
+      status: 'ok',
+      body: Buffer.concat(chunks, bytes),
+      validators: { ...(etag === undefined ? {} : { etag }), ...(lastModified === undefined ? {} : { lastModified }) },
+      fetchedAt,
+    };
   }
 }
 
-function toIngestError(error: unknown, url: string): unknown {
+function isRetriable(error: IngestError): boolean {
+  switch (error.code) {
+    case 'HTTP_STATUS':
+      return RETRY_STATUSES.has(Number(error.context['status']));
+    case 'HTTP_TIMEOUT':
+      return true;
+    case 'HTTP_NETWORK':
+      return RETRY_NETWORK_CODES.has(String(error.context['code']));
+    case 'RESPONSE_TOO_LARGE':
+    case 'REDIRECT_REFUSED':
+    case 'RECORD_TOO_LARGE':
+    case 'MALFORMED_BODY':
+    case 'RESPONSE_SHAPE':
+    case 'STATE_CORRUPT':
+      return false;
+  }
+}
+
+function toIngestError(error: unknown, url: string, attempts: number): unknown {
   if (error instanceof IngestError) return error;
+  const shown = redactUrl(url);
   if (error instanceof HTTPError) {
     const status = error.response.statusCode;
-    return new IngestError('HTTP_STATUS', `GET ${url} answered ${status} after ${error.response.retryCount + 1} attempt(s)`, {
+    const retryAfterMs = parseRetryAfter(headerValue(error.response.headers['retry-after']));
+    return new IngestError('HTTP_STATUS', `GET ${shown} answered ${status} after ${attempts} attempt(s)`, {
       cause: error,
       retriable: status === 429 || status >= 500,
-      context: { url, status },
+      context: { url: shown, status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
     });
   }
   if (error instanceof TimeoutError) {
-    return new IngestError('HTTP_TIMEOUT', `GET ${url} timed out`, { cause: error, retriable: true, context: { url } });
+    return new IngestError('HTTP_TIMEOUT', `GET ${shown} timed out`, { cause: error, retriable: true, context: { url: shown } });
   }
   if (error instanceof RequestError) {
-    return new IngestError('HTTP_NETWORK', `GET ${url} failed: ${error.code} ${error.message}`, {
+    if (error.cause instanceof IngestError) return error.cause;
+    return new IngestError('HTTP_NETWORK', `GET ${shown} failed: ${error.code} ${redactUrlsIn(error.message)}`, {
       cause: error,
       retriable: true,
-      context: { url, code: error.code },
+      context: { url: shown, code: error.code },
     });
   }
   return error;
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Error messages of the HTTP stack may quote the URL; redact any URL they contain. */
+function redactUrlsIn(message: string): string {
+  return message.replace(/\bhttps?:\/\/[^\s'"]+/g, (found) => redactUrl(found));
 }

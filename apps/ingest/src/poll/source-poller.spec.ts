@@ -66,7 +66,7 @@ describe('SourcePoller', () => {
   });
 
   /** A poller as a fresh process would build it: state comes only from disk. */
-  const poller = (fetcher: ScriptedFetcher) =>
+  const poller = (fetcher: ScriptedFetcher, maxRecordBytes = 1 << 20) =>
     new SourcePoller({
       instance,
       fetcher,
@@ -78,6 +78,7 @@ describe('SourcePoller', () => {
       quarantine: lakeQuarantine(lake.lake),
       producer: { app: 'ingest', instance: 'test:1', version: '0' },
       seenTtlMs: 86_400_000,
+      maxRecordBytes,
       logger: silentLogger,
     });
 
@@ -144,5 +145,53 @@ describe('SourcePoller', () => {
     await source.poll();
     expect(announcer.references.map((r) => r.rows)).toEqual([1]);
     expect(announcer.deadLetters.map((d) => d.reason)).toEqual(['RECORD_REJECTED']);
+  });
+
+  it('issue-9-record-size-cap: dead-letters a record over the cap as RECORD_TOO_LARGE, once, and writes the others', async () => {
+    const huge = { ...feature('huge', 1), properties: { mag: 1, time: 1746366018110, updated: 1, blob: 'x'.repeat(200_000) } };
+    const response = body([feature('a', 1), huge]);
+    const source = poller(new ScriptedFetcher([response, response]), 100_000);
+    expect(await source.poll()).toMatchObject({ kind: 'announced', records: 2 });
+    expect((await source.poll()).kind).toBe('unchanged');
+    expect(announcer.references.map((r) => r.rows)).toEqual([1]);
+    expect(announcer.deadLetters).toHaveLength(1);
+    const [letter] = announcer.deadLetters;
+    expect(letter).toMatchObject({ reason: 'RECORD_TOO_LARGE', stage: 'ingest', details: { key: 'huge', version: '1', truncated: true } });
+    expect(letter?.details?.['bytes']).toBeGreaterThan(100_000);
+    expect(letter?.original.value.length).toBeLessThanOrEqual(64 * 1024);
+    // A restarted poller (state from disk) does not dead-letter the same version again.
+    expect((await poller(new ScriptedFetcher([response]), 100_000).poll()).kind).toBe('unchanged');
+    expect(announcer.deadLetters).toHaveLength(1);
+  });
+
+  it('issue-9-quarantine-dedupe: a source serving the same broken bytes on every poll is quarantined once', async () => {
+    const broken = Buffer.from('{"features":{"oops":true}}');
+    const source = poller(new ScriptedFetcher([broken]));
+    const outcomes = [await source.poll(), await source.poll(), await source.poll()];
+    expect(new Set(outcomes.map((o) => (o.kind === 'quarantined' ? o.uri : o.kind))).size).toBe(1);
+    const quarantined = await readdir(join(lake.lake.root, 'quarantine', 'ingest'), { recursive: true });
+    expect(quarantined.filter((name) => name.endsWith('.json'))).toHaveLength(1);
+    expect(announcer.deadLetters).toHaveLength(1);
+  });
+
+  it('issue-9-redacted-dead-letters: a dead letter never carries the poll URL\'s query values', async () => {
+    const keyed = { ...instance, url: `${instance.url}?api_key=s3cr3t`, headers: {} };
+    const source = new SourcePoller({
+      instance: keyed,
+      fetcher: new ScriptedFetcher([Buffer.from('not json')]),
+      retry: { limit: 0, baseDelayMs: 1, maxDelayMs: 1 },
+      store: new StateStore(join(lake.dir, 'state')),
+      pending: new PendingAnnouncements(join(lake.dir, 'state')),
+      rawFiles: lakeRawFileSink(engine, lake.lake),
+      announcer,
+      quarantine: lakeQuarantine(lake.lake),
+      producer: { app: 'ingest', instance: 'test:1', version: '0' },
+      seenTtlMs: 86_400_000,
+      maxRecordBytes: 1 << 20,
+      logger: silentLogger,
+    });
+    await source.poll();
+    expect(announcer.deadLetters).toHaveLength(1);
+    expect(JSON.stringify(announcer.deadLetters)).not.toContain('s3cr3t');
   });
 });

@@ -3,6 +3,7 @@ import {
   createRecordExtractor,
   describeError,
   encodeOriginal,
+  redactUrl,
   ResponseShapeError,
   type ExtractedRecord,
   type FileReferenceFields,
@@ -30,8 +31,15 @@ export interface SourcePollerDeps {
   readonly quarantine: Quarantine;
   readonly producer: ProducerIdentity;
   readonly seenTtlMs: number;
+  /** Largest record (JSON text, with its context) written; larger ones are dead-lettered as RECORD_TOO_LARGE. */
+  readonly maxRecordBytes: number;
   readonly logger: Logger;
 }
+
+/** How much of a rejected record or body a dead letter carries. */
+const PREVIEW_BYTES = 64 * 1024;
+/** Quarantined bodies remembered per source, so a source serving the same broken bytes is kept once. */
+const QUARANTINE_MEMORY = 32;
 
 export type PollOutcome =
   | { readonly kind: 'not-modified' }
@@ -54,7 +62,8 @@ export class SourcePoller {
   private readonly extract: ReturnType<typeof createRecordExtractor>;
   private readonly logger: Logger;
   private state: SourceState | undefined;
-  private lastQuarantinedBody = '';
+  /** SHA-256 → lake URI of bodies already quarantined (oldest first), bounded by QUARANTINE_MEMORY. */
+  private readonly quarantined = new Map<string, string>();
   /** Rejected records already dead-lettered, so a feed repeating them does not flood the topic. */
   private readonly rejectedSeen = new Set<string>();
 
@@ -122,7 +131,12 @@ export class SourcePoller {
       observed: extraction.records.map((r) => [r.key, r.version] as const),
       observedAtMs: fetchedAt.getTime(),
     };
-    const changes = selectChanges(state, extraction.records);
+    const changes: ExtractedRecord[] = [];
+    for (const record of selectChanges(state, extraction.records)) {
+      const bytes = Buffer.byteLength(record.record) + (record.context === null ? 0 : Buffer.byteLength(record.context));
+      if (bytes <= this.deps.maxRecordBytes) changes.push(record);
+      else await this.deadLetterRecord(record.record, `record ${record.key} (version ${record.version}) is ${bytes} bytes, over the limit of ${this.deps.maxRecordBytes}`, 'RECORD_TOO_LARGE', { bytes, key: record.key, version: record.version });
+    }
     if (changes.length === 0) {
       await this.advance(update);
       this.logger.debug({ records: extraction.records.length }, 'poll brought nothing new');
@@ -182,50 +196,61 @@ export class SourcePoller {
           return this.quarantine(result.body, result.fetchedAt, 'MALFORMED_BODY', `Response is not JSON: ${describeError(error)}`);
         }
         const delayMs = retryDelayMs(this.deps.retry, attempt);
-        this.logger.warn({ url, attempt, delayMs, code: 'MALFORMED_BODY' }, 'response is not JSON; fetching again');
+        this.logger.warn({ url: redactUrl(url), attempt, delayMs, code: 'MALFORMED_BODY' }, 'response is not JSON; fetching again');
         await new Promise((resolve) => setTimeout(resolve, delayMs));
       }
     }
   }
 
+  /**
+   * Keeps a body that could not be processed and dead-letters it. The same bytes (by SHA-256) are
+   * kept and dead-lettered once: a source that stays broken does not fill the lake or the topic.
+   */
   private async quarantine(body: Buffer, at: Date, reason: string, message: string): Promise<Extract<PollOutcome, { kind: 'quarantined' }>> {
     const digest = createHash('sha256').update(body).digest('hex');
+    const known = this.quarantined.get(digest);
+    if (known !== undefined) {
+      this.logger.warn({ reason, uri: known, sha256: digest }, `${message} (same bytes as already quarantined; not kept again)`);
+      return { kind: 'quarantined', reason, uri: known };
+    }
     const stem = `${stemTime(at)}-${digest.slice(0, 12)}`;
     const uri = await this.deps.quarantine.keep({ source: this.name, at, stem, body });
-    if (digest !== this.lastQuarantinedBody) {
-      await this.deps.announcer.deadLetter({
-        schemaVersion: 1,
-        eventId: randomUUID(),
-        stage: 'ingest',
-        reason,
-        message,
-        source: this.name,
-        dataset: this.deps.instance.definition.dataset,
-        original: { ...encodeOriginal(body.subarray(0, 64 * 1024)), key: this.deps.instance.url },
-        quarantineUri: uri,
-        details: { bytes: body.length, sha256: digest },
-        occurredAt: new Date().toISOString(),
-      });
-      this.lastQuarantinedBody = digest;
-    }
-    this.logger.error({ reason, uri }, message);
-    return { kind: 'quarantined', reason, uri };
-  }
-
-  private async deadLetterRecord(record: string, reason: string): Promise<void> {
-    const digest = createHash('sha256').update(record).digest('hex');
-    if (this.rejectedSeen.has(digest)) return;
     await this.deps.announcer.deadLetter({
       schemaVersion: 1,
       eventId: randomUUID(),
       stage: 'ingest',
-      reason: 'RECORD_REJECTED',
-      message: reason,
+      reason,
+      message,
       source: this.name,
       dataset: this.deps.instance.definition.dataset,
-      original: encodeOriginal(record),
+      original: { ...encodeOriginal(body.subarray(0, PREVIEW_BYTES)), key: redactUrl(this.deps.instance.url) },
+      quarantineUri: uri,
+      details: { bytes: body.length, sha256: digest, truncated: body.length > PREVIEW_BYTES },
       occurredAt: new Date().toISOString(),
     });
+    if (this.quarantined.size >= QUARANTINE_MEMORY) this.quarantined.delete(this.quarantined.keys().next().value ?? '');
+    this.quarantined.set(digest, uri);
+    this.logger.error({ reason, uri, sha256: digest }, message);
+    return { kind: 'quarantined', reason, uri };
+  }
+
+  private async deadLetterRecord(record: string, message: string, reason = 'RECORD_REJECTED', details: Record<string, unknown> = {}): Promise<void> {
+    const digest = createHash('sha256').update(record).digest('hex');
+    if (this.rejectedSeen.has(digest)) return;
+    const bytes = Buffer.byteLength(record);
+    await this.deps.announcer.deadLetter({
+      schemaVersion: 1,
+      eventId: randomUUID(),
+      stage: 'ingest',
+      reason,
+      message,
+      source: this.name,
+      dataset: this.deps.instance.definition.dataset,
+      original: encodeOriginal(bytes > PREVIEW_BYTES ? record.slice(0, PREVIEW_BYTES) : record),
+      details: { bytes, truncated: bytes > PREVIEW_BYTES, ...details },
+      occurredAt: new Date().toISOString(),
+    });
+    if (reason === 'RECORD_TOO_LARGE') this.logger.warn({ reason, bytes, ...details }, message);
     if (this.rejectedSeen.size >= 100_000) this.rejectedSeen.clear();
     this.rejectedSeen.add(digest);
   }

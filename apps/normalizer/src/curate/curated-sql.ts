@@ -1,5 +1,4 @@
-import { LINEAGE_SQL_TYPES, type CompiledMapping } from '@fluxo/schema';
-import { sqlString } from '@fluxo/parquet-io';
+import { LINEAGE_SQL_TYPES, sqlIdentifier, sqlString, type CompiledMapping } from '@fluxo/schema';
 
 /** Values of the lineage columns that are the same for every row of one raw file. */
 export interface FileLineage {
@@ -26,8 +25,8 @@ export function curatedSelectSql(rawPathLiteral: string, mapping: CompiledMappin
     _kafka_offset: /^\d+$/.test(lineage.offset) ? lineage.offset : 'NULL',
   };
   const columns = [
-    ...mapping.columns.map((c) => `${c.sql} AS ${c.name}`),
-    ...LINEAGE_SQL_TYPES.map((c) => `CAST(${lineageValues[c.name] ?? 'NULL'} AS ${c.sqlType}) AS ${c.name}`),
+    ...mapping.columns.map((c) => `${c.sql} AS ${c.identifier}`),
+    ...LINEAGE_SQL_TYPES.map((c) => `CAST(${lineageValues[c.name] ?? 'NULL'} AS ${c.sqlType}) AS ${sqlIdentifier(c.name)}`),
   ];
   const source = mapping.extractions.length === 0 ? '*' : `*, ${mapping.extractions.join(', ')}`;
   return [
@@ -39,10 +38,10 @@ export function curatedSelectSql(rawPathLiteral: string, mapping: CompiledMappin
 
 /** `a IS NOT NULL AND b IS NOT NULL`: the rows a dataset accepts. */
 export function requiredPredicate(required: readonly string[]): string {
-  return required.length === 0 ? 'TRUE' : required.map((name) => `${name} IS NOT NULL`).join(' AND ');
+  return required.length === 0 ? 'TRUE' : required.map((name) => `${sqlIdentifier(name)} IS NOT NULL`).join(' AND ');
 }
 
 /** `'event_id,latitude'`-style list of the required columns a row lacks. */
 export function missingColumnsSql(required: readonly string[]): string {
-  return `concat_ws(',', ${required.map((name) => `CASE WHEN ${name} IS NULL THEN ${sqlString(name)} END`).join(', ')})`;
+  return `concat_ws(',', ${required.map((name) => `CASE WHEN ${sqlIdentifier(name)} IS NULL THEN ${sqlString(name)} END`).join(', ')})`;
 }

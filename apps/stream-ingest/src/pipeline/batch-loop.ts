@@ -4,6 +4,7 @@ import {
   createEventExtractor,
   describeError,
   encodeOriginal,
+  redactUrl,
   STREAM_GAPS_SOURCE,
   type DeadLetterFields,
   type ExtractedRecord,
@@ -184,7 +185,7 @@ export class BatchLoop {
       source: stream.name,
       dataset: stream.dataset,
       original: encodeOriginal(item.raw),
-      details: { bytes: item.bytes, truncated: item.truncated, url: this.deps.url, ...(item.position === undefined ? {} : { position: item.position }) },
+      details: { bytes: item.bytes, truncated: item.truncated, url: redactUrl(this.deps.url), ...(item.position === undefined ? {} : { position: item.position }) },
       occurredAt: new Date(this.now()).toISOString(),
     };
   }

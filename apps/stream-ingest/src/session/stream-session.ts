@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describeError, type EventExtraction, type Logger, type StreamGapRecord, type StreamInstance } from '@fluxo/schema';
+import { describeError, redactUrl, type EventExtraction, type Logger, type StreamGapRecord, type StreamInstance } from '@fluxo/schema';
 import { StreamIngestError } from '../errors';
 import type { BoundedBuffer } from '../pipeline/bounded-buffer';
 import { DedupWindow } from '../pipeline/dedup-window';
@@ -80,15 +80,15 @@ export class StreamSession {
           lastEventId: context.sentId,
           subscribe: instance.definition.stream.subscribe,
         });
-        this.logger.info({ url: instance.url, lastEventId: context.sentId ?? null }, 'stream connected');
+        this.logger.info({ url: redactUrl(instance.url), lastEventId: context.sentId ?? null }, 'stream connected');
         delivered = await this.read(connection, context, signal, () => (delivered += 1));
-        if (!signal.aborted) this.logger.warn({ url: instance.url, delivered }, 'stream ended by the server; reconnecting');
+        if (!signal.aborted) this.logger.warn({ url: redactUrl(instance.url), delivered }, 'stream ended by the server; reconnecting');
       } catch (error) {
         if (signal.aborted) break;
         const code = error instanceof StreamIngestError ? error.code : undefined;
         if (code === 'STREAM_STALLED') stats.stalls += 1;
         if (error instanceof StreamIngestError && typeof error.context['retryAfterMs'] === 'number') retryAfterMs = error.context['retryAfterMs'];
-        this.logger.warn({ url: instance.url, code, err: describeError(error), delivered }, 'stream connection failed');
+        this.logger.warn({ url: redactUrl(instance.url), code, err: describeError(error), delivered }, 'stream connection failed');
       }
       if (signal.aborted) break;
       attempt = delivered > 0 ? 1 : attempt + 1;
@@ -111,7 +111,7 @@ export class StreamSession {
     const watchdog = setInterval(
       () => {
         if (waitingForRoom || Date.now() - lastByteAt <= stallTimeoutMs) return;
-        connection.close(new StreamIngestError('STREAM_STALLED', `No byte from ${this.deps.instance.url} for ${stallTimeoutMs} ms`, { context: { url: this.deps.instance.url } }));
+        connection.close(new StreamIngestError('STREAM_STALLED', `No byte from ${redactUrl(this.deps.instance.url)} for ${stallTimeoutMs} ms`, { context: { url: redactUrl(this.deps.instance.url) } }));
       },
       Math.max(50, Math.min(1000, Math.floor(stallTimeoutMs / 4))),
     );
@@ -235,7 +235,7 @@ export class StreamSession {
       to_position: toPosition ?? null,
       positions_skipped: positionsSkipped,
       detected_at: new Date().toISOString(),
-      url: this.deps.instance.url,
+      url: redactUrl(this.deps.instance.url),
     };
   }
 }

@@ -1,5 +1,6 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
+import { redactUrl } from '@fluxo/schema';
 import { StreamIngestError } from '../errors';
 import { SseParser } from '../sse/sse-parser';
 import type { ConnectRequest, StreamConnection, StreamTransport } from './transport';
@@ -24,6 +25,7 @@ export function sseTransport(options: SseTransportOptions): StreamTransport {
 
 function connectSse(request: ConnectRequest, options: SseTransportOptions): Promise<StreamConnection> {
   const url = new URL(request.url);
+  const shown = redactUrl(request.url); // for messages and logs: no query values or user-info
   const client = url.protocol === 'https:' ? https : http;
   const headers: Record<string, string> = {
     accept: 'text/event-stream',
@@ -35,12 +37,12 @@ function connectSse(request: ConnectRequest, options: SseTransportOptions): Prom
   return new Promise((resolve, reject) => {
     const req = client.request(url, { method: 'GET', headers });
     const timer = setTimeout(
-      () => req.destroy(new StreamIngestError('CONNECT_TIMEOUT', `No response from ${url.origin} within ${options.connectTimeoutMs} ms`, { context: { url: request.url } })),
+      () => req.destroy(new StreamIngestError('CONNECT_TIMEOUT', `No response from ${url.origin} within ${options.connectTimeoutMs} ms`, { context: { url: shown } })),
       options.connectTimeoutMs,
     );
     req.once('error', (error) => {
       clearTimeout(timer);
-      reject(error instanceof StreamIngestError ? error : new StreamIngestError('CONNECT_FAILED', `Cannot connect to ${request.url}: ${error.message}`, { cause: error, context: { url: request.url } }));
+      reject(error instanceof StreamIngestError ? error : new StreamIngestError('CONNECT_FAILED', `Cannot connect to ${shown}: ${error.message}`, { cause: error, context: { url: shown } }));
     });
     req.once('response', (res: IncomingMessage) => {
       clearTimeout(timer);
@@ -52,10 +54,10 @@ function connectSse(request: ConnectRequest, options: SseTransportOptions): Prom
         const retryAfter = Number(res.headers['retry-after']);
         reject(
           status !== 200
-            ? new StreamIngestError('HTTP_STATUS', `Stream ${request.url} answered HTTP ${status}`, {
-                context: { url: request.url, status, ...(Number.isFinite(retryAfter) ? { retryAfterMs: retryAfter * 1000 } : {}) },
+            ? new StreamIngestError('HTTP_STATUS', `Stream ${shown} answered HTTP ${status}`, {
+                context: { url: shown, status, ...(Number.isFinite(retryAfter) ? { retryAfterMs: retryAfter * 1000 } : {}) },
               })
-            : new StreamIngestError('BAD_CONTENT_TYPE', `Stream ${request.url} answered ${type || 'no content type'}, not text/event-stream`, { context: { url: request.url, type } }),
+            : new StreamIngestError('BAD_CONTENT_TYPE', `Stream ${shown} answered ${type || 'no content type'}, not text/event-stream`, { context: { url: shown, type } }),
         );
         return;
       }
@@ -68,7 +70,7 @@ function connectSse(request: ConnectRequest, options: SseTransportOptions): Prom
             for await (const chunk of res) yield parser.push(chunk as Buffer);
           } catch (error) {
             if (error instanceof StreamIngestError) throw error;
-            throw new StreamIngestError('STREAM_BROKEN', `Stream ${request.url} broke: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+            throw new StreamIngestError('STREAM_BROKEN', `Stream ${shown} broke: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
           } finally {
             parser.end();
           }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ByteQueue } from './byte-queue';
 import type { StreamItem } from './stream-item';
 
 const PREVIEW_BYTES = 64 * 1024;
@@ -11,98 +12,192 @@ export interface ControlFrame {
   readonly payload: Buffer;
 }
 
+/** RFC 6455 §5.5: control frames carry at most 125 bytes and are never fragmented. */
+export const MAX_CONTROL_PAYLOAD_BYTES = 125;
+/**
+ * A message larger than `maxMessageBytes` is skipped and dead-lettered; one declaring more than
+ * this in total is not worth reading at all: the connection is closed (1009, message too big).
+ */
+export const MAX_SKIPPED_MESSAGE_BYTES = 1024 * 1024 * 1024;
+
+/** Close codes (RFC 6455 §7.4.1) the reader's protocol errors call for. */
+export const CLOSE_CODES = { protocolError: 1002, messageTooBig: 1009 } as const;
+
+/**
+ * The peer broke the protocol (or sent a frame too large to be worth reading); the connection
+ * must be closed with `closeCode`. Nothing after it is parsed.
+ */
+export class WebSocketProtocolError extends Error {
+  override readonly name = 'WebSocketProtocolError';
+  constructor(
+    message: string,
+    readonly closeCode: number,
+  ) {
+    super(message);
+  }
+}
+
+interface FrameHeader {
+  readonly fin: boolean;
+  readonly opcode: number;
+  readonly masked: boolean;
+  readonly length: number;
+  /** Header bytes including the masking key. */
+  readonly bytes: number;
+}
+
 /**
  * An incremental reader of WebSocket frames (RFC 6455 §5) as a client receives them: text and
  * binary messages, fragmented or not, become `message` items (binary read as UTF-8); control
- * frames are returned for the connection to answer. A message larger than `maxMessageBytes` is
- * skipped byte by byte, never buffered, and reported as `oversized` with a preview.
+ * frames are returned for the connection to answer. Memory and work are bounded by construction:
+ * received chunks are queued without copying and each byte is copied at most once; a control
+ * frame over 125 bytes, a fragmented control frame, reserved bits or opcodes, a continuation
+ * out of place or a length over 2^63 throw `WebSocketProtocolError` as soon as the header is
+ * read (before any payload is buffered). A message larger than `maxMessageBytes` is skipped byte
+ * by byte, never buffered, and reported as `oversized` with a preview; one declaring more than
+ * MAX_SKIPPED_MESSAGE_BYTES is a protocol error (1009).
  */
 export class WebSocketFrameReader {
-  private pending: Buffer = Buffer.alloc(0);
+  private readonly queue = new ByteQueue();
   private fragments: Buffer[] = [];
   private fragmentBytes = 0;
+  /** A text/binary message has started and awaits continuation frames. */
+  private inMessage = false;
   /** Bytes of the current frame's payload still to skip, for an oversized message. */
-  private skipping: { remaining: number; total: number; preview: Buffer; final: boolean } | undefined;
-  private oversizedMessage: { bytes: number; preview: Buffer } | undefined;
+  private skipping: { remaining: number; final: boolean } | undefined;
+  /** The message being skipped: its size so far and the first PREVIEW_BYTES of it. */
+  private oversizedMessage: { bytes: number; preview: Buffer[]; previewBytes: number } | undefined;
+  private failed: WebSocketProtocolError | undefined;
 
   constructor(private readonly maxMessageBytes: number) {}
 
   push(chunk: Buffer): { readonly items: StreamItem[]; readonly control: ControlFrame[] } {
+    if (this.failed !== undefined) throw this.failed;
     const items: StreamItem[] = [];
     const control: ControlFrame[] = [];
-    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
-    for (;;) {
-      if (this.skipping !== undefined) {
-        const take = Math.min(this.skipping.remaining, this.pending.length);
-        if (this.skipping.preview.length < PREVIEW_BYTES) {
-          this.skipping.preview = Buffer.concat([this.skipping.preview, this.pending.subarray(0, Math.min(take, PREVIEW_BYTES - this.skipping.preview.length))]);
-        }
-        this.skipping.remaining -= take;
-        this.pending = this.pending.subarray(take);
-        if (this.skipping.remaining > 0) break;
-        const { total, preview, final } = this.skipping;
-        this.skipping = undefined;
-        this.oversizedMessage = { bytes: (this.oversizedMessage?.bytes ?? this.fragmentBytes) + total, preview: this.oversizedMessage?.preview ?? preview };
-        this.fragments = [];
-        this.fragmentBytes = 0;
-        if (final) items.push(this.takeOversized());
-        continue;
-      }
-      const header = readHeader(this.pending);
-      if (header === undefined) break;
-      const { fin, opcode, masked, length, headerBytes } = header;
-      const isControl = opcode >= 0x8;
-      if (!isControl && (this.oversizedMessage !== undefined || this.fragmentBytes + length > this.maxMessageBytes)) {
-        this.pending = this.pending.subarray(headerBytes + (masked ? 4 : 0));
-        this.skipping = { remaining: length, total: length, preview: Buffer.concat(this.fragments).subarray(0, PREVIEW_BYTES), final: fin };
-        continue;
-      }
-      const start = headerBytes + (masked ? 4 : 0);
-      if (this.pending.length < start + length) break;
-      let payload = this.pending.subarray(start, start + length);
-      if (masked) payload = unmask(payload, this.pending.subarray(headerBytes, headerBytes + 4));
-      this.pending = this.pending.subarray(start + length);
-      if (isControl) {
-        control.push({ opcode, payload: Buffer.from(payload) });
-        continue;
-      }
-      this.fragments.push(Buffer.from(payload));
-      this.fragmentBytes += payload.length;
-      if (fin) {
-        items.push({ kind: 'message', type: 'message', data: Buffer.concat(this.fragments).toString('utf8'), id: undefined });
-        this.fragments = [];
-        this.fragmentBytes = 0;
-      }
+    this.queue.push(chunk);
+    try {
+      this.parse(items, control);
+    } catch (error) {
+      if (error instanceof WebSocketProtocolError) this.failed = error;
+      throw error;
     }
     return { items, control };
   }
 
+  private parse(items: StreamItem[], control: ControlFrame[]): void {
+    for (;;) {
+      if (this.skipping !== undefined) {
+        const skipping = this.skipping;
+        const piece = this.queue.take(Math.min(skipping.remaining, this.queue.length));
+        const message = this.oversizedMessage;
+        if (message !== undefined && message.previewBytes < PREVIEW_BYTES && piece.length > 0) {
+          const kept = piece.subarray(0, PREVIEW_BYTES - message.previewBytes);
+          message.preview.push(Buffer.from(kept));
+          message.previewBytes += kept.length;
+        }
+        skipping.remaining -= piece.length;
+        if (skipping.remaining > 0) return;
+        this.skipping = undefined;
+        if (skipping.final) items.push(this.takeOversized());
+        continue;
+      }
+      const header = readHeader(this.queue);
+      if (header === undefined) return;
+      const { fin, opcode, masked, length } = header;
+      const isControl = opcode >= 0x8;
+      if (isControl) {
+        if (this.queue.length < header.bytes + length) return;
+        this.queue.skip(header.bytes - (masked ? 4 : 0));
+        const mask = masked ? this.queue.take(4) : undefined;
+        const payload = this.queue.take(length);
+        control.push({ opcode, payload: mask === undefined ? Buffer.from(payload) : unmask(payload, mask) });
+        continue;
+      }
+      if (opcode === OPCODES.continuation ? !this.inMessage : this.inMessage) {
+        throw new WebSocketProtocolError(
+          opcode === OPCODES.continuation ? 'continuation frame without a message to continue' : 'new message before the previous one was finished',
+          CLOSE_CODES.protocolError,
+        );
+      }
+      const total = (this.oversizedMessage?.bytes ?? this.fragmentBytes) + length;
+      if (total > MAX_SKIPPED_MESSAGE_BYTES) {
+        throw new WebSocketProtocolError(`message of ${total} bytes or more exceeds ${MAX_SKIPPED_MESSAGE_BYTES}`, CLOSE_CODES.messageTooBig);
+      }
+      if (this.oversizedMessage !== undefined || total > this.maxMessageBytes) {
+        this.inMessage = !fin;
+        if (this.oversizedMessage === undefined) {
+          const preview = Buffer.concat(this.fragments, this.fragmentBytes).subarray(0, PREVIEW_BYTES);
+          this.oversizedMessage = { bytes: this.fragmentBytes, preview: [preview], previewBytes: preview.length };
+          this.fragments = [];
+          this.fragmentBytes = 0;
+        }
+        this.oversizedMessage.bytes += length;
+        this.queue.skip(header.bytes);
+        this.skipping = { remaining: length, final: fin };
+        continue;
+      }
+      if (this.queue.length < header.bytes + length) return;
+      this.inMessage = !fin;
+      this.queue.skip(header.bytes - (masked ? 4 : 0));
+      const mask = masked ? this.queue.take(4) : undefined;
+      const payload = this.queue.take(length);
+      this.fragments.push(mask === undefined ? Buffer.from(payload) : unmask(payload, mask));
+      this.fragmentBytes += length;
+      if (fin) {
+        items.push({ kind: 'message', type: 'message', data: Buffer.concat(this.fragments, this.fragmentBytes).toString('utf8'), id: undefined });
+        this.fragments = [];
+        this.fragmentBytes = 0;
+      }
+    }
+  }
+
   private takeOversized(): StreamItem {
-    const message = this.oversizedMessage ?? { bytes: 0, preview: Buffer.alloc(0) };
+    const message = this.oversizedMessage ?? { bytes: 0, preview: [], previewBytes: 0 };
     this.oversizedMessage = undefined;
-    return { kind: 'oversized', bytes: message.bytes, preview: message.preview.toString('utf8'), id: undefined };
+    return { kind: 'oversized', bytes: message.bytes, preview: Buffer.concat(message.preview).toString('utf8'), id: undefined };
   }
 }
 
-function readHeader(buffer: Buffer): { fin: boolean; opcode: number; masked: boolean; length: number; headerBytes: number } | undefined {
-  if (buffer.length < 2) return undefined;
-  const b0 = buffer[0] ?? 0;
-  const b1 = buffer[1] ?? 0;
-  let length = b1 & 0x7f;
-  let headerBytes = 2;
-  if (length === 126) {
-    if (buffer.length < 4) return undefined;
-    length = buffer.readUInt16BE(2);
-    headerBytes = 4;
-  } else if (length === 127) {
-    if (buffer.length < 10) return undefined;
-    length = Number(buffer.readBigUInt64BE(2));
-    headerBytes = 10;
-  }
+/** Reads and checks a frame header; undefined until all its bytes (masking key included) arrived. */
+function readHeader(queue: ByteQueue): FrameHeader | undefined {
+  const b0 = queue.at(0);
+  const b1 = queue.at(1);
+  if (b0 === undefined || b1 === undefined) return undefined;
+  const fin = (b0 & 0x80) !== 0;
+  const opcode = b0 & 0x0f;
   const masked = (b1 & 0x80) !== 0;
-  if (buffer.length < headerBytes + (masked ? 4 : 0)) return undefined;
-  return { fin: (b0 & 0x80) !== 0, opcode: b0 & 0x0f, masked, length, headerBytes };
+  if ((b0 & 0x70) !== 0) throw new WebSocketProtocolError('reserved bits set without a negotiated extension', CLOSE_CODES.protocolError);
+  if (!KNOWN_OPCODES.has(opcode)) throw new WebSocketProtocolError(`unknown opcode 0x${opcode.toString(16)}`, CLOSE_CODES.protocolError);
+  const isControl = opcode >= 0x8;
+  let length = b1 & 0x7f;
+  if (isControl && (length > MAX_CONTROL_PAYLOAD_BYTES || !fin)) {
+    // Checked on the first two bytes: a ping "of 2^40 bytes" is refused before its length is even read.
+    throw new WebSocketProtocolError(
+      !fin ? 'fragmented control frame' : `control frame (opcode 0x${opcode.toString(16)}) longer than ${MAX_CONTROL_PAYLOAD_BYTES} bytes`,
+      CLOSE_CODES.protocolError,
+    );
+  }
+  let bytes = 2;
+  if (length === 126) {
+    const extended = queue.peek(4);
+    if (extended === undefined) return undefined;
+    length = extended.readUInt16BE(2);
+    bytes = 4;
+  } else if (length === 127) {
+    const extended = queue.peek(10);
+    if (extended === undefined) return undefined;
+    const big = extended.readBigUInt64BE(2);
+    if (big >> 63n !== 0n) throw new WebSocketProtocolError('payload length with the most significant bit set', CLOSE_CODES.protocolError);
+    length = big > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(big);
+    bytes = 10;
+  }
+  if (masked) bytes += 4;
+  if (queue.length < bytes) return undefined;
+  return { fin, opcode, masked, length, bytes };
 }
+
+const KNOWN_OPCODES: ReadonlySet<number> = new Set(Object.values(OPCODES));
 
 function unmask(payload: Buffer, mask: Buffer): Buffer {
   const out = Buffer.alloc(payload.length);

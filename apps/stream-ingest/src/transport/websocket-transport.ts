@@ -2,9 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
+import { redactUrl } from '@fluxo/schema';
 import { StreamIngestError } from '../errors';
 import type { ConnectRequest, StreamConnection, StreamTransport } from './transport';
-import { encodeClientFrame, OPCODES, WebSocketFrameReader } from './websocket-frames';
+import { encodeClientFrame, OPCODES, WebSocketFrameReader, WebSocketProtocolError } from './websocket-frames';
 
 const HANDSHAKE_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC11B65';
 
@@ -26,10 +27,11 @@ export function websocketTransport(options: WebSocketTransportOptions): StreamTr
 
 function connectWebSocket(request: ConnectRequest, options: WebSocketTransportOptions): Promise<StreamConnection> {
   const url = new URL(request.url);
+  const shown = redactUrl(request.url); // for messages and logs: no query values or user-info
   const secure = url.protocol === 'wss:';
   const key = randomBytes(16).toString('base64');
   const fail = (code: 'CONNECT_FAILED' | 'HTTP_STATUS' | 'WEBSOCKET_PROTOCOL', message: string, cause?: unknown) =>
-    new StreamIngestError(code, message, { cause, context: { url: request.url } });
+    new StreamIngestError(code, message, { cause, context: { url: shown } });
   return new Promise((resolve, reject) => {
     const req = (secure ? https : http).request({
       protocol: secure ? 'https:' : 'http:',
@@ -48,23 +50,23 @@ function connectWebSocket(request: ConnectRequest, options: WebSocketTransportOp
     const timer = setTimeout(() => req.destroy(new StreamIngestError('CONNECT_TIMEOUT', `No handshake from ${url.origin} within ${options.connectTimeoutMs} ms`)), options.connectTimeoutMs);
     req.once('error', (error) => {
       clearTimeout(timer);
-      reject(error instanceof StreamIngestError ? error : fail('CONNECT_FAILED', `Cannot connect to ${request.url}: ${error.message}`, error));
+      reject(error instanceof StreamIngestError ? error : fail('CONNECT_FAILED', `Cannot connect to ${shown}: ${error.message}`, error));
     });
     req.once('response', (res: IncomingMessage) => {
       clearTimeout(timer);
       res.resume();
-      reject(fail('HTTP_STATUS', `WebSocket ${request.url} answered HTTP ${res.statusCode ?? 0} instead of switching protocols`));
+      reject(fail('HTTP_STATUS', `WebSocket ${shown} answered HTTP ${res.statusCode ?? 0} instead of switching protocols`));
     });
     req.once('upgrade', (res: IncomingMessage, socket: Duplex, head: Buffer) => {
       clearTimeout(timer);
       const expected = createHash('sha1').update(key + HANDSHAKE_GUID).digest('base64');
       if (res.headers['sec-websocket-accept'] !== expected) {
         socket.destroy();
-        reject(fail('WEBSOCKET_PROTOCOL', `WebSocket ${request.url} answered a wrong Sec-WebSocket-Accept`));
+        reject(fail('WEBSOCKET_PROTOCOL', `WebSocket ${shown} answered a wrong Sec-WebSocket-Accept`));
         return;
       }
       for (const message of request.subscribe ?? []) socket.write(encodeClientFrame(OPCODES.text, Buffer.from(message, 'utf8')));
-      resolve(openConnection(socket, head, options, request.url));
+      resolve(openConnection(socket, head, options, shown));
     });
     req.end();
   });
@@ -76,7 +78,22 @@ function openConnection(socket: Duplex, head: Buffer, options: WebSocketTranspor
     async *chunks() {
       let closed = false;
       const handle = (chunk: Buffer) => {
-        const { items, control } = reader.push(chunk);
+        let parsed: ReturnType<WebSocketFrameReader['push']>;
+        try {
+          parsed = reader.push(chunk);
+        } catch (error) {
+          if (!(error instanceof WebSocketProtocolError)) throw error;
+          // Fail the connection (RFC 6455 §7.1.7): say why in a close frame, then drop the socket.
+          const payload = Buffer.alloc(2);
+          payload.writeUInt16BE(error.closeCode);
+          socket.end(encodeClientFrame(OPCODES.close, payload));
+          socket.destroy();
+          throw new StreamIngestError('WEBSOCKET_PROTOCOL', `WebSocket ${url} broke the protocol: ${error.message}`, {
+            cause: error,
+            context: { url, closeCode: error.closeCode },
+          });
+        }
+        const { items, control } = parsed;
         for (const frame of control) {
           if (frame.opcode === OPCODES.ping) socket.write(encodeClientFrame(OPCODES.pong, frame.payload));
           if (frame.opcode === OPCODES.close && !closed) {

@@ -2,11 +2,13 @@ import { COLUMN_TYPES, type ColumnDefinition, type DatasetDefinition, LINEAGE_CO
 import { parseRecordPath, toJsonPath } from './record-path';
 import type { AnySourceDefinition } from './definition-catalog';
 import type { ColumnMapping, TimeFormat } from './source-definition';
-import { sqlString } from '../sql/sql-literals';
+import { sqlIdentifier, sqlString } from '../sql/sql-literals';
 
 /** One output column of the curated SELECT: its name, engine type and SQL expression. */
 export interface CompiledColumn {
   readonly name: string;
+  /** The name as a quoted SQL identifier: what generated SQL must use (`<sql> AS <identifier>`). */
+  readonly identifier: string;
   readonly sqlType: string;
   readonly sql: string;
   readonly required: boolean;
@@ -35,18 +37,18 @@ export function compileMapping(source: Pick<AnySourceDefinition, 'mapping'>, dat
     const list = paths[column];
     let index = list.indexOf(jsonPath);
     if (index < 0) index = list.push(jsonPath) - 1;
-    return `_${column}[${index + 1}]`;
+    return `${sqlIdentifier(`_${column}`)}[${index + 1}]`;
   };
 
   const columns = dataset.columns.map((column): CompiledColumn => {
     const sqlType = COLUMN_TYPES[column.type];
     const mapping = byColumn.get(column.name);
-    return { name: column.name, sqlType, required: column.required === true, sql: columnSql(column, sqlType, mapping, extract) };
+    return { name: column.name, identifier: sqlIdentifier(column.name), sqlType, required: column.required === true, sql: columnSql(column, sqlType, mapping, extract) };
   });
 
   const extractions = (['record', 'context'] as const)
     .filter((column) => paths[column].length > 0)
-    .map((column) => `json_extract_string(${column}, [${paths[column].map(sqlString).join(', ')}]) AS _${column}`);
+    .map((column) => `json_extract_string(${sqlIdentifier(column)}, [${paths[column].map(sqlString).join(', ')}]) AS ${sqlIdentifier(`_${column}`)}`);
   return { extractions, columns };
 }
 

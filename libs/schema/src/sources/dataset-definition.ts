@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { NAME_PATTERN } from '../events/file-reference';
+import { COLUMN_NAME_MESSAGE, COLUMN_NAME_PATTERN } from './sql-expression';
 
 /**
  * Logical column types of curated datasets and the Parquet-safe engine type each becomes.
@@ -17,7 +18,7 @@ export const COLUMN_TYPES = {
 export type ColumnType = keyof typeof COLUMN_TYPES;
 
 export class ColumnDefinition {
-  @IsString() @Matches(NAME_PATTERN, { message: 'column name must be lowercase snake_case' })
+  @IsString() @Matches(COLUMN_NAME_PATTERN, { message: `column name ${COLUMN_NAME_MESSAGE}` })
   name!: string;
 
   @IsIn(Object.keys(COLUMN_TYPES))

@@ -3,6 +3,7 @@ import { validatePlain } from '../validation';
 import { COLUMN_TYPES, DatasetDefinition, LINEAGE_COLUMNS } from './dataset-definition';
 import { SourceDefinition } from './source-definition';
 import { InternalSourceDefinition, StreamSourceDefinition } from './stream-source-definition';
+import { sqlExpressionProblems } from './sql-expression';
 import { templatePlaceholders } from './url-template';
 
 /**
@@ -158,6 +159,7 @@ function checkSource(source: AnySourceDefinition, dataset: DatasetDefinition): s
     if (mapped.has(mapping.column)) problems.push(`${where}: column mapped twice`);
     mapped.add(mapping.column);
     if ((mapping.path === undefined) === (mapping.expr === undefined)) problems.push(`${where}: give exactly one of "path" or "expr"`);
+    if (mapping.expr !== undefined) problems.push(...sqlExpressionProblems(mapping.expr).map((problem) => `${where}: ${problem}`));
     if (mapping.format !== undefined && (mapping.path === undefined || column?.type !== 'timestamp')) {
       problems.push(`${where}: "format" applies only to a timestamp column read by "path"`);
     }

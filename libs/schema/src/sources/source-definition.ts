@@ -17,6 +17,7 @@ import {
 } from 'class-validator';
 import { NAME_PATTERN } from '../events/file-reference';
 import { RECORD_PATH_PATTERN } from './record-path';
+import { COLUMN_NAME_MESSAGE, COLUMN_NAME_PATTERN } from './sql-expression';
 
 const PATH_MESSAGE = { message: '$property must be a record path like "properties.mag", "coords[0]" or "$context.latitude"' };
 
@@ -78,7 +79,7 @@ export class TimeField {
 
 /** How one curated column is computed from a raw record: a path, or a DuckDB SQL expression. */
 export class ColumnMapping {
-  @IsString() @Matches(NAME_PATTERN, { message: 'column must be a dataset column name' })
+  @IsString() @Matches(COLUMN_NAME_PATTERN, { message: `column ${COLUMN_NAME_MESSAGE}` })
   column!: string;
 
   @IsOptional() @IsString() @Matches(RECORD_PATH_PATTERN, PATH_MESSAGE)
@@ -91,6 +92,8 @@ export class ColumnMapping {
   /**
    * A DuckDB SQL expression over the raw columns (`record`, `context` as JSON text, `record_key`,
    * `record_version`, `event_time`, `fetched_at`). Definitions are trusted like code: review them.
+   * It must be ONE expression: no statements, subqueries, comments or functions that touch files,
+   * the network, settings or the environment (see `sqlExpressionProblems`, checked by the catalog).
    */
   @IsOptional() @IsString() @MinLength(1) @MaxLength(2000)
   expr?: string;
