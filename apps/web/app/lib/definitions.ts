@@ -12,7 +12,7 @@ export interface WidgetProblem {
   readonly message: string;
 }
 
-/** One widget's data, or the reason it has none. `warnings` name files skipped because they are unreadable. */
+/** One widget's data, or the reason it has none. `warnings` say what part of the data could not be read. */
 export type Loaded<T> =
   | { readonly ok: true; readonly data: T; readonly warnings: readonly string[] }
   | { readonly ok: false; readonly problem: WidgetProblem; readonly warnings: readonly string[] };
@@ -38,7 +38,9 @@ export interface StageRate {
   readonly recordsPerSecond: number;
   readonly filesPerSecond: number;
   readonly totalRecords: number;
+  /** Files written (ingest: raw files; normalizer: the table's data files in its current snapshot). */
   readonly totalFiles: number;
+  /** Newest raw file, or the table's last insert commit (null when that snapshot has expired). */
   readonly lastFileAt: IsoTime | null;
 }
 
@@ -85,17 +87,18 @@ export interface DatasetFreshness {
   readonly newestEventTime: IsoTime | null;
   /** now − newest event time, ms; negative for forecasts (event times in the future). */
   readonly freshnessMs: number | null;
+  /** When rows were last committed to the table (null when that snapshot has expired). */
   readonly lastCuratedAt: IsoTime | null;
 }
 
 export interface LatencyReport {
-  /** Curated files measured (the most recent ones). */
-  readonly files: number;
+  /** Table commits measured (the most recent ones that inserted rows with lineage). */
+  readonly commits: number;
   readonly records: number;
   readonly p50Ms: number | null;
   readonly p95Ms: number | null;
   readonly maxMs: number | null;
-  readonly recent: readonly { readonly uri: string; readonly curatedAt: IsoTime; readonly latencyMs: number }[];
+  readonly recent: readonly { readonly dataset: string; readonly snapshotId: number; readonly committedAt: IsoTime; readonly latencyMs: number }[];
 }
 
 export interface DeadLetterSummary {

@@ -2,10 +2,12 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { silentLogger } from '@fluxo/schema';
 import { ensureTopics, deleteTopics, type FluxoKafka } from '@fluxo/kafka-client';
 import { deleteGroups, testKafka, uniqueName } from '@fluxo/kafka-client/testing';
-import { sqlString, type ParquetEngine } from '@fluxo/parquet-io';
-import { openTestEngine } from '@fluxo/parquet-io/testing';
+import { LAKEHOUSE_EXTENSIONS, Lakehouse, type CatalogLocation, type DataFile } from '@fluxo/lakehouse';
+import { testExtensionDirectory } from '@fluxo/lakehouse/testing';
+import { ParquetEngine } from '@fluxo/parquet-io';
 import { ChildApp, eventually, freePort, WORKSPACE_ROOT } from './processes';
 
 const BUILT = {
@@ -48,7 +50,8 @@ export class WebPipeline {
     const replay = await ChildApp.start('replay', [BUILT.replay, '--port', String(port), '--log-level', 'warn'], {});
     const replayUrl = `http://127.0.0.1:${port}`;
     await eventually(() => fetch(`${replayUrl}/_replay/state`).then((response) => response.status), (status) => status === 200, 'the replay server answers', 30_000);
-    const pipeline = new WebPipeline(kafka, await openTestEngine(), dir, replayUrl, topics, `${prefix}-normalizer`);
+    const engine = await ParquetEngine.open({ logger: silentLogger, threads: 1, memoryLimitMb: 256, extensions: LAKEHOUSE_EXTENSIONS, extensionDirectory: testExtensionDirectory() });
+    const pipeline = new WebPipeline(kafka, engine, dir, replayUrl, topics, `${prefix}-normalizer`);
     pipeline.apps.push(replay);
     return pipeline;
   }
@@ -57,10 +60,17 @@ export class WebPipeline {
     return join(this.dir, 'lake');
   }
 
+  /** The normalizer's table catalog (an SQLite file in the temp dir), which the dashboard reads too. */
+  get catalog(): CatalogLocation & { readonly kind: 'sqlite' } {
+    return { kind: 'sqlite', path: join(this.dir, 'catalog', 'fluxo.sqlite') };
+  }
+
   env(extra: Record<string, string> = {}): Record<string, string> {
     return {
       FLUXO_KAFKA_BROKERS: this.kafka.brokers.join(','),
       FLUXO_LAKE_DIR: this.lakeDir,
+      FLUXO_CATALOG: `sqlite:${this.catalog.path}`,
+      FLUXO_DUCKDB_EXTENSION_DIR: testExtensionDirectory(),
       FLUXO_STATE_DIR: join(this.dir, 'state'),
       FLUXO_SOURCE_BASE_URL: this.replayUrl,
       FLUXO_TOPIC_RAW_FILES: this.topics.raw,
@@ -102,16 +112,33 @@ export class WebPipeline {
     return { app, url };
   }
 
-  /** What the curated earthquakes files hold: rows (versions) and distinct events. */
+  /** What the earthquakes table holds in its current snapshot (read through the catalog, as the dashboard does): rows (versions) and distinct events. */
   async earthquakes(): Promise<{ rows: number; events: number; maxMagnitude: number | null }> {
-    const glob = sqlString(join(this.lakeDir, 'curated', 'earthquakes', '*', '*.parquet'));
-    try {
+    const read = await this.withCatalog(async (lakehouse) => {
       const [row] = await this.engine.all<{ rows: number; events: number; max_mag: number | null }>(
-        `SELECT count(*)::INTEGER AS rows, count(DISTINCT event_id)::INTEGER AS events, max(magnitude) AS max_mag FROM read_parquet(${glob})`,
+        `SELECT count(*)::INTEGER AS rows, count(DISTINCT event_id)::INTEGER AS events, max(magnitude) AS max_mag FROM ${lakehouse.table('earthquakes')}`,
       );
       return { rows: row?.rows ?? 0, events: row?.events ?? 0, maxMagnitude: row?.max_mag ?? null };
+    });
+    return read ?? { rows: 0, events: 0, maxMagnitude: null };
+  }
+
+  /** The data files of the earthquakes table's current snapshot, as the catalog lists them. */
+  async earthquakeFiles(): Promise<DataFile[]> {
+    return (await this.withCatalog((lakehouse) => lakehouse.dataFiles('earthquakes'))) ?? [];
+  }
+
+  /** Attaches the catalog read-only for one read (null while it or the table does not exist yet). */
+  private async withCatalog<T>(read: (lakehouse: Lakehouse) => Promise<T>): Promise<T | null> {
+    if (!existsSync(this.catalog.path)) return null;
+    let lakehouse: Lakehouse | undefined;
+    try {
+      lakehouse = await Lakehouse.attach({ engine: this.engine, catalog: this.catalog, dataPath: join(this.lakeDir, 'curated'), logger: silentLogger, readOnly: true, alias: 'e2e' });
+      return await read(lakehouse);
     } catch {
-      return { rows: 0, events: 0, maxMagnitude: null };
+      return null;
+    } finally {
+      await lakehouse?.close();
     }
   }
 

@@ -2,18 +2,21 @@ import { describeError } from '@fluxo/schema';
 import { sqlString, type ParquetEngine } from '@fluxo/parquet-io';
 import type { LakeFile } from './lake-scanner';
 
+/** The dashboard's DuckDB engine, opened on first use. */
+export type EngineProvider = () => Promise<ParquetEngine>;
+
 /** What a Parquet footer says, or why it could not be read. */
 export type FooterInfo = { readonly ok: true; readonly rows: number } | { readonly ok: false; readonly reason: string };
 
 /**
- * Reads each Parquet file's footer once (keyed by path, size and mtime: lake files are immutable, a
- * rewrite changes the key) to learn its row count and to find broken files before a query does: one
- * unreadable file would otherwise fail every query over its dataset.
+ * Reads each raw Parquet file's footer once (keyed by path, size and mtime: lake files are immutable, a
+ * rewrite changes the key) to learn its row count; an unreadable file counts no rows instead of failing
+ * the whole batch. (Curated tables need none of this: the catalog records every data file's rows.)
  */
 export class FooterCache {
   private readonly known = new Map<string, FooterInfo>();
 
-  constructor(private readonly engine: () => Promise<ParquetEngine>) {}
+  constructor(private readonly engine: EngineProvider) {}
 
   async inspect(files: readonly LakeFile[]): Promise<Map<string, FooterInfo>> {
     const parquet = files.filter((file) => file.path.endsWith('.parquet'));

@@ -1,37 +1,51 @@
-import { describeError, type DefinitionCatalog, type DatasetDefinition } from '@fluxo/schema';
-import { sqlString, type ParquetEngine } from '@fluxo/parquet-io';
-import type { Loaded } from '../definitions';
-import { cleanReason, FooterCache } from './footer-cache';
-import { LakeScanner, signatureOf, type LakeFile } from './lake-scanner';
+import { relative } from 'node:path';
+import { describeError, sqlString, type DefinitionCatalog, type DatasetDefinition } from '@fluxo/schema';
+import type { Lakehouse } from '@fluxo/lakehouse';
+import type { Loaded, WidgetProblem } from '../definitions';
+import type { CuratedTables, TableListing } from './curated-tables';
+import { cleanReason, FooterCache, type EngineProvider } from './footer-cache';
+import { LakeScanner } from './lake-scanner';
+import type { CuratedTable } from './table-listing';
 
-/** The readable files of one curated dataset, and the ones skipped because they are broken. */
-export interface DatasetFiles {
+/** One dataset's table in the catalog's current snapshot, or why it cannot be read. */
+export interface DatasetTable {
   readonly dataset: string;
-  readonly files: readonly LakeFile[];
-  readonly broken: readonly { readonly uri: string; readonly reason: string }[];
-  /** Rows per readable file (from the footers). */
-  readonly rows: number;
-  readonly bytes: number;
-  /** Changes whenever the dataset's files change: the key of cached query results. */
+  /** The table, when the catalog holds it. */
+  readonly table: CuratedTable | null;
+  /** The attached catalog (for its metadata tables), when there is one. */
+  readonly lakehouse: Lakehouse | null;
+  /** Why there is no table to read: no catalog yet, no such table, or a catalog that cannot be read. */
+  readonly problem: WidgetProblem | null;
+  /** Changes whenever the table changes: the key of cached query results. */
   readonly signature: string;
 }
 
 export interface LakeDataOptions {
+  /** The lake's root (raw/, curated/, quarantine/). */
   readonly root: string;
-  readonly engine: () => Promise<ParquetEngine>;
+  readonly engine: EngineProvider;
+  readonly tables: CuratedTables;
   readonly catalog: () => Promise<DefinitionCatalog>;
+  /** The raw and quarantine listings are reused this long. Default 1 s. */
   readonly scanMaxAgeMs?: number;
+  /**
+   * A cached result whose table changed is still served while less than this many times its own
+   * computation time has passed since it was computed (0: always recompute). Bounds the share of the
+   * CPU that views over large, busy tables take; the next request or tick recomputes. Default 0.
+   */
+  readonly recomputeBackoff?: number;
 }
 
 /**
- * Read access to the lake for the dashboard: the file listing, footers, one `read_parquet` source per
- * dataset that leaves broken files out (and says so), and a small result cache keyed by the dataset's
- * file signature, so a page re-renders without re-querying when nothing changed.
+ * Read access to the lake for the dashboard: curated data only through the catalog's tables
+ * (`fluxo.main."<dataset>"`, current snapshot), raw and quarantine files from a cached listing and
+ * their footers, and a small result cache keyed by each table's signature, so a page re-renders
+ * without re-querying when nothing changed.
  */
 export class LakeData {
   readonly scanner: LakeScanner;
   readonly footers: FooterCache;
-  private readonly results = new Map<string, { signature: string; value: Promise<unknown> }>();
+  private readonly results = new Map<string, { signature: string; value: Promise<unknown>; computedAt: number; durationMs: number }>();
 
   constructor(private readonly options: LakeDataOptions) {
     this.scanner = new LakeScanner(options.root, options.scanMaxAgeMs);
@@ -42,89 +56,108 @@ export class LakeData {
     return this.options.root;
   }
 
-  engine(): Promise<ParquetEngine> {
-    return this.options.engine();
+  get tables(): CuratedTables {
+    return this.options.tables;
   }
 
   catalog(): Promise<DefinitionCatalog> {
     return this.options.catalog();
   }
 
-  /** The dataset's definition, or undefined when it is only present in the lake. */
+  /** The current tables (cached briefly; see CuratedTables). */
+  listTables(): Promise<TableListing> {
+    return this.options.tables.list();
+  }
+
+  /** Forget cached listings: a new curated file was announced. */
+  invalidate(): void {
+    this.scanner.invalidate();
+    this.options.tables.invalidate();
+  }
+
+  /** The dataset's definition, or undefined when it is only present in the catalog. */
   async definition(dataset: string): Promise<DatasetDefinition | undefined> {
     const catalog = await this.catalog();
     return catalog.datasetNames().includes(dataset) ? catalog.dataset(dataset) : undefined;
   }
 
-  /** Datasets that are defined or have curated files, sorted. */
+  /** Datasets that are defined or have a table in the catalog, sorted. */
   async datasetNames(): Promise<string[]> {
-    const [catalog, listing] = await Promise.all([this.catalog(), this.scanner.list()]);
-    const names = new Set([...catalog.datasetNames(), ...listing.files.filter((file) => file.zone === 'curated').map((file) => file.name)]);
+    const [catalog, listing] = await Promise.all([this.catalog(), this.listTables()]);
+    const names = new Set([...catalog.datasetNames(), ...(listing.ok ? listing.tables.keys() : [])]);
     return [...names].sort();
   }
 
-  async dataset(dataset: string): Promise<DatasetFiles> {
-    const listing = await this.scanner.list();
-    const candidates = listing.files.filter((file) => file.zone === 'curated' && file.name === dataset).sort((a, b) => a.uri.localeCompare(b.uri));
-    const footers = await this.footers.inspect(candidates);
-    const files: LakeFile[] = [];
-    const broken: { uri: string; reason: string }[] = [];
-    let rows = 0;
-    for (const file of candidates) {
-      const footer = footers.get(file.path);
-      if (footer?.ok === true) {
-        files.push(file);
-        rows += footer.rows;
-      } else {
-        broken.push({ uri: file.uri, reason: footer?.ok === false ? footer.reason : 'unreadable' });
-      }
+  async dataset(dataset: string): Promise<DatasetTable> {
+    const listing = await this.listTables();
+    if (!listing.ok) return { dataset, table: null, lakehouse: null, problem: listing.problem, signature: `${listing.problem.kind}:${listing.problem.message}` };
+    const table = listing.tables.get(dataset) ?? null;
+    const lakehouse = listing.lakehouse;
+    if (table === null) {
+      return { dataset, table, lakehouse, problem: { kind: 'no-data', message: `No data yet: the catalog has no table main.${dataset}.` }, signature: `missing:${listing.epoch}` };
     }
-    return { dataset, files, broken, rows, bytes: files.reduce((sum, file) => sum + file.bytes, 0), signature: signatureOf(candidates) };
+    return { dataset, table, lakehouse, problem: null, signature: `${listing.epoch}:${table.signature}` };
   }
 
-  /** `read_parquet([...])` over the given files, columns unified by name (no Hive partition column). */
-  source(files: readonly LakeFile[], options: { filename?: boolean } = {}): string {
-    const list = files.map((file) => sqlString(file.path)).join(', ');
-    return `read_parquet([${list}], union_by_name = true, hive_partitioning = false${options.filename === true ? ', filename = true' : ''})`;
-  }
-
+  /** A read of the curated tables (retried while the catalog is briefly locked by a committing writer). */
   async query<T extends object>(sql: string): Promise<T[]> {
-    return (await this.engine()).all<T>(sql);
+    return this.options.tables.query<T>(sql);
   }
 
   /** Memoizes `compute` for (key, signature); a failed computation is not kept. */
   cached<T>(key: string, signature: string, compute: () => Promise<T>): Promise<T> {
     const hit = this.results.get(key);
-    if (hit !== undefined && hit.signature === signature) return hit.value as Promise<T>;
-    const value = compute();
-    this.results.set(key, { signature, value });
-    value.catch(() => {
-      if (this.results.get(key)?.value === value) this.results.delete(key);
-    });
+    if (hit !== undefined) {
+      if (hit.signature === signature) return hit.value as Promise<T>;
+      const backoff = this.options.recomputeBackoff ?? 0;
+      if (hit.durationMs >= 0 && Date.now() - hit.computedAt < backoff * hit.durationMs) return hit.value as Promise<T>;
+    }
+    const started = Date.now();
+    const entry = { signature, value: compute() as Promise<unknown>, computedAt: started, durationMs: -1 };
+    this.results.set(key, entry);
+    entry.value.then(
+      () => {
+        entry.durationMs = Date.now() - started;
+        entry.computedAt = Date.now();
+      },
+      () => {
+        if (this.results.get(key) === entry) this.results.delete(key);
+      },
+    );
     if (this.results.size > 500) this.results.delete(this.results.keys().next().value ?? key);
-    return value;
+    return entry.value as Promise<T>;
   }
 
   /**
-   * Runs one widget's query over a dataset and turns every expected failure into a message for that
-   * widget: no files yet, only broken files, or a failing query. Broken files that were skipped are
-   * reported as warnings next to the data.
+   * Runs one widget's query over a dataset's table and turns every expected failure into a message for
+   * that widget: no catalog or table yet, an empty table, an unreadable data file (named), or a failing query.
    */
-  async load<T>(files: DatasetFiles, compute: (source: string) => Promise<T | null>, noData?: string): Promise<Loaded<T>> {
-    const warnings = files.broken.map((file) => `Skipped unreadable file ${file.uri}: ${file.reason}`);
-    if (files.files.length === 0) {
-      if (files.broken.length > 0) {
-        return { ok: false, problem: { kind: 'broken-file', message: `Every file of ${files.dataset} is unreadable (${files.broken.length}).` }, warnings };
-      }
-      return { ok: false, problem: { kind: 'no-data', message: noData ?? `No data yet: no curated files under curated/${files.dataset}/.` }, warnings };
+  async load<T>(dataset: DatasetTable, compute: (table: CuratedTable) => Promise<T | null>, noData?: string): Promise<Loaded<T>> {
+    if (dataset.table === null || dataset.problem !== null) {
+      const problem = dataset.problem ?? { kind: 'no-data' as const, message: `No data yet: the catalog has no table main.${dataset.dataset}.` };
+      return { ok: false, problem: problem.kind === 'no-data' && noData !== undefined ? { ...problem, message: noData } : problem, warnings: [] };
+    }
+    if (dataset.table.rows === 0) {
+      return { ok: false, problem: { kind: 'no-data', message: noData ?? `No data yet: the table main.${dataset.dataset} has no rows.` }, warnings: [] };
     }
     try {
-      const data = await compute(this.source(files.files));
-      if (data === null) return { ok: false, problem: { kind: 'no-data', message: noData ?? `No ${files.dataset} rows match.` }, warnings };
-      return { ok: true, data, warnings };
+      const data = await compute(dataset.table);
+      if (data === null) return { ok: false, problem: { kind: 'no-data', message: noData ?? `No ${dataset.dataset} rows match.` }, warnings: [] };
+      return { ok: true, data, warnings: [] };
     } catch (error) {
-      return { ok: false, problem: { kind: 'query-failed', message: `Could not read ${files.dataset}: ${cleanReason(describeError(error))}` }, warnings };
+      return { ok: false, problem: this.problemOf(dataset.dataset, error), warnings: [] };
     }
+  }
+
+  /** A failed read: an unreadable data file of the table is named (lake-relative), anything else is a failed query. */
+  problemOf(dataset: string, error: unknown): WidgetProblem {
+    const message = describeError(error);
+    const file = /['"](\/[^'"]+\.parquet)['"]/.exec(message)?.[1];
+    if (file !== undefined && /IO Error|Invalid Input Error|Cannot open file|footer|magic bytes|Corrupt|No such file/i.test(message)) {
+      const uri = relative(this.root, file).split('\\').join('/');
+      return { kind: 'broken-file', message: `Could not read ${dataset}: unreadable data file ${uri.startsWith('..') ? file.split('/').pop() : uri} (${cleanReason(message)})` };
+    }
+    return { kind: 'query-failed', message: `Could not read ${dataset}: ${cleanReason(message)}` };
   }
 }
 

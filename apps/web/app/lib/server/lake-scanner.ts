@@ -1,14 +1,15 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
-export type Zone = 'raw' | 'curated' | 'quarantine';
+/** The zones kept as plain files. Curated data is read through the catalog's tables, never listed. */
+export type Zone = 'raw' | 'quarantine';
 
 /** One file of the lake as the file system shows it (no content read). */
 export interface LakeFile {
   readonly zone: Zone;
-  /** Source (raw), dataset (curated) or stage (quarantine). */
+  /** Source (raw) or stage (quarantine). */
   readonly name: string;
-  /** `YYYY-MM-DD` of the partition folder (`date=` or `event_date=`), or null when the folder is not one. */
+  /** `YYYY-MM-DD` of the partition folder (`date=`), or null when the folder is not one. */
   readonly partition: string | null;
   readonly path: string;
   /** Lake-relative POSIX path, as references carry it. */
@@ -22,13 +23,13 @@ export interface LakeListing {
   readonly files: readonly LakeFile[];
 }
 
-const ZONES: readonly Zone[] = ['raw', 'curated', 'quarantine'];
-const PARTITION = /^(?:event_)?date=(\d{4}-\d{2}-\d{2})$/;
+const ZONES: readonly Zone[] = ['raw', 'quarantine'];
+const PARTITION = /^date=(\d{4}-\d{2}-\d{2})$/;
 
 /**
- * Lists the lake's files (`<zone>/<name>/<partition>/<file>`), skipping temp files (leading dot) and
- * anything not `.parquet` (or `.json` in quarantine). A missing lake or zone is an empty listing, not
- * an error. Results are reused for `maxAgeMs`, so many widgets and browsers share one scan.
+ * Lists the raw and quarantine files (`<zone>/<name>/<partition>/<file>`), skipping temp files (leading
+ * dot) and anything not `.parquet` (or `.json` in quarantine). A missing lake or zone is an empty
+ * listing, not an error. Results are reused for `maxAgeMs`, so many widgets and browsers share one scan.
  */
 export class LakeScanner {
   private last: LakeListing | undefined;
@@ -92,15 +93,4 @@ async function directories(dir: string): Promise<string[]> {
     .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
     .map((entry) => entry.name)
     .sort();
-}
-
-/** A short fingerprint of a file set: changes whenever a file is added, removed or rewritten. */
-export function signatureOf(files: readonly LakeFile[]): string {
-  let hash = 0x811c9dc5;
-  const text = files.map((file) => `${file.uri}|${file.bytes}|${file.mtimeMs}`).join('\n');
-  for (let index = 0; index < text.length; index += 1) {
-    hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return `${files.length}:${hash.toString(16)}`;
 }

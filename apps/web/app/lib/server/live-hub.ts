@@ -68,7 +68,7 @@ export class LiveHub {
     this.fileTimer = setTimeout(() => {
       const changed = new Set(this.changedDatasets);
       this.changedDatasets.clear();
-      this.lake.scanner.invalidate();
+      this.lake.invalidate();
       void this.monitor.refresh();
       for (const subscriber of this.subscribers) {
         const datasets = datasetsOf(subscriber.request);

@@ -1,7 +1,10 @@
+import { join, resolve } from 'node:path';
 import pino from 'pino';
 import { loadWebConfig, SchemaError, type DefinitionCatalog, type Logger, type WebConfig } from '@fluxo/schema';
 import { createKafka, settingsFromConfig } from '@fluxo/kafka-client';
+import { LAKEHOUSE_EXTENSIONS, LakehouseError, parseCatalogLocation } from '@fluxo/lakehouse';
 import { loadDefinitionCatalog, ParquetEngine } from '@fluxo/parquet-io';
+import { CuratedTables } from './curated-tables';
 import { KafkaFeed } from './kafka-feed';
 import { LagSampler } from './lag-sampler';
 import { LakeData } from './lake-data';
@@ -39,20 +42,46 @@ export function startWebRuntimeOrExit(): void {
   try {
     webRuntime();
   } catch (error) {
-    if (!(error instanceof SchemaError)) throw error;
+    if (!(error instanceof SchemaError) && !(error instanceof LakehouseError && error.code === 'INVALID_CATALOG')) throw error;
     console.error(`fluxo web: ${error.message}`);
     process.exit(2);
   }
 }
 
-/** Composition root: config → logger → lake (DuckDB), Kafka (feed, lag) → monitor → live hub. */
+/**
+ * Composition root: config → logger → DuckDB (with the DuckLake extensions) → curated tables (the
+ * catalog, attached read-only on first use) and the lake's raw/quarantine files → Kafka (feed, lag) →
+ * monitor → live hub. Relative paths in the configuration are resolved against the working directory
+ * (the repository root under `npm start`).
+ */
 export function createRuntime(config: WebConfig): WebRuntime {
   const root = pino({ name: 'web', level: config.logLevel, base: { app: 'web', pid: process.pid } });
   const logger: Logger = root;
+  const lakeDir = resolve(config.lakeDir);
+  const catalogLocation = parseCatalogLocation(config.catalog);
   let engine: Promise<ParquetEngine> | undefined;
-  const openEngine = () => (engine ??= ParquetEngine.open({ logger, threads: config.engineThreads, memoryLimitMb: config.engineMemoryLimitMb }));
+  // A failed open (e.g. extensions not installed yet) is retried by the next request, not kept.
+  const openEngine = () =>
+    (engine ??= ParquetEngine.open({
+      logger,
+      threads: config.engineThreads,
+      memoryLimitMb: config.engineMemoryLimitMb,
+      extensions: LAKEHOUSE_EXTENSIONS,
+      extensionDirectory: resolve(config.duckdbExtensionDir),
+    }).catch((error: unknown) => {
+      engine = undefined;
+      throw error;
+    }));
   let catalog: Promise<DefinitionCatalog> | undefined;
-  const lake = new LakeData({ root: config.lakeDir, engine: openEngine, catalog: () => (catalog ??= loadDefinitionCatalog(config.definitionsDir)) });
+  const tables = new CuratedTables({ engine: openEngine, catalog: catalogLocation, dataPath: join(lakeDir, 'curated'), logger });
+  const lake = new LakeData({
+    root: lakeDir,
+    engine: openEngine,
+    tables,
+    catalog: () => (catalog ??= loadDefinitionCatalog(config.definitionsDir)),
+    // A view over a large, busy table is recomputed at most every 4× its own duration (≤ 20 % of a core).
+    recomputeBackoff: 4,
+  });
 
   // Fast retries: the dashboard reports a broker that is down instead of waiting for it.
   const kafka = createKafka(
@@ -73,14 +102,15 @@ export function createRuntime(config: WebConfig): WebRuntime {
   const hub = new LiveHub(lake, monitor, feed, logger);
   feed.start();
   monitor.start();
-  logger.info({ lake: config.lakeDir, brokers: config.kafkaBrokers, normalizerGroup: config.normalizerGroup, feedGroup: feed.groupId }, 'dashboard runtime started');
+  logger.info({ lake: lakeDir, catalog: tables.location, brokers: config.kafkaBrokers, normalizerGroup: config.normalizerGroup, feedGroup: feed.groupId }, 'dashboard runtime started');
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       monitor.stop();
       await feed.close();
-      if (engine !== undefined) await (await engine).close();
+      await tables.close().catch(() => undefined);
+      if (engine !== undefined) await (await engine.catch(() => undefined))?.close();
     })());
   // Leave the consumer group and close DuckDB on shutdown; never hold the process up for long.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

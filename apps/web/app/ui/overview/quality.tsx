@@ -19,7 +19,7 @@ export function FreshnessCard({ initial }: { initial: PipelineSnapshot }) {
                 <th>dataset</th>
                 <th className="num">freshness</th>
                 <th>newest event</th>
-                <th>last curated file</th>
+                <th>last commit</th>
               </tr>
             </thead>
             <tbody>
@@ -39,11 +39,11 @@ export function FreshnessCard({ initial }: { initial: PipelineSnapshot }) {
   );
 }
 
-/** Record fetched → curated file written, over the most recent curated files. */
+/** Record fetched → committed to its table, over the most recent commits. */
 export function LatencyCard({ initial }: { initial: PipelineSnapshot }) {
   const { latency } = usePipeline(initial);
   return (
-    <Card title="End-to-end latency" subtitle="record fetched (_fetched_at) → curated file written" testId="latency">
+    <Card title="End-to-end latency" subtitle="record fetched (_fetched_at) → committed to its table" testId="latency">
       <Loadable loaded={latency}>
         {(data) => (
           <>
@@ -53,7 +53,7 @@ export function LatencyCard({ initial }: { initial: PipelineSnapshot }) {
               <Stat label="max" value={formatDuration(data.maxMs)} />
             </div>
             <p className="muted small">
-              over the last {data.files} curated files ({formatCount(data.records)} records)
+              over the last {data.commits} commits ({formatCount(data.records)} records)
             </p>
           </>
         )}

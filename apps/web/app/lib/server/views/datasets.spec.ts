@@ -1,12 +1,25 @@
+import { LINEAGE_SQL_TYPES } from '@fluxo/schema';
+import type { TableSpec } from '@fluxo/lakehouse';
 import { createTestLake, type TestLake } from '../testing/lake-fixtures';
 import { datasetList, datasetView } from './dataset';
 import { parseEarthquakeFilter, parseViewRequest } from './view-request';
 import { weatherView } from './weather';
 import { wikipediaView } from './wikipedia';
 
-const LINEAGE = `'src' AS _source, 'k' AS _record_key, 'v' AS _record_version, 'raw/src/date=2025-05-04/a.parquet' AS _raw_uri, 't' AS _kafka_topic, 0::BIGINT AS _kafka_partition, 1::BIGINT AS _kafka_offset`;
+/** Lineage with the given record identity (the normalizer keeps each (key, version) once). */
+const LINEAGE = (key: string, version: string) =>
+  `'src' AS _source, ${key} AS _record_key, ${version} AS _record_version, 'raw/src/date=2025-05-04/a.parquet' AS _raw_uri, 't' AS _kafka_topic, 0::BIGINT AS _kafka_partition, 1::BIGINT AS _kafka_offset`;
 
-describe('weather, wikipedia and generic dataset views over real Parquet files', () => {
+/** A table no definition describes (created by another writer of the catalog). */
+const AIR_QUALITY: TableSpec = {
+  name: 'air_quality',
+  columns: [{ name: 'station', sqlType: 'VARCHAR' }, { name: 'measured_at', sqlType: 'TIMESTAMPTZ' }, { name: 'pm25', sqlType: 'DOUBLE' }, ...LINEAGE_SQL_TYPES],
+  eventTimeColumn: 'measured_at',
+  identity: { key: '_record_key', version: '_record_version' },
+  latest: { entityKey: ['station', 'measured_at'], versionColumn: '_fetched_at' },
+};
+
+describe('weather, wikipedia and generic dataset views over real DuckLake tables', () => {
   let t: TestLake;
   beforeEach(async () => {
     t = await createTestLake();
@@ -14,9 +27,10 @@ describe('weather, wikipedia and generic dataset views over real Parquet files',
   afterEach(() => t[Symbol.asyncDispose]());
 
   it('weather: the latest revision of each hour wins', async () => {
-    await t.write(
-      'curated/weather_hourly/event_date=2025-05-04/a.parquet',
-      `SELECT -23.3::DOUBLE AS latitude, -45.9::DOUBLE AS longitude, 600::DOUBLE AS elevation_m, valid_time, temperature_c::DOUBLE AS temperature_c, ${LINEAGE}, fetched AS _fetched_at
+    await t.commit(
+      'weather_hourly',
+      `SELECT -23.3::DOUBLE AS latitude, -45.9::DOUBLE AS longitude, 600::DOUBLE AS elevation_m, valid_time, temperature_c::DOUBLE AS temperature_c,
+              ${LINEAGE(`'-23.3,-45.9,' || valid_time`, 'fetched::VARCHAR')}, fetched AS _fetched_at
        FROM (VALUES (TIMESTAMPTZ '2025-05-04 10:00:00+00', 18.0, TIMESTAMPTZ '2025-05-03 00:00:00+00'),
                     (TIMESTAMPTZ '2025-05-04 10:00:00+00', 19.5, TIMESTAMPTZ '2025-05-04 00:00:00+00'),
                     (TIMESTAMPTZ '2025-05-04 11:00:00+00', 21.0, TIMESTAMPTZ '2025-05-04 00:00:00+00')) AS v(valid_time, temperature_c, fetched)`,
@@ -29,16 +43,16 @@ describe('weather, wikipedia and generic dataset views over real Parquet files',
     ]);
   });
 
-  it('wikipedia: "no data yet" while the recentchange dataset is absent, charts once it has files', async () => {
+  it('wikipedia: "no data yet" while the recentchange table is absent, charts once it has rows; a re-delivered event counts once', async () => {
     const absent = await wikipediaView(t.lake);
     expect(absent.summary).toMatchObject({ ok: false, problem: { kind: 'no-data', message: expect.stringContaining('No Wikipedia edits yet') } });
-    await t.write(
-      'curated/recentchange/event_date=2023-07-29/a.parquet',
-      `SELECT event_id, event_time, wiki, title, "user", bot, 'edit' AS change_type, size_delta::BIGINT AS size_delta, ${LINEAGE}, event_time AS _fetched_at
-       FROM (VALUES ('e1', TIMESTAMPTZ '2023-07-29 10:00:05+00', 'enwiki', 'Kafka', 'A', false, 10),
-                    ('e2', TIMESTAMPTZ '2023-07-29 10:00:40+00', 'enwiki', 'Kafka', 'Bot', true, -3),
-                    ('e3', TIMESTAMPTZ '2023-07-29 10:01:10+00', 'dewiki', 'Parquet', 'B', false, 5),
-                    ('e3', TIMESTAMPTZ '2023-07-29 10:01:10+00', 'dewiki', 'Parquet', 'B', false, 5)) AS v(event_id, event_time, wiki, title, "user", bot, size_delta)`,
+    await t.commit(
+      'recentchange',
+      `SELECT event_id, event_time, wiki, title, "user", bot, 'edit' AS change_type, size_delta::BIGINT AS size_delta, ${LINEAGE('event_id', 'delivery')}, event_time AS _fetched_at
+       FROM (VALUES ('e1', TIMESTAMPTZ '2023-07-29 10:00:05+00', 'enwiki', 'Kafka', 'A', false, 10, '1'),
+                    ('e2', TIMESTAMPTZ '2023-07-29 10:00:40+00', 'enwiki', 'Kafka', 'Bot', true, -3, '1'),
+                    ('e3', TIMESTAMPTZ '2023-07-29 10:01:10+00', 'dewiki', 'Parquet', 'B', false, 5, '1'),
+                    ('e3', TIMESTAMPTZ '2023-07-29 10:01:10+00', 'dewiki', 'Parquet', 'B', false, 5, '2')) AS v(event_id, event_time, wiki, title, "user", bot, size_delta, delivery)`,
     );
     const view = await wikipediaView(t.lake);
     expect(view.summary).toMatchObject({ ok: true, data: { edits: 3, wikis: 2 } });
@@ -49,11 +63,12 @@ describe('weather, wikipedia and generic dataset views over real Parquet files',
     expect(view.topPages.ok && view.topPages.data[0]).toEqual({ wiki: 'enwiki', title: 'Kafka', edits: 2, sizeDelta: 7 });
   });
 
-  it('a dataset only present in the lake gets a generic view from its files', async () => {
-    await t.write(
-      'curated/air_quality/event_date=2025-05-04/a.parquet',
-      `SELECT station, measured_at, pm25::DOUBLE AS pm25, ${LINEAGE}, measured_at AS _fetched_at
+  it('a table only present in the catalog gets a generic view from its columns', async () => {
+    await t.commit(
+      'air_quality',
+      `SELECT station, measured_at, pm25::DOUBLE AS pm25, ${LINEAGE(`station || measured_at::VARCHAR`, `'1'`)}, measured_at AS _fetched_at
        FROM (VALUES ('s1', TIMESTAMPTZ '2025-05-04 10:00:00+00', 10), ('s1', TIMESTAMPTZ '2025-05-04 11:00:00+00', NULL), ('s2', TIMESTAMPTZ '2025-05-04 11:00:00+00', 30)) AS v(station, measured_at, pm25)`,
+      AIR_QUALITY,
     );
     const listed = (await datasetList(t.lake)).map((dataset) => [dataset.name, dataset.defined, dataset.files]);
     expect(listed[0]).toEqual(['air_quality', false, 1]);

@@ -1,25 +1,26 @@
+import { writeFile } from 'node:fs/promises';
 import { createTestLake, quakeRows, type TestLake } from '../testing/lake-fixtures';
 import { earthquakeView } from './earthquakes';
 
 const FETCHED = '2025-05-04T14:00:00Z';
 
-describe('earthquakeView over real Parquet files', () => {
+describe('earthquakeView over a real DuckLake table', () => {
   let t: TestLake;
   beforeEach(async () => {
     t = await createTestLake();
   });
   afterEach(() => t[Symbol.asyncDispose]());
 
-  it('says "no data yet" in every widget when the lake is empty', async () => {
+  it('says "no data yet" in every widget when the catalog has no earthquakes table', async () => {
     const view = await earthquakeView(t.lake, { window: '24h', minMagnitude: -10 });
     for (const widget of [view.summary, view.map, view.histogram, view.timeline, view.latest]) {
       expect(widget).toMatchObject({ ok: false, problem: { kind: 'no-data' } });
     }
   });
 
-  it('keeps the latest version of each event, across files, and counts versions', async () => {
-    await t.write(
-      'curated/earthquakes/event_date=2025-05-04/part-1.parquet',
+  it('keeps the latest version of each event, across commits, and counts versions', async () => {
+    await t.commit(
+      'earthquakes',
       quakeRows(
         [
           { id: 'ci1', time: '2025-05-04T10:00:00Z', updated: '2025-05-04T10:05:00Z', mag: 1.2 },
@@ -28,8 +29,8 @@ describe('earthquakeView over real Parquet files', () => {
         FETCHED,
       ),
     );
-    await t.write(
-      'curated/earthquakes/event_date=2025-05-04/part-2.parquet',
+    await t.commit(
+      'earthquakes',
       quakeRows(
         [
           { id: 'ci1', time: '2025-05-04T10:00:00Z', updated: '2025-05-04T11:00:00Z', mag: 2.6, place: 'revised place' },
@@ -54,8 +55,8 @@ describe('earthquakeView over real Parquet files', () => {
   });
 
   it('filters by minimum magnitude and by a window ending at the newest event', async () => {
-    await t.write(
-      'curated/earthquakes/event_date=2025-05-04/part-1.parquet',
+    await t.commit(
+      'earthquakes',
       quakeRows(
         [
           { id: 'a', time: '2025-05-03T01:00:00Z', updated: '2025-05-03T01:00:00Z', mag: 5.1 },
@@ -74,24 +75,39 @@ describe('earthquakeView over real Parquet files', () => {
     expect(none.map).toMatchObject({ ok: false, problem: { kind: 'no-data', message: 'No earthquakes match these filters.' } });
   });
 
-  it('skips a broken file with a warning naming it, and reports a dataset whose every file is broken', async () => {
-    await t.writeBytes('curated/earthquakes/event_date=2025-05-04/part-0.parquet', 'PAR1 this is not a parquet file');
-    const onlyBroken = await earthquakeView(t.lake, { window: 'all', minMagnitude: -10 });
-    expect(onlyBroken.summary).toMatchObject({ ok: false, problem: { kind: 'broken-file' } });
-    expect(onlyBroken.summary.warnings[0]).toMatch(/^Skipped unreadable file curated\/earthquakes\/event_date=2025-05-04\/part-0\.parquet: /);
-
-    await t.write(
-      'curated/earthquakes/event_date=2025-05-04/part-1.parquet',
-      quakeRows([{ id: 'ok1', time: '2025-05-04T10:00:00Z', updated: '2025-05-04T10:00:00Z', mag: 1 }], FETCHED),
+  it('names an unreadable data file of the table in the widgets that read it; windows that do not reach it still show', async () => {
+    await t.commit(
+      'earthquakes',
+      quakeRows(
+        [
+          { id: 'old', time: '2025-05-01T01:00:00Z', updated: '2025-05-01T01:00:00Z', mag: 5.1 },
+          { id: 'ok1', time: '2025-05-04T13:00:00Z', updated: '2025-05-04T13:00:00Z', mag: 1 },
+        ],
+        FETCHED,
+      ),
     );
-    const view = await earthquakeView(t.lake, { window: 'all', minMagnitude: -10 });
-    expect(view.summary).toMatchObject({ ok: true, data: { events: 1 } });
-    expect(view.summary.warnings).toHaveLength(1);
+    const broken = (await t.writer.lakehouse.dataFiles('earthquakes')).find((file) => file.path.includes('/day=1/'));
+    expect(broken).toBeDefined();
+    await writeFile(broken?.path ?? '', 'PAR1 this is not a parquet file');
+
+    const all = await earthquakeView(t.lake, { window: 'all', minMagnitude: -10 });
+    expect(all.summary).toMatchObject({ ok: false, problem: { kind: 'broken-file' } });
+    expect(!all.summary.ok && all.summary.problem.message).toMatch(/unreadable data file curated\/main\/earthquakes\/year=2025\/month=5\/day=1\/ducklake-[0-9a-f-]+\.parquet/);
+    // The 24 h window ends at the newest event (2025-05-04): DuckLake never opens the 2025-05-01 file.
+    const day = await earthquakeView(t.lake, { window: '24h', minMagnitude: -10 });
+    expect(day.summary).toMatchObject({ ok: true, warnings: [], data: { events: 1 } });
   });
 
-  it('ignores temp files of writers in flight', async () => {
-    await t.writeBytes('curated/earthquakes/event_date=2025-05-04/.part-9.parquet.0123456789abcdef.tmp', 'half written');
+  it('ignores files in the table folder that the catalog does not list (temp files of writers in flight, strays)', async () => {
+    await t.ensureTable('earthquakes');
+    const folder = 'curated/main/earthquakes/year=2025/month=5/day=4';
+    await t.writeBytes(`${folder}/.ducklake-0123456789abcdef.parquet.tmp`, 'half written');
+    await t.write(`${folder}/ducklake-stray.parquet`, quakeRows([{ id: 'stray', time: '2025-05-04T10:00:00Z', updated: '2025-05-04T10:00:00Z', mag: 3 }], FETCHED));
+    const empty = await earthquakeView(t.lake, { window: 'all', minMagnitude: -10 });
+    expect(empty.summary).toMatchObject({ ok: false, problem: { kind: 'no-data' }, warnings: [] });
+
+    await t.commit('earthquakes', quakeRows([{ id: 'ok1', time: '2025-05-04T11:00:00Z', updated: '2025-05-04T11:00:00Z', mag: 1 }], FETCHED));
     const view = await earthquakeView(t.lake, { window: 'all', minMagnitude: -10 });
-    expect(view.summary).toMatchObject({ ok: false, problem: { kind: 'no-data' }, warnings: [] });
+    expect(view.summary).toMatchObject({ ok: true, warnings: [], data: { events: 1, versions: 1, maxMagnitude: 1 } });
   });
 });
