@@ -133,6 +133,14 @@ describe('docker/compose.yaml', () => {
     expect(loadIngestConfig(serviceEnv(service('ingest'), { FLUXO_SOURCE_BASE_URL: '' })).sourceBaseUrl).toBeUndefined();
   });
 
+  it("keeps the normalizer's SQLite table catalog on a named volume", () => {
+    const normalizer = service('normalizer');
+    const catalog = loadNormalizerConfig(serviceEnv(normalizer)).catalog;
+    expect(catalog).toMatch(/^sqlite:\//);
+    const dir = catalog.slice('sqlite:'.length).replace(/\/[^/]+$/, '');
+    expect(namedVolumeMounts(normalizer).map((mount) => mount.target)).toContain(dir);
+  });
+
   it('shares one lake volume between ingest and normalizer', () => {
     const lakeVolume = (name: string): string | undefined => {
       const svc = service(name);

@@ -89,6 +89,15 @@ describe('docker/Dockerfile', () => {
     expect(all('CMD', runtime).at(-1)?.args).toBe('["node", "main.cjs"]');
   });
 
+  it('ships the DuckDB extensions of the curated tables and points the apps at them', () => {
+    const install = dockerfile.stages.find((stage) => all('RUN', stage).some((run) => run.args.includes('tools/duckdb-extensions/extensions.mjs')));
+    expect(install?.name).toBeDefined();
+    const copied = all('COPY', runtime).find((copy) => splitFlags(copy.args).flags['from'] === install?.name);
+    const target = copied?.args.trim().split(/\s+/).at(-1);
+    expect(target).toBeDefined();
+    expect(all('ENV', runtime).map((env) => env.args).join(' ')).toContain(`FLUXO_DUCKDB_EXTENSION_DIR=${target ?? ''}`);
+  });
+
   it('builds the project named by APP with Nx and checks the bundle exists', () => {
     const build = all('RUN').map((run) => run.args).find((args) => args.includes('nx run'));
     expect(build).toMatch(/\$APP\/project\.json/);
