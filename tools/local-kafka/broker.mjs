@@ -14,14 +14,15 @@ import { capture, javaCommand } from './src/exec.mjs';
 import { LocalKafkaError } from './src/errors.mjs';
 import { installKafka } from './src/install.mjs';
 import { tail } from './src/logs.mjs';
-import { DEFAULT_CONTROLLER_PORT, DEFAULT_DATA_DIR, DEFAULT_PORT, HOST, LIB_DIR, dataDirLayout } from './src/paths.mjs';
+import { DEFAULT_CONTROLLER_PORT, DEFAULT_DATA_DIR, DEFAULT_PORT, DEFAULT_ZOOKEEPER_PORT, HOST, LIB_DIR, dataDirLayout, modeFiles } from './src/paths.mjs';
 import { DATA_DIR_PROPERTY, isBrokerAlive, readPid, removePid, terminate, writePid } from './src/process.mjs';
-import { chooseClusterId, renderLog4j2Config, renderServerProperties } from './src/properties.mjs';
+import { chooseClusterId, renderLog4j2Config, renderLog4jProperties, renderServerProperties, renderZooKeeperBrokerProperties } from './src/properties.mjs';
 import { isPortFree, waitUntilReady } from './src/readiness.mjs';
+import { startZooKeeper, stopZooKeeper } from './src/zookeeper.mjs';
 
 export { installKafka } from './src/install.mjs';
 export { LocalKafkaError } from './src/errors.mjs';
-export { DEFAULT_CONTROLLER_PORT, DEFAULT_DATA_DIR, DEFAULT_PORT } from './src/paths.mjs';
+export { DEFAULT_CONTROLLER_PORT, DEFAULT_DATA_DIR, DEFAULT_PORT, DEFAULT_ZOOKEEPER_PORT } from './src/paths.mjs';
 
 const JVM_OPTIONS = ['-Xms256m', '-Xmx512m', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true'];
 const DEFAULT_READY_TIMEOUT_MS = 90_000;
@@ -30,7 +31,10 @@ const DEFAULT_GRACE_MS = 30_000;
 /**
  * @typedef {object} StartOptions
  * @property {number} [port]            client (PLAINTEXT) port, default 9092
- * @property {number} [controllerPort]  KRaft controller port, default 9093
+ * @property {'kraft' | 'zookeeper'} [mode]  `kraft` (default): Kafka 4.x, broker and controller in one JVM;
+ *                                      `zookeeper`: Kafka 3.9 with a standalone ZooKeeper 3.8 JVM next to it
+ * @property {number} [controllerPort]  KRaft controller port, default 9093 (kraft mode)
+ * @property {number} [zookeeperPort]   ZooKeeper client port, default 2181 (zookeeper mode)
  * @property {string} [dataDir]         default `<repo>/.fluxo/kafka/data`
  * @property {number} [readyTimeoutMs]  default 90 000
  * @property {number} [graceMs]         how long `stop()` waits after SIGTERM before SIGKILL, default 30 000
@@ -82,7 +86,10 @@ export async function startBroker(options = {}) {
  */
 export async function launchBroker(options = {}) {
   const port = options.port ?? DEFAULT_PORT;
+  const mode = options.mode ?? 'kraft';
   const controllerPort = options.controllerPort ?? DEFAULT_CONTROLLER_PORT;
+  const zookeeperPort = options.zookeeperPort ?? DEFAULT_ZOOKEEPER_PORT;
+  const libDir = mode === 'zookeeper' ? modeFiles('zookeeper').libDir : LIB_DIR;
   const layout = dataDirLayout(options.dataDir ?? DEFAULT_DATA_DIR);
   const log = options.log ?? (() => undefined);
   const bootstrap = `${HOST}:${port}`;
@@ -98,25 +105,42 @@ export async function launchBroker(options = {}) {
     }
     await removePid(layout.pidFile);
   }
-  for (const [name, value, flag] of /** @type {const} */ ([['client', port, '--port'], ['controller', controllerPort, '--controller-port']])) {
+  /** @type {Array<[string, number, string]>} */
+  const listeners = [['client', port, '--port'], mode === 'zookeeper' ? ['ZooKeeper', zookeeperPort, '--zookeeper-port'] : ['controller', controllerPort, '--controller-port']];
+  for (const [name, value, flag] of listeners) {
     if (!(await isPortFree(value, HOST))) {
       throw new LocalKafkaError(`Port ${value} (${name} listener) on ${HOST} is already in use by another process. Stop it or choose another port with ${flag}.`);
     }
   }
 
-  await installKafka({ log });
-  await writeFile(layout.serverProperties, renderServerProperties({ port, controllerPort, storageDir: layout.storageDir }));
-  await writeFile(layout.log4jConfig, renderLog4j2Config(layout));
-  await formatStorageOnce(layout, log);
+  await installKafka({ log, mode });
+  await claimMode(layout, mode);
+  /** @type {Awaited<ReturnType<typeof startZooKeeper>> | undefined} */
+  let zookeeper;
+  /** @type {string[]} */
+  let logConfig;
+  if (mode === 'zookeeper') {
+    await writeFile(layout.serverProperties, renderZooKeeperBrokerProperties({ port, zookeeperPort, storageDir: layout.storageDir }));
+    await writeFile(layout.log4jProperties, renderLog4jProperties({ file: layout.serverLog }));
+    logConfig = [`-Dlog4j.configuration=file:${layout.log4jProperties}`];
+    zookeeper = await startZooKeeper(layout, { zookeeperPort, libDir, attach: options.attach, graceMs: options.graceMs ?? DEFAULT_GRACE_MS, readyTimeoutMs: options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS, log });
+    log(`ZooKeeper ready in ${(zookeeper.readyAfterMs / 1000).toFixed(1)} s`);
+  } else {
+    await writeFile(layout.serverProperties, renderServerProperties({ port, controllerPort, storageDir: layout.storageDir }));
+    await writeFile(layout.log4jConfig, renderLog4j2Config(layout));
+    logConfig = [`-Dlog4j2.configurationFile=${layout.log4jConfig}`];
+    await formatStorageOnce(layout, log);
+  }
 
   const launchedAt = Date.now();
   const consoleFile = createWriteStream(layout.consoleLog, { flags: 'w' });
   await new Promise((resolveOpen) => consoleFile.once('open', resolveOpen));
-  const args = [...JVM_OPTIONS, `-D${DATA_DIR_PROPERTY}=${layout.dataDir}`, `-Dlog4j2.configurationFile=${layout.log4jConfig}`, '-cp', join(LIB_DIR, '*'), 'kafka.Kafka', layout.serverProperties];
+  const args = [...JVM_OPTIONS, `-D${DATA_DIR_PROPERTY}=${layout.dataDir}`, ...logConfig, '-cp', join(libDir, '*'), 'kafka.Kafka', layout.serverProperties];
   const child = options.attach
     ? spawn(javaCommand(), args, { stdio: ['ignore', 'pipe', 'pipe'] })
     : spawn(javaCommand(), args, { stdio: ['ignore', consoleFile, consoleFile], detached: true });
   if (child.pid === undefined) {
+    await zookeeper?.stop();
     throw new LocalKafkaError(`Could not start ${javaCommand()}: ${await new Promise((r) => child.once('error', (e) => r(e.message)))}`);
   }
   const pid = child.pid;
@@ -149,6 +173,8 @@ export async function launchBroker(options = {}) {
       const outcome = await terminate(pid, layout.dataDir, { graceMs: options.graceMs ?? DEFAULT_GRACE_MS, log });
       if (readPid(layout.pidFile) === pid) await removePid(layout.pidFile);
       log(outcome === 'killed' ? `broker (pid ${pid}) killed` : `broker (pid ${pid}) stopped`);
+      // ZooKeeper goes last: the broker deregisters through it while shutting down.
+      if (zookeeper !== undefined) log(`ZooKeeper (pid ${zookeeper.pid}) ${await zookeeper.stop()}`);
     })();
     return stopping;
   };
@@ -176,10 +202,10 @@ export async function launchBroker(options = {}) {
 export async function stopBroker(options = {}) {
   const layout = dataDirLayout(options.dataDir ?? DEFAULT_DATA_DIR);
   const pid = readPid(layout.pidFile);
-  if (pid === undefined) return 'not-running';
-  const outcome = await terminate(pid, layout.dataDir, { graceMs: options.graceMs ?? DEFAULT_GRACE_MS, log: options.log });
-  await removePid(layout.pidFile);
-  return outcome;
+  const outcome = pid === undefined ? 'not-running' : await terminate(pid, layout.dataDir, { graceMs: options.graceMs ?? DEFAULT_GRACE_MS, log: options.log });
+  if (pid !== undefined) await removePid(layout.pidFile);
+  const zookeeper = await stopZooKeeper(layout, { graceMs: options.graceMs ?? DEFAULT_GRACE_MS, log: options.log });
+  return outcome === 'not-running' ? zookeeper : outcome;
 }
 
 /**
@@ -187,6 +213,8 @@ export async function stopBroker(options = {}) {
  * @property {boolean} running
  * @property {number} [pid]
  * @property {string} [bootstrap]  from the data dir's server.properties
+ * @property {'kraft' | 'zookeeper'} [mode]  what the data dir was started as
+ * @property {number} [zookeeperPid]  zookeeper mode: the ZooKeeper JVM, when alive
  * @property {string} dataDir
  * @property {string} logsDir
  */
@@ -201,7 +229,10 @@ export async function brokerStatus(options = {}) {
   const pid = readPid(layout.pidFile);
   const running = pid !== undefined && isBrokerAlive(pid, layout.dataDir);
   const bootstrap = running ? await recordedBootstrap(layout.serverProperties) : undefined;
-  return { running, pid: running ? pid : undefined, bootstrap, dataDir: layout.dataDir, logsDir: layout.logsDir };
+  const mode = existsSync(layout.modeFile) && (await readFile(layout.modeFile, 'utf8')).trim() === 'zookeeper' ? 'zookeeper' : 'kraft';
+  const zookeeperPid = readPid(layout.zookeeperPidFile);
+  const zookeeperAlive = zookeeperPid !== undefined && isBrokerAlive(zookeeperPid, layout.dataDir);
+  return { running, pid: running ? pid : undefined, bootstrap, mode, zookeeperPid: zookeeperAlive ? zookeeperPid : undefined, dataDir: layout.dataDir, logsDir: layout.logsDir };
 }
 
 /**
@@ -229,6 +260,20 @@ async function formatStorageOnce(layout, log) {
     '--ignore-formatted',
   ]);
   if (result.code !== 0) throw new LocalKafkaError(`Formatting Kafka storage failed (exit ${result.code}):\n${result.output.trim()}`);
+}
+
+/**
+ * A data dir holds storage of one mode: KRaft metadata and ZooKeeper-mode logs are not interchangeable.
+ * The first start records the mode; a start in the other mode is refused with the fix.
+ * @param {import('./src/paths.mjs').DataDirLayout} layout
+ * @param {'kraft' | 'zookeeper'} mode
+ */
+async function claimMode(layout, mode) {
+  const recorded = existsSync(layout.modeFile) ? (await readFile(layout.modeFile, 'utf8')).trim() : existsSync(layout.storageDir) ? 'kraft' : undefined;
+  if (recorded !== undefined && recorded !== mode) {
+    throw new LocalKafkaError(`${layout.dataDir} holds a ${recorded}-mode broker's data; use another --data-dir for ${mode} mode (or delete this one).`);
+  }
+  await writeFile(layout.modeFile, `${mode}\n`);
 }
 
 /** @param {string} serverProperties */

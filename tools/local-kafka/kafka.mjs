@@ -3,14 +3,14 @@
 /**
  * A real single-node Apache Kafka (KRaft) for development and tests, from Maven Central jars.
  *
- *   node tools/local-kafka/kafka.mjs install
- *   node tools/local-kafka/kafka.mjs start [--port 9092] [--controller-port 9093] [--data-dir DIR] [--foreground]
+ *   node tools/local-kafka/kafka.mjs install [--mode kraft|zookeeper]
+ *   node tools/local-kafka/kafka.mjs start [--mode kraft|zookeeper] [--port 9092] [--controller-port 9093] [--zookeeper-port 2181] [--data-dir DIR] [--foreground]
  *   node tools/local-kafka/kafka.mjs stop [--data-dir DIR]
  *   node tools/local-kafka/kafka.mjs status [--data-dir DIR]
  */
 import { parseArgs } from 'node:util';
 import { brokerStatus, installKafka, launchBroker, LocalKafkaError, resolveDataDir, stopBroker } from './broker.mjs';
-import { DEFAULT_CONTROLLER_PORT, DEFAULT_DATA_DIR, DEFAULT_PORT } from './src/paths.mjs';
+import { DEFAULT_CONTROLLER_PORT, DEFAULT_DATA_DIR, DEFAULT_PORT, DEFAULT_ZOOKEEPER_PORT } from './src/paths.mjs';
 
 const USAGE = `Usage: node tools/local-kafka/kafka.mjs <command> [options]
 
@@ -22,7 +22,9 @@ Commands:
 
 Options:
   --port N             client listener, default ${DEFAULT_PORT}
-  --controller-port N  KRaft controller listener, default ${DEFAULT_CONTROLLER_PORT}
+  --mode M             kraft (default: Kafka 4.4, KRaft) or zookeeper (Kafka 3.9 with ZooKeeper 3.8)
+  --controller-port N  KRaft controller listener, default ${DEFAULT_CONTROLLER_PORT} (kraft mode)
+  --zookeeper-port N   ZooKeeper client port, default ${DEFAULT_ZOOKEEPER_PORT} (zookeeper mode)
   --data-dir DIR       default .fluxo/kafka/data in the repository
   --foreground         stay attached; Ctrl-C stops the broker
 `;
@@ -48,6 +50,8 @@ async function main() {
     options: {
       port: { type: 'string' },
       'controller-port': { type: 'string' },
+      'zookeeper-port': { type: 'string' },
+      mode: { type: 'string', default: 'kraft' },
       'data-dir': { type: 'string' },
       foreground: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -60,17 +64,22 @@ async function main() {
   }
   if (extra.length > 0) throw new LocalKafkaError(`Unexpected arguments: ${extra.join(' ')}\n\n${USAGE}`);
   const dataDir = resolveDataDir(values['data-dir']);
+  const mode = values.mode === 'zookeeper' ? 'zookeeper' : 'kraft';
+  if (values.mode !== mode) throw new LocalKafkaError(`--mode must be kraft or zookeeper, got "${values.mode}"`);
 
   switch (command) {
     case 'install': {
-      const { libDir, changed } = await installKafka({ log: say });
+      const { libDir, changed } = await installKafka({ log: say, mode });
       say(changed ? `installed the broker jars in ${libDir}` : `already installed in ${libDir}`);
       return 0;
     }
     case 'start': {
       const port = portOption(values.port, DEFAULT_PORT, '--port');
       const controllerPort = portOption(values['controller-port'], DEFAULT_CONTROLLER_PORT, '--controller-port');
-      return values.foreground ? startForeground({ port, controllerPort, dataDir }) : startDetached({ port, controllerPort, dataDir });
+      const zookeeperPort = portOption(values['zookeeper-port'], DEFAULT_ZOOKEEPER_PORT, '--zookeeper-port');
+      /** @type {import('./broker.mjs').StartOptions & { dataDir: string }} */
+      const options = { mode, port, controllerPort, zookeeperPort, dataDir };
+      return values.foreground ? startForeground(options) : startDetached(options);
     }
     case 'stop': {
       const outcome = await stopBroker({ dataDir, log: say });
@@ -80,7 +89,8 @@ async function main() {
     case 'status': {
       const status = await brokerStatus({ dataDir });
       if (status.running) {
-        process.stdout.write(`running: pid ${status.pid}, bootstrap ${status.bootstrap}, data ${status.dataDir}, logs ${status.logsDir}\n`);
+        const zookeeper = status.zookeeperPid === undefined ? '' : `, ZooKeeper pid ${status.zookeeperPid}`;
+        process.stdout.write(`running: ${status.mode} mode, pid ${status.pid}${zookeeper}, bootstrap ${status.bootstrap}, data ${status.dataDir}, logs ${status.logsDir}\n`);
         return 0;
       }
       process.stdout.write(`not running (data dir ${status.dataDir})\n`);
@@ -94,7 +104,7 @@ async function main() {
 /** @param {string} dataDir */
 const dataDirFlag = (dataDir) => (dataDir === DEFAULT_DATA_DIR ? '' : ` --data-dir ${dataDir}`);
 
-/** @param {{ port: number, controllerPort: number, dataDir: string }} options */
+/** @param {import('./broker.mjs').StartOptions & { dataDir: string }} options */
 async function startDetached(options) {
   const broker = await launchBroker({ ...options, log: say });
   let readyAfterMs;
@@ -111,7 +121,7 @@ async function startDetached(options) {
 
 /**
  * Stays attached: SIGINT/SIGTERM stop the broker (a second one kills it), and we exit when it exits.
- * @param {{ port: number, controllerPort: number, dataDir: string }} options
+ * @param {import('./broker.mjs').StartOptions} options
  */
 async function startForeground(options) {
   const broker = await launchBroker({ ...options, attach: true, log: say });

@@ -10,7 +10,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { capture, isMissingCommand, javaCommand } from './exec.mjs';
 import { LocalKafkaError } from './errors.mjs';
-import { LIB_DIR, POM_PATH } from './paths.mjs';
+import { modeFiles } from './paths.mjs';
 
 const STAMP_FILE = '.pom.sha256';
 const MIN_JAVA_MAJOR = 17;
@@ -53,44 +53,48 @@ async function javaMajorVersion() {
   }
 }
 
-/** @returns {Promise<string>} */
-async function pomDigest() {
-  return createHash('sha256').update(await readFile(POM_PATH)).digest('hex');
+/** @param {string} pomPath @returns {Promise<string>} */
+async function pomDigest(pomPath) {
+  return createHash('sha256').update(await readFile(pomPath)).digest('hex');
 }
 
 /**
  * True when `libDir` holds the classpath of the current pom.
  * @param {string} [libDir]
+ * @param {string} [pomPath]
  */
-export async function isInstalled(libDir = LIB_DIR) {
+export async function isInstalled(libDir = modeFiles('kraft').libDir, pomPath = modeFiles('kraft').pomPath) {
   const stamp = join(libDir, STAMP_FILE);
   if (!existsSync(stamp)) return false;
-  const [recorded, current] = await Promise.all([readFile(stamp, 'utf8'), pomDigest()]);
+  const [recorded, current] = await Promise.all([readFile(stamp, 'utf8'), pomDigest(pomPath)]);
   return recorded.trim() === current && readdirSync(libDir).some((name) => /^kafka_2\.13-.*\.jar$/.test(name));
 }
 
 /**
  * Copies the broker's runtime jars into `libDir` unless they are already there for this pom.
- * @param {{ libDir?: string, log?: (message: string) => void }} [options]
+ * `mode: 'zookeeper'` installs Kafka 3.9 with ZooKeeper (pom-zookeeper.xml) into its own directory.
+ * @param {{ libDir?: string, log?: (message: string) => void, mode?: import('./paths.mjs').BrokerMode }} [options]
  * @returns {Promise<{ libDir: string, changed: boolean }>}
  */
 export async function installKafka(options = {}) {
-  const libDir = options.libDir ?? LIB_DIR;
+  const files = modeFiles(options.mode ?? 'kraft');
+  const libDir = options.libDir ?? files.libDir;
+  const pomPath = files.pomPath;
   const log = options.log ?? (() => undefined);
   await checkPrerequisites();
-  if (await isInstalled(libDir)) return { libDir, changed: false };
+  if (await isInstalled(libDir, pomPath)) return { libDir, changed: false };
 
-  log(`resolving the Kafka broker jars with Maven into ${libDir} (first run only)…`);
+  log(`resolving the Kafka ${options.mode === 'zookeeper' ? '3.9 + ZooKeeper ' : ''}jars with Maven into ${libDir} (first run only)…`);
   const staging = `${libDir}.tmp-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
   await mkdir(dirname(libDir), { recursive: true });
-  const args = ['-q', '-B', '-f', POM_PATH, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${staging}`];
+  const args = ['-q', '-B', '-f', pomPath, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${staging}`];
   const result = await capture('mvn', args);
   if (result.code !== 0) {
     await rm(staging, { recursive: true, force: true });
     throw new LocalKafkaError(`mvn ${args.join(' ')} failed (exit ${result.code}):\n${result.output.trim()}`);
   }
-  await writeFile(join(staging, STAMP_FILE), `${await pomDigest()}\n`);
+  await writeFile(join(staging, STAMP_FILE), `${await pomDigest(pomPath)}\n`);
   await rm(libDir, { recursive: true, force: true });
   await rename(staging, libDir);
   return { libDir, changed: true };

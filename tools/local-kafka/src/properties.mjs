@@ -135,3 +135,79 @@ function escapeXml(value) {
 function escapeValue(value) {
   return value.replaceAll('\\', '\\\\');
 }
+
+/**
+ * Kafka 3.9 as a ZooKeeper-mode broker: `broker.id` instead of KRaft roles, `zookeeper.connect`
+ * instead of a controller quorum; the same listener and internal-topic settings as KRaft mode.
+ * @param {{ port: number, zookeeperPort: number, storageDir: string }} config
+ * @returns {string}
+ */
+export function renderZooKeeperBrokerProperties({ port, zookeeperPort, storageDir }) {
+  /** @type {Array<[string, string | number]>} */
+  const entries = [
+    ['broker.id', 1],
+    ['zookeeper.connect', `${HOST}:${zookeeperPort}`],
+    ['zookeeper.connection.timeout.ms', 30_000],
+    ['listeners', `PLAINTEXT://${HOST}:${port}`],
+    ['advertised.listeners', `PLAINTEXT://${HOST}:${port}`],
+    ['log.dirs', storageDir],
+    ['num.partitions', 1],
+    ['default.replication.factor', 1],
+    ['offsets.topic.replication.factor', 1],
+    ['offsets.topic.num.partitions', 10],
+    ['transaction.state.log.replication.factor', 1],
+    ['transaction.state.log.min.isr', 1],
+    ['group.initial.rebalance.delay.ms', 0],
+    ['auto.create.topics.enable', 'false'],
+    ['delete.topic.enable', 'true'],
+    ['log.retention.hours', 24],
+    ['log.segment.bytes', 64 * 1024 * 1024],
+  ];
+  const body = entries.map(([key, value]) => `${key}=${escapeValue(String(value))}`).join('\n');
+  return `# Written by tools/local-kafka on every start; edits are overwritten.\n${body}\n`;
+}
+
+/**
+ * A standalone ZooKeeper 3.8 on loopback: no admin web server (port 8080 is everyone's), `srvr` as
+ * the only four-letter command (the readiness check).
+ * @param {{ zookeeperPort: number, zookeeperDir: string }} config
+ * @returns {string}
+ */
+export function renderZooKeeperProperties({ zookeeperPort, zookeeperDir }) {
+  return [
+    '# Written by tools/local-kafka on every start; edits are overwritten.',
+    `dataDir=${escapeValue(zookeeperDir)}`,
+    `clientPort=${zookeeperPort}`,
+    `clientPortAddress=${HOST}`,
+    'maxClientCnxns=0',
+    'admin.enableServer=false',
+    '4lw.commands.whitelist=srvr',
+    'tickTime=2000',
+    '',
+  ].join('\n');
+}
+
+/**
+ * log4j 1 (reload4j: Kafka 3.9 and ZooKeeper log through it) — warnings and errors on the console,
+ * INFO in the given file, rolled at 10 MB.
+ * @param {{ file: string }} paths
+ * @returns {string}
+ */
+export function renderLog4jProperties({ file }) {
+  return [
+    '# Written by tools/local-kafka on every start; edits are overwritten.',
+    'log4j.rootLogger=INFO, console, file',
+    'log4j.appender.console=org.apache.log4j.ConsoleAppender',
+    'log4j.appender.console.Threshold=WARN',
+    'log4j.appender.console.layout=org.apache.log4j.PatternLayout',
+    'log4j.appender.console.layout.ConversionPattern=[kafka %d{HH:mm:ss.SSS}] %-5p %m (%c{1})%n',
+    'log4j.appender.file=org.apache.log4j.RollingFileAppender',
+    `log4j.appender.file.File=${escapeValue(file)}`,
+    'log4j.appender.file.MaxFileSize=10MB',
+    'log4j.appender.file.MaxBackupIndex=2',
+    'log4j.appender.file.layout=org.apache.log4j.PatternLayout',
+    'log4j.appender.file.layout.ConversionPattern=[%d{ISO8601}] %-5p %m (%c)%n',
+    'log4j.logger.kafka.request.logger=WARN',
+    '',
+  ].join('\n');
+}
