@@ -3,9 +3,11 @@
  * `npm test`: every test of the repository, in two phases.
  *  1. static and unit: lint, typecheck, unit tests and builds of every project (no broker);
  *  2. services: integration and end-to-end tests against ONE real Kafka broker (ports 39092/39093,
- *     FLUXO_TEST_KAFKA_BROKERS) and ONE real PostgreSQL for DuckLake's catalog (port 39432,
- *     FLUXO_TEST_POSTGRES, a libpq connection string), both started here for the whole run on fresh
- *     data dirs and stopped at the end whatever happens.
+ *     FLUXO_TEST_KAFKA_BROKERS), ONE Kafka 3.9 in ZooKeeper mode (ports 39192/39181,
+ *     FLUXO_TEST_KAFKA_ZK_BROKERS), ONE real PostgreSQL for DuckLake's catalog (port 39432,
+ *     FLUXO_TEST_POSTGRES, a libpq connection string) and ONE Spark Connect server (port 39502,
+ *     FLUXO_TEST_SPARK_REMOTE, an sc:// address with its token), all started here for the whole run
+ *     on fresh data dirs and stopped at the end whatever happens.
  * Prerequisites are installed on first use (Kafka jars via Maven, pyarrow in a venv, DuckDB's
  * extensions) or named with the fix. Extra arguments go to nx, e.g. `npm test -- --projects=normalizer`.
  */
@@ -16,6 +18,7 @@ import { join } from 'node:path';
 import { ensureDuckDBExtensions } from '../duckdb-extensions/extensions.mjs';
 import { installKafka, startBroker } from '../local-kafka/broker.mjs';
 import { startPostgres } from '../local-postgres/postgres.mjs';
+import { launchSpark } from '../local-spark/server.mjs';
 import { ensurePython } from './ensure-python.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -62,6 +65,18 @@ async function startServices() {
     return stopping;
   };
   try {
+    // Spark boots slowest (15 s quiet, over a minute on a loaded machine): launch it first, await it last.
+    const sparkDir = await mkdtemp(join(tmpdir(), 'fluxo-test-spark-'));
+    cleanups.push(() => rm(sparkDir, { recursive: true, force: true }));
+    const spark = await launchSpark({
+      port: 39502,
+      dataDir: sparkDir,
+      graceMs: 10_000,
+      // Small result streams, so the reattach tests see the server end a stream early (Spark's default is 1g).
+      conf: { 'spark.connect.execute.reattachable.senderMaxStreamSize': '4m' },
+    });
+    cleanups.push(() => spark.stop());
+
     const kafkaDir = await mkdtemp(join(tmpdir(), 'fluxo-test-kafka-'));
     cleanups.push(() => rm(kafkaDir, { recursive: true, force: true }));
     const broker = await startBroker({ port: 39092, controllerPort: 39093, dataDir: kafkaDir, graceMs: 10_000 });
@@ -74,7 +89,24 @@ async function startServices() {
     cleanups.push(() => postgres.stop());
     console.log(`[fluxo] PostgreSQL ${postgres.version} ready at ${postgres.url} after ${postgres.readyAfterMs} ms`);
 
-    return { env: { FLUXO_TEST_KAFKA_BROKERS: broker.brokers.join(','), FLUXO_TEST_POSTGRES: postgres.connectionString }, stop };
+    const zookeeperDir = await mkdtemp(join(tmpdir(), 'fluxo-test-kafka-zk-'));
+    cleanups.push(() => rm(zookeeperDir, { recursive: true, force: true }));
+    const zookeeperBroker = await startBroker({ mode: 'zookeeper', port: 39192, zookeeperPort: 39181, dataDir: zookeeperDir, graceMs: 10_000 });
+    cleanups.push(() => zookeeperBroker.stop());
+    console.log(`[fluxo] Kafka 3.9 (ZooKeeper mode) ready at ${zookeeperBroker.brokers.join(',')} after ${zookeeperBroker.readyAfterMs} ms`);
+
+    const sparkReadyAfterMs = await spark.ready;
+    console.log(`[fluxo] Spark Connect ready at sc://127.0.0.1:${spark.port} after ${sparkReadyAfterMs} ms`);
+
+    return {
+      env: {
+        FLUXO_TEST_KAFKA_BROKERS: broker.brokers.join(','),
+        FLUXO_TEST_KAFKA_ZK_BROKERS: zookeeperBroker.brokers.join(','),
+        FLUXO_TEST_POSTGRES: postgres.connectionString,
+        FLUXO_TEST_SPARK_REMOTE: spark.remote,
+      },
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
@@ -86,12 +118,13 @@ async function main() {
   await mkdir(reports, { recursive: true });
   const env = { ...process.env, FLUXO_PYTHON: ensurePython(root), NX_DAEMON: 'false', FORCE_COLOR: '0' };
   await installKafka({ log: (message) => console.log(`[fluxo] ${message}`) });
+  await installKafka({ mode: 'zookeeper', log: (message) => console.log(`[fluxo] ${message}`) });
   await ensureDuckDBExtensions({ root, log: (message) => console.log(`[fluxo] ${message}`) });
 
   console.log('[fluxo] phase 1: lint, typecheck, unit tests, build');
   let code = await nx(['-t', 'lint', 'typecheck', 'test', 'build'], env);
   if (code === 0) {
-    console.log('[fluxo] phase 2: starting one Kafka broker and one PostgreSQL for integration and end-to-end tests');
+    console.log('[fluxo] phase 2: starting Kafka (KRaft and ZooKeeper mode), PostgreSQL and Spark Connect for integration and end-to-end tests');
     const services = await startServices();
     process.once('SIGINT', () => void services.stop().then(() => process.exit(130)));
     try {

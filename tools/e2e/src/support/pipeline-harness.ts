@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseFileReference, silentLogger, type FileReference } from '@fluxo/schema';
-import { deleteTopics, ensureTopics, type FluxoKafka } from '@fluxo/kafka-client';
+import { deleteTopics, ensureTopics, type FluxoKafka, type KafkaSettings } from '@fluxo/kafka-client';
 import { deleteGroups, readAll, testKafka, uniqueName } from '@fluxo/kafka-client/testing';
 import { ParquetEngine } from '@fluxo/parquet-io';
 import { LAKEHOUSE_EXTENSIONS, Lakehouse } from '@fluxo/lakehouse';
@@ -37,8 +37,9 @@ export class PipelineHarness {
     readonly groupId: string,
   ) {}
 
-  static async create(label: string, options: { readonly replay?: Omit<ReplayServerOptions, 'logger'> } = {}): Promise<PipelineHarness> {
-    const kafka = testKafka();
+  /** `kafka` overrides the test broker's settings, e.g. `{ brokers }` of another cluster. */
+  static async create(label: string, options: { readonly replay?: Omit<ReplayServerOptions, 'logger'>; readonly kafka?: Partial<KafkaSettings> } = {}): Promise<PipelineHarness> {
+    const kafka = testKafka(silentLogger, options.kafka);
     const prefix = uniqueName(`e2e-${label}`);
     const topics = { raw: `${prefix}.raw-files`, curated: `${prefix}.curated-files`, deadLetter: `${prefix}.dead-letter` };
     await ensureTopics(kafka, Object.values(topics).map((topic) => ({ topic, numPartitions: 2 })));
