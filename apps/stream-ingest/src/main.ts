@@ -78,7 +78,8 @@ async function main(): Promise<void> {
       }),
   );
   for (const runner of runners) await runner.start(); // recovers pending units first
-  await lake.sweepStaleTempFiles(); // only after recovery: a pending unit's temp file may be old
+  // Only after recovery (a pending unit's temp file may be old), and only where this producer writes.
+  await lake.sweepStaleTempFiles({ sources: [...new Set([...instances.map((i) => i.definition.name), gapsSource.name])] });
   const logStats = (): void => {
     for (const runner of runners) logger.info({ stream: runner.name, ...runner.snapshot() }, 'stream stats');
   };

@@ -129,9 +129,16 @@ export class Lake {
     return path;
   }
 
-  /** Removes temp files of crashed writers anywhere in the lake (see `sweepStaleTempFiles`). */
-  async sweepStaleTempFiles(options: SweepOptions = {}): Promise<string[]> {
-    return sweepStaleTempFiles(this.root, options);
+  /**
+   * Removes temp files of crashed writers (see `sweepStaleTempFiles`) below the raw folders of the
+   * given sources — what one producer writes — so the walk costs that producer's retained files,
+   * not the whole lake. Without `sources`, the whole lake.
+   */
+  async sweepStaleTempFiles(options: SweepOptions & { readonly sources?: readonly string[] } = {}): Promise<string[]> {
+    if (options.sources === undefined) return sweepStaleTempFiles(this.root, options);
+    const removed: string[] = [];
+    for (const source of options.sources) removed.push(...(await sweepStaleTempFiles(join(this.root, 'raw', checkName('source', source)), options)));
+    return removed;
   }
 
   private location(uri: string): LakeLocation {
