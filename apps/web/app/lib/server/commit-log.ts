@@ -30,6 +30,9 @@ export interface CommitLogRead {
 
 type Query = <T extends object>(sql: string) => Promise<T[]>;
 
+/** How many of the newest snapshots the first read looks at (later reads only look at new ones). */
+const FIRST_READ_SNAPSHOTS = 20_000;
+
 interface TableLog {
   commits: InsertCommit[];
 }
@@ -58,11 +61,15 @@ export class CommitLog {
       this.byTable.clear();
     }
     const meta = lakehouse.metadata;
+    const [range] = await query<{ oldest: number | null; newest: number | null }>(
+      `SELECT min(snapshot_id)::BIGINT AS oldest, max(snapshot_id)::BIGINT AS newest FROM ${meta}.ducklake_snapshot`,
+    );
+    // The first read looks back a bounded number of snapshots, whatever the history the catalog keeps.
+    if (this.lastSnapshot < 0) this.lastSnapshot = Math.max(-1, Number(range?.newest ?? 0) - FIRST_READ_SNAPSHOTS);
     const snapshots = await query<{ id: number; at: string; changes: string | null }>(
       `SELECT s.snapshot_id::BIGINT AS id, s.snapshot_time::TIMESTAMPTZ AS at, c.changes_made AS changes FROM ${meta}.ducklake_snapshot s ` +
         `JOIN ${meta}.ducklake_snapshot_changes c ON c.snapshot_id = s.snapshot_id WHERE s.snapshot_id > ${this.lastSnapshot} ORDER BY 1`,
     );
-    const [oldest] = await query<{ id: number | null }>(`SELECT min(snapshot_id)::BIGINT AS id FROM ${meta}.ducklake_snapshot`);
     const byId = new Map([...tables.values()].map((table) => [table.id, table]));
     for (const snapshot of snapshots) {
       this.lastSnapshot = Math.max(this.lastSnapshot, Number(snapshot.id));
@@ -75,7 +82,7 @@ export class CommitLog {
         this.byTable.set(tableId, log);
       }
     }
-    const wanted = this.prune(now, Number(oldest?.id ?? 0), byId);
+    const wanted = this.prune(now, Number(range?.oldest ?? 0), byId);
     const warnings: string[] = [];
     for (const [tableId, log] of this.byTable) {
       const table = byId.get(tableId);
