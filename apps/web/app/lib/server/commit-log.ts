@@ -39,7 +39,7 @@ interface TableLog {
 
 /**
  * The normalizer's activity as the catalog records it: every snapshot names the tables it inserted into
- * (`inserted_into_table:<id>`); rows per commit and the oldest `_fetched_at` come from DuckLake's change
+ * (`inserted_into_table:<id>`, or `inlined_insert:<id>` for rows a writer inlined into the catalog); rows per commit and the oldest `_fetched_at` come from DuckLake's change
  * feed (`table_changes`), which keeps each row's snapshot through compaction. Incremental: each read
  * looks at the snapshots committed since the previous one and measures only the new commits, so its cost
  * follows the recent work, not the history. Reset when the catalog is re-attached (`epoch`).
@@ -74,7 +74,7 @@ export class CommitLog {
     for (const snapshot of snapshots) {
       this.lastSnapshot = Math.max(this.lastSnapshot, Number(snapshot.id));
       for (const change of (snapshot.changes ?? '').split(',')) {
-        const match = /^inserted_into_table:(\d+)$/.exec(change.trim());
+        const match = /^(?:inserted_into_table|inlined_insert):(\d+)$/.exec(change.trim());
         if (match === null) continue;
         const tableId = Number(match[1]);
         const log = this.byTable.get(tableId) ?? { commits: [] };
