@@ -28,10 +28,18 @@ describe('LakeData result cache', () => {
 
   it('holds a result of a changed table for a multiple of its computation time, but never longer than maxStaleMs', async () => {
     const lake = lakeWith({ recomputeBackoff: 1_000, maxStaleMs: 1_000 });
-    expect(await lake.cached('k', 's1', slow('a'))).toBe('a');
-    expect(await lake.cached('k', 's2', slow('b'))).toBe('a'); // 1000 × 40 ms would be 40 s: capped at 1 s
+    expect(await lake.cached('k', '1:t:a', slow('a'))).toBe('a');
+    expect(await lake.cached('k', '1:t:b', slow('b'))).toBe('a'); // 1000 × 40 ms would be 40 s: capped at 1 s
     await sleep(1_100);
-    expect(await lake.cached('k', 's2', slow('c'))).toBe('c');
+    expect(await lake.cached('k', '1:t:b', slow('c'))).toBe('c');
+  });
+
+  it('never holds a result across a re-attach or once the table or catalog is gone', async () => {
+    const lake = lakeWith({ recomputeBackoff: 1_000, maxStaleMs: 60_000 });
+    expect(await lake.cached('k', '1:t:a', slow('a'))).toBe('a');
+    expect(await lake.cached('k', 'no-data:the catalog does not exist', slow('gone'))).toBe('gone');
+    expect(await lake.cached('k', '2:t:a', slow('new catalog'))).toBe('new catalog');
+    expect(await lake.cached('k', 'missing:2', slow('no table'))).toBe('no table');
   });
 
   it('does not keep a failed computation', async () => {

@@ -113,7 +113,7 @@ export class LakeData {
     if (hit !== undefined) {
       if (hit.signature === signature) return hit.value as Promise<T>;
       const holdMs = Math.min((this.options.recomputeBackoff ?? 0) * hit.durationMs, this.options.maxStaleMs ?? 3_000);
-      if (hit.durationMs >= 0 && Date.now() - hit.computedAt < holdMs) return hit.value as Promise<T>;
+      if (hit.durationMs >= 0 && sameAttachment(hit.signature, signature) && Date.now() - hit.computedAt < holdMs) return hit.value as Promise<T>;
     }
     const started = Date.now();
     const entry = { signature, value: compute() as Promise<unknown>, computedAt: started, durationMs: -1 };
@@ -162,6 +162,15 @@ export class LakeData {
     }
     return { kind: 'query-failed', message: `Could not read ${dataset}: ${cleanReason(message)}` };
   }
+}
+
+/**
+ * Whether two signatures describe the same table of the same catalog attachment (`<epoch>:<table…>`):
+ * only then may an older result be held; never across a re-attach, nor once the table or catalog is gone.
+ */
+function sameAttachment(a: string, b: string): boolean {
+  const epoch = a.slice(0, a.indexOf(':'));
+  return /^\d+$/.test(epoch) && b.startsWith(`${epoch}:`);
 }
 
 /** Quotes an identifier for DuckDB. */
