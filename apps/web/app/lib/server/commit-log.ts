@@ -54,7 +54,11 @@ export class CommitLog {
     private readonly keepLatest: number,
   ) {}
 
-  async read(lakehouse: Lakehouse, epoch: number, tables: ReadonlyMap<string, CuratedTable>, query: Query, now: number): Promise<CommitLogRead> {
+  /**
+   * `tables` is a listing read at snapshot `listedSnapshot`: an insert into a table it does not show is
+   * a table created since (read again next time) if the snapshot is newer, else a table dropped since.
+   */
+  async read(lakehouse: Lakehouse, epoch: number, tables: ReadonlyMap<string, CuratedTable>, listedSnapshot: number, query: Query, now: number): Promise<CommitLogRead> {
     if (epoch !== this.epoch) {
       this.epoch = epoch;
       this.lastSnapshot = -1;
@@ -72,11 +76,14 @@ export class CommitLog {
     );
     const byId = new Map([...tables.values()].map((table) => [table.id, table]));
     for (const snapshot of snapshots) {
+      const inserts = (snapshot.changes ?? '')
+        .split(',')
+        .map((change) => /^(?:inserted_into_table|inlined_insert):(\d+)$/.exec(change.trim()))
+        .flatMap((match) => (match === null ? [] : [Number(match[1])]));
+      // A table created after the listing was read: stop here and read this snapshot again next time.
+      if (Number(snapshot.id) > listedSnapshot && inserts.some((tableId) => !byId.has(tableId))) break;
       this.lastSnapshot = Math.max(this.lastSnapshot, Number(snapshot.id));
-      for (const change of (snapshot.changes ?? '').split(',')) {
-        const match = /^(?:inserted_into_table|inlined_insert):(\d+)$/.exec(change.trim());
-        if (match === null) continue;
-        const tableId = Number(match[1]);
+      for (const tableId of inserts.filter((id) => byId.has(id))) {
         const log = this.byTable.get(tableId) ?? { commits: [] };
         log.commits.push({ table: byId.get(tableId)?.name ?? String(tableId), snapshotId: Number(snapshot.id), at: Date.parse(snapshot.at), measure: null });
         this.byTable.set(tableId, log);

@@ -31,8 +31,11 @@ type Query = <T extends object>(sql: string) => Promise<T[]>;
  * The tables of schema `main` (views excluded, `_latest` views noted), from information_schema and
  * DuckLake's metadata tables: a few small catalog queries, whatever the size of the data.
  */
-export async function listTables(lakehouse: Lakehouse, query: Query): Promise<Map<string, CuratedTable>> {
+export async function listTables(lakehouse: Lakehouse, query: Query): Promise<{ readonly tables: Map<string, CuratedTable>; readonly snapshot: number }> {
   const alias = sqlString(lakehouse.alias);
+  // Read first: everything listed below is at least as new as this snapshot.
+  const [current] = await query<{ id: number }>(`SELECT id::BIGINT AS id FROM ${lakehouse.alias}.current_snapshot()`);
+  const snapshot = Number(current?.id ?? -1);
   const entries = await query<{ table_name: string; table_type: string }>(
     `SELECT table_name, table_type FROM information_schema.tables WHERE table_catalog = ${alias} AND table_schema = 'main'`,
   );
@@ -43,7 +46,6 @@ export async function listTables(lakehouse: Lakehouse, query: Query): Promise<Ma
   // Rows a writer inlined into the catalog (DuckLake's default for small inserts; the normalizer turns
   // it off) change no data file: such tables are counted with count(*) and re-read at every snapshot.
   const inlined = new Set((await query<{ id: number }>(`SELECT DISTINCT table_id::BIGINT AS id FROM ${lakehouse.metadata}.ducklake_inlined_data_tables`)).map((row) => Number(row.id)));
-  const snapshot = inlined.size === 0 ? null : ((await query<{ id: number }>(`SELECT id::BIGINT AS id FROM ${lakehouse.alias}.current_snapshot()`))[0]?.id ?? null);
   const views = new Set(entries.filter((entry) => entry.table_type === 'VIEW').map((entry) => entry.table_name));
   const statsByName = new Map(stats.map((row) => [row.name, row]));
   const tables = new Map<string, CuratedTable>();
@@ -70,7 +72,7 @@ export async function listTables(lakehouse: Lakehouse, query: Query): Promise<Ma
               .join(':'),
     });
   }
-  return tables;
+  return { tables, snapshot };
 }
 
 interface TableStatsRow {
