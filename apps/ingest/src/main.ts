@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const catalog = await loadDefinitionCatalog(config.definitionsDir);
   const instances = resolveSourceInstances(catalog, config.sources, config.sourceBaseUrl);
   const lake = await Lake.open(config.lakeDir);
-  await using engine = await ParquetEngine.open({ logger, threads: 1 });
+  await using engine = await ParquetEngine.open({ logger, threads: 1, sandbox: { allowedDirectories: [lake.root] } });
   const kafka = createKafka(settingsFromConfig(config), logger);
   // A broker that is (re)starting may not answer or list its topics yet: wait with backoff, never exit.
   const topics = [config.topicRawFiles, config.topicDeadLetter];

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import {
   compileMapping,
   describeError,
@@ -41,7 +41,10 @@ async function main(): Promise<void> {
     extensions: LAKEHOUSE_EXTENSIONS,
     extensionDirectory: resolve(config.duckdbExtensionDir),
   });
-  await using lakehouse = await Lakehouse.attach({ engine, catalog: parseCatalogLocation(config.catalog), dataPath: join(lake.root, 'curated'), logger });
+  const catalogLocation = parseCatalogLocation(config.catalog);
+  await using lakehouse = await Lakehouse.attach({ engine, catalog: catalogLocation, dataPath: join(lake.root, 'curated'), logger });
+  // DuckDB may touch only the lake and the catalog's folder from now on (a PostgreSQL catalog must be attached first).
+  await engine.restrictFileAccess({ allowedDirectories: [lake.root, ...(catalogLocation.kind === 'sqlite' ? [dirname(catalogLocation.path)] : [])] });
   const progress = new ConsumerProgress(lakehouse);
   await progress.ensure();
   const consumed = new ConsumedRawFiles(lakehouse);

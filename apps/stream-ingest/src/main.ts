@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const instances = config.streams.map((spec) => resolveStreamInstance(catalog, spec, config.sourceBaseUrl));
   const gapsSource = catalog.internalSource(STREAM_GAPS_SOURCE);
   const lake = await Lake.open(config.lakeDir);
-  await using engine = await ParquetEngine.open({ logger, threads: 1 });
+  await using engine = await ParquetEngine.open({ logger, threads: 1, sandbox: { allowedDirectories: [lake.root] } });
   const kafka = createKafka(settingsFromConfig(config), logger);
   // A broker that is (re)starting may not answer or list its topics yet: wait with backoff, never exit.
   const topics = [config.topicRawFiles, config.topicDeadLetter];

@@ -6,7 +6,7 @@ export {
   type ParquetIoErrorContext,
   type ParquetIoErrorOptions,
 } from './errors';
-export { ParquetEngine, type ParquetEngineOptions, type PlainRow, type SqlSession } from './engine';
+export { ParquetEngine, type FileSandbox, type ParquetEngineOptions, type PlainRow, type SqlSession } from './engine';
 export { toPlainValue, type PlainValue } from './plain-values';
 export { sqlString, sqlIdentifier, sqlFilePath, sqlReadParquet } from './sql';
 export {
@@ -21,7 +21,7 @@ export {
   type StageOptions,
   type SweepOptions,
 } from './atomic-file';
-export { Lake, type LakeLocation, type FileExpectation, type QuarantineExtension } from './lake';
+export { Lake, type LakeLocation, type FileExpectation, type QuarantineExtension, type VerifiedFile } from './lake';
 export { LAKE_ZONES, STEM_PATTERN, type LakeZone } from './lake-names';
 export {
   schemaFingerprint,

@@ -10,6 +10,11 @@ export interface StageInput {
   readonly lineage: FileLineage;
   /** Temp table collecting the batch's accepted rows for this dataset (created on first use). */
   readonly stagingTable: string;
+  /**
+   * Called right after the one statement that reads the raw file, before its rows are used: throws
+   * when the file read may not be the file verified (`VerifiedFile.assertUnchanged`).
+   */
+  readonly afterRead?: () => Promise<void>;
 }
 
 export interface StagedRows {
@@ -34,6 +39,7 @@ export async function stageRawFile(deps: { readonly engine: ParquetEngine; reado
   const stem = `${lineage.source}-${basename(lineage.rawUri, '.parquet')}`;
   await engine.run(`CREATE OR REPLACE TEMP TABLE curate_file AS ${curatedSelectSql(sqlFilePath(input.rawPath), mapping, lineage)}`);
   try {
+    await input.afterRead?.();
     const { rejected, rows } = await quarantineRejected(deps, required, stem);
     const staging = sqlIdentifier(input.stagingTable);
     await engine.run(`CREATE TEMP TABLE IF NOT EXISTS ${staging} AS SELECT * FROM curate_file LIMIT 0`);

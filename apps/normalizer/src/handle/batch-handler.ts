@@ -131,15 +131,17 @@ export class BatchHandler {
         if (staged === 'dead-lettered') deadLettered += 1;
         else rejectedRows += staged.rejectedRows;
       }
-      for (const { table } of work.values()) await lakehouse.ensureTable(table);
+      // A dataset whose every file of the group was dead-lettered has no staging table: nothing to append.
+      const staged = [...work.values()].filter((entry) => entry.inputs.length > 0);
+      for (const { table } of staged) await lakehouse.ensureTable(table);
       const last = messages[messages.length - 1];
       if (last === undefined) return { curatedRows: 0, rejectedRows, deadLettered };
       const inserted = new Map<string, number>();
       const from = messages[0]?.offset ?? last.offset;
       try {
         await lakehouse.commit(`curate ${last.topic}[${last.partition}]@${from}..${last.offset}`, async (tx) => {
-          for (const { table, staging } of work.values()) inserted.set(table.name, await lakehouse.appendDistinct(tx, table, staging));
-          await this.deps.consumed.record(tx, this.deps.group, [...work.values()].flatMap((entry) => entry.inputs.map((input) => input.reference.uri)));
+          for (const { table, staging } of staged) inserted.set(table.name, await lakehouse.appendDistinct(tx, table, staging));
+          await this.deps.consumed.record(tx, this.deps.group, staged.flatMap((entry) => entry.inputs.map((input) => input.reference.uri)));
           await progress.advance(tx, { group: this.deps.group, topic: last.topic, partition: last.partition, nextOffset: (BigInt(last.offset) + 1n).toString() }, from);
         });
       } catch (error) {
@@ -149,7 +151,7 @@ export class BatchHandler {
       }
       const snapshot = await progress.read(this.deps.group, last.topic, last.partition);
       let files = 0;
-      for (const { table, inputs } of work.values()) files += await this.deps.announcer.announce(snapshot?.snapshotId ?? -1, table, inputs);
+      for (const { table, inputs } of staged) files += await this.deps.announcer.announce(snapshot?.snapshotId ?? -1, table, inputs);
       for (const message of messages) this.attempts.delete(attemptKey(message));
       const curatedRows = [...inserted.values()].reduce((a, b) => a + b, 0);
       logger.info(
@@ -174,6 +176,7 @@ export class BatchHandler {
         mapping: this.mappingOf(raw),
         lineage: { source: raw.source.name, rawUri: raw.reference.uri, topic: message.topic, partition: message.partition, offset: message.offset },
         stagingTable: entry.staging.slice(1, -1),
+        afterRead: raw.assertUnchanged,
       });
       entry.inputs.push({ message, reference: raw.reference });
       if (staged.rejected !== null) {
