@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { describeError, INGEST_SETTINGS, loadIngestConfig, redactConfig, redactUrl, resolveSourceInstances, SchemaError } from '@fluxo/schema';
 import { createKafka, ensureTopics, ReferenceProducer, retryUntilReady, settingsFromConfig, waitForCluster } from '@fluxo/kafka-client';
 import { Lake, lakeRawFileSink, loadDefinitionCatalog, lockDirectory, ParquetEngine } from '@fluxo/parquet-io';
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   // One ingest per state folder: two would announce the same sources' polls twice.
   await using _stateLock = await lockDirectory(config.stateDir, { name: 'ingest', owner: producerIdentity.instance });
   const catalog = await loadDefinitionCatalog(config.definitionsDir);
-  const instances = resolveSourceInstances(catalog, config.sources, config.sourceBaseUrl);
+  const instances = resolveSourceInstances(catalog, config.sources, config.sourceBaseUrl, process.env);
   const lake = await Lake.open(config.lakeDir);
   await using engine = await ParquetEngine.open({ logger, threads: 1, sandbox: { allowedDirectories: [lake.root] } });
   const kafka = createKafka(settingsFromConfig(config), logger);
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
         producer: producerIdentity,
         seenTtlMs: config.seenTtlMs,
         maxRecordBytes: config.maxRecordBytes,
+        spoolDir: join(config.stateDir, 'spool'),
         logger,
       }),
     })),

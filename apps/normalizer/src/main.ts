@@ -76,6 +76,7 @@ async function main(): Promise<void> {
     group: config.groupId,
     limits: { maxRows: config.commitMaxRows, maxBytes: config.commitMaxBytes },
     maxAttempts: config.maxAttempts,
+    driftFiles: config.schemaDriftFiles,
     logger,
   });
   const tables = curatedTables(catalog);

@@ -37,5 +37,15 @@ export { copyQueryToParquet, type CopyQueryToParquetInput, type CopiedParquet } 
 export { readRows, assertReadable, type ReadRowsOptions, type ReadableSummary } from './read-parquet';
 export { PARQUET_COPY_OPTIONS } from './parquet-format';
 export { loadDefinitionCatalog } from './definition-files';
-export { lakeRawFileSink, rawFileReference, rawFileStem, stemTime, type RawFileSink, type StagedRawFile } from './raw-file-sink';
+export {
+  lakeRawFileSink,
+  rawFileReference,
+  rawFileStem,
+  stagedRawFile,
+  stemTime,
+  type RawFileSink,
+  type StagedRawFile,
+  type StreamingRawFileSink,
+} from './raw-file-sink';
+export { openRawFileBuilder, type RawFileBuilder } from './raw-file-builder';
 export { lockDirectory, type DirectoryLock } from './directory-lock';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { relative } from 'node:path';
-import { FILE_REFERENCE_VERSION, type FileReference, type FileReferenceFields, type Logger, type ProducerIdentity } from '@fluxo/schema';
+import { FILE_REFERENCE_VERSION, type DriftSummaryFields, type FileReference, type FileReferenceFields, type Logger, type ProducerIdentity } from '@fluxo/schema';
 import { schemaFingerprint, sha256File, sqlFilePath, type Lake, type ParquetEngine } from '@fluxo/parquet-io';
 import type { DataFile, Lakehouse, TableSpec } from '@fluxo/lakehouse';
 import type { Announcer, ConsumedReference } from '../ports';
@@ -30,13 +30,13 @@ export class CuratedAnnouncer {
   ) {}
 
   /** Announces the files `snapshotId` added to `table`; returns how many. */
-  async announce(snapshotId: number, table: TableSpec, inputs: readonly BatchInput[]): Promise<number> {
+  async announce(snapshotId: number, table: TableSpec, inputs: readonly BatchInput[], drift?: DriftSummaryFields): Promise<number> {
     const files = await this.deps.lakehouse.filesAddedIn(table.name, snapshotId);
-    for (const file of files) await this.deps.announcer.announce(await this.referenceOf(snapshotId, table, file, inputs));
+    for (const file of files) await this.deps.announcer.announce(await this.referenceOf(snapshotId, table, file, inputs, drift));
     return files.length;
   }
 
-  private async referenceOf(snapshotId: number, table: TableSpec, file: DataFile, inputs: readonly BatchInput[]): Promise<FileReferenceFields> {
+  private async referenceOf(snapshotId: number, table: TableSpec, file: DataFile, inputs: readonly BatchInput[], drift: DriftSummaryFields | undefined): Promise<FileReferenceFields> {
     const uri = relative(this.deps.lake.root, file.path).split('\\').join('/');
     const time = `"${table.eventTimeColumn.replaceAll('"', '""')}"`;
     const [range] = await this.deps.engine.all<{ min: string | null; max: string | null }>(
@@ -59,6 +59,7 @@ export class CuratedAnnouncer {
       producer: this.deps.producer,
       producedAt: new Date().toISOString(),
       inputs: inputs.map(({ message, reference }) => ({ uri: reference.uri, sha256: reference.sha256, topic: message.topic, partition: message.partition, offset: message.offset })),
+      ...(drift === undefined ? {} : { drift }),
     };
   }
 }

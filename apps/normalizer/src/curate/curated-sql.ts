@@ -9,11 +9,28 @@ export interface FileLineage {
   readonly offset: string;
 }
 
+/** The per-row drift flags of a path-mapped column, as extra columns of the staging SELECT. */
+export interface DriftColumn {
+  readonly column: string;
+  readonly path: string;
+  readonly absent: string;
+  readonly invalid: string;
+}
+
+/** Names (quoted) of the drift flag columns `curatedSelectSql(…, { drift: true })` adds. */
+export function driftColumns(mapping: CompiledMapping): DriftColumn[] {
+  return mapping.columns.flatMap((c) =>
+    c.drift === undefined ? [] : [{ column: c.name, path: c.drift.path, absent: sqlIdentifier(`__absent__${c.name}`), invalid: sqlIdentifier(`__invalid__${c.name}`) }],
+  );
+}
+
 /**
  * The SELECT that turns one raw file into curated rows: JSON parsed once per row, every column
  * mapped and typed, lineage appended, and duplicate (key, version) pairs inside the file dropped.
+ * With `drift`, each path-mapped column also gets two boolean flag columns (path absent, value not
+ * castable) for the staging step to count; they never reach the curated table.
  */
-export function curatedSelectSql(rawPathLiteral: string, mapping: CompiledMapping, lineage: FileLineage): string {
+export function curatedSelectSql(rawPathLiteral: string, mapping: CompiledMapping, lineage: FileLineage, options: { readonly drift?: boolean } = {}): string {
   const lineageValues: Record<string, string> = {
     _source: sqlString(lineage.source),
     _record_key: 'record_key',
@@ -24,9 +41,16 @@ export function curatedSelectSql(rawPathLiteral: string, mapping: CompiledMappin
     _kafka_partition: `${Math.trunc(lineage.partition)}`,
     _kafka_offset: /^\d+$/.test(lineage.offset) ? lineage.offset : 'NULL',
   };
+  const byName = new Map(mapping.columns.map((c) => [c.name, c]));
   const columns = [
     ...mapping.columns.map((c) => `${c.sql} AS ${c.identifier}`),
     ...LINEAGE_SQL_TYPES.map((c) => `CAST(${lineageValues[c.name] ?? 'NULL'} AS ${c.sqlType}) AS ${sqlIdentifier(c.name)}`),
+    ...(options.drift === true
+      ? driftColumns(mapping).flatMap((d) => {
+          const drift = byName.get(d.column)?.drift;
+          return drift === undefined ? [] : [`${drift.absentSql} AS ${d.absent}`, `${drift.invalidSql} AS ${d.invalid}`];
+        })
+      : []),
   ];
   const source = mapping.extractions.length === 0 ? '*' : `*, ${mapping.extractions.join(', ')}`;
   return [

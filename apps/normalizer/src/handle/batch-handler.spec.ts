@@ -52,6 +52,32 @@ describe('BatchHandler', () => {
     ]);
   });
 
+  it('issue 10: counts per column the rows whose path was absent or whose value did not cast, and announces them with the commit; ROWS_REJECTED names its columns', async () => {
+    const record = await h.rawRecord('poll-drift', [feature('ok', 1), feature('nogeo', 2, { geometry: null }), feature('drift', 3, { properties: { ...feature('x', 3).properties, mag: 'strong', place: undefined } })]);
+    await h.handler().handle([record]);
+    expect(h.deadLetters[0]).toMatchObject({ reason: 'ROWS_REJECTED', message: expect.stringContaining('lack required column(s) longitude (1), latitude (1)'), details: { columns: { longitude: 1, latitude: 1 } } });
+    const drift = h.announced[0]?.drift;
+    expect(drift).toMatchObject({ version: 1, rows: 3 });
+    const byColumn = Object.fromEntries((drift?.columns ?? []).map((c) => [c.column, [c.absent, c.invalid]]));
+    expect(byColumn).toMatchObject({ event_id: [0, 0], magnitude: [0, 1], place: [1, 0], longitude: [1, 0], depth_km: [1, 0], updated_at: [0, 0] });
+  });
+
+  it('issue 10: a column absent from every row of three consecutive files raises one SCHEMA_DRIFT with the column and a sample', async () => {
+    const handler = h.handler();
+    const renamed = (id: string, updated: number) => {
+      const { mag, ...properties } = feature(id, updated).properties;
+      return feature(id, updated, { properties: { ...properties, magnitude: mag } });
+    };
+    for (let file = 0; file < 5; file += 1) await handler.handle([await h.rawRecord(`poll-${file}`, [renamed(`e${file}`, file)])]);
+    // the test features have no properties.url either: that column drifts too, and is reported once as well
+    expect(h.deadLetters.filter((d) => d.reason === 'SCHEMA_DRIFT').map((d) => d.details?.['column'])).toEqual(['magnitude', 'url']);
+    const drift = h.deadLetters.filter((d) => d.reason === 'SCHEMA_DRIFT' && d.details?.['column'] === 'magnitude');
+    expect(drift[0]).toMatchObject({
+      message: expect.stringContaining('column magnitude of earthquakes (path "properties.mag" of source usgs-earthquakes) was absent from every record in 3 consecutive raw files'),
+      details: { column: 'magnitude', path: 'properties.mag', files: 3, sample: expect.stringContaining('"magnitude":1.5') },
+    });
+  });
+
   it('keeps every (event, version) once across overlapping files, replays and a second consumer group', async () => {
     const first = await h.rawRecord('poll-a', [feature('e1', 1), feature('e2', 1), feature('e2', 1)]);
     const second = await h.rawRecord('poll-b', [feature('e2', 1), feature('e2', 2), feature('e3', 1)]);

@@ -5,10 +5,11 @@ import {
   parseFileReference,
   type CompiledMapping,
   type DefinitionCatalog,
+  type DriftSummaryFields,
   type FileReference,
   type Logger,
 } from '@fluxo/schema';
-import type { Lake, ParquetEngine } from '@fluxo/parquet-io';
+import { sqlFilePath, type Lake, type ParquetEngine } from '@fluxo/parquet-io';
 import { LakehouseError, type ConsumedRawFiles, type ConsumerProgress, type Lakehouse, type TableSpec } from '@fluxo/lakehouse';
 import { type CuratedAnnouncer, type BatchInput } from '../announce/curated-announcer';
 import { curatedTableSpec } from '../curate/curated-table';
@@ -16,6 +17,7 @@ import { stageRawFile } from '../curate/stage-raw-file';
 import type { ConsumedReference } from '../ports';
 import type { DeadLetters } from './dead-letters';
 import { verifyRawReference, type VerifiedRawFile } from './raw-reference';
+import { addDrift, DriftWatch, type DriftAlarm } from './drift-watch';
 
 export interface CommitLimits {
   /** Raw rows per commit at most (a single larger file still commits alone). */
@@ -39,6 +41,8 @@ export interface BatchHandlerDeps {
   readonly limits: CommitLimits;
   /** Attempts at one raw file that keeps failing with a retriable error before it is dead-lettered. */
   readonly maxAttempts: number;
+  /** Consecutive raw files with a column absent or uncastable in every row before SCHEMA_DRIFT (default 3). */
+  readonly driftFiles?: number;
   readonly logger: Logger;
 }
 
@@ -56,6 +60,8 @@ interface DatasetWork {
   readonly table: TableSpec;
   readonly staging: string;
   readonly inputs: BatchInput[];
+  /** Schema drift of the staged raw files, announced with the commit's curated references. */
+  drift: DriftSummaryFields | undefined;
 }
 
 /**
@@ -75,8 +81,11 @@ interface DatasetWork {
 export class BatchHandler {
   private readonly mappings = new Map<string, CompiledMapping>();
   private readonly attempts = new Map<string, number>();
+  private readonly driftWatch: DriftWatch;
 
-  constructor(private readonly deps: BatchHandlerDeps) {}
+  constructor(private readonly deps: BatchHandlerDeps) {
+    this.driftWatch = new DriftWatch(deps.driftFiles);
+  }
 
   async handle(messages: readonly ConsumedReference[]): Promise<BatchOutcome> {
     const first = messages[0];
@@ -151,7 +160,7 @@ export class BatchHandler {
       }
       const snapshot = await progress.read(this.deps.group, last.topic, last.partition);
       let files = 0;
-      for (const { table, inputs } of staged) files += await this.deps.announcer.announce(snapshot?.snapshotId ?? -1, table, inputs);
+      for (const { table, inputs, drift } of staged) files += await this.deps.announcer.announce(snapshot?.snapshotId ?? -1, table, inputs, drift);
       for (const message of messages) this.attempts.delete(attemptKey(message));
       const curatedRows = [...inserted.values()].reduce((a, b) => a + b, 0);
       logger.info(
@@ -179,14 +188,19 @@ export class BatchHandler {
         afterRead: raw.assertUnchanged,
       });
       entry.inputs.push({ message, reference: raw.reference });
+      entry.drift = addDrift(entry.drift, staged.drift);
+      for (const alarm of this.driftWatch.observe(raw.source.name, staged.drift)) await this.raiseDrift(message, raw, alarm);
       if (staged.rejected !== null) {
+        const byColumn = new Map<string, number>();
+        for (const [columns, rows] of Object.entries(staged.rejected.missing)) for (const column of columns.split(',')) byColumn.set(column, (byColumn.get(column) ?? 0) + rows);
+        const named = [...byColumn].map(([column, rows]) => `${column} (${rows})`).join(', ');
         await this.deps.deadLetters.send({
           message,
           reason: 'ROWS_REJECTED',
-          description: `${staged.rejected.rows} row(s) of ${raw.reference.uri} lack a required column and were quarantined`,
+          description: `${staged.rejected.rows} row(s) of ${raw.reference.uri} lack required column(s) ${named} and were quarantined`,
           reference: raw.reference,
           quarantineUri: staged.rejected.uri,
-          details: { missingColumns: staged.rejected.missing },
+          details: { missingColumns: staged.rejected.missing, columns: Object.fromEntries(byColumn) },
         });
       }
       return { rejectedRows: staged.rejected?.rows ?? 0 };
@@ -205,6 +219,19 @@ export class BatchHandler {
       this.attempts.delete(attemptKey(message));
       return 'dead-lettered';
     }
+  }
+
+  /** A column lost in every row of several consecutive files: one dead letter, with a sample raw record. */
+  private async raiseDrift(message: ConsumedReference, raw: VerifiedRawFile, alarm: DriftAlarm): Promise<void> {
+    const [sample] = await this.deps.engine.all<{ record: string }>(`SELECT record FROM read_parquet(${sqlFilePath(raw.path)}) LIMIT 1`);
+    const what = alarm.absent >= alarm.rows ? `absent from every record` : alarm.invalid >= alarm.rows ? `not castable to the column's type in any record` : `absent or not castable in every record`;
+    await this.deps.deadLetters.send({
+      message,
+      reason: 'SCHEMA_DRIFT',
+      description: `column ${alarm.column} of ${raw.dataset.name} (path "${alarm.path}" of source ${alarm.source}) was ${what} in ${alarm.files} consecutive raw files: the API changed or the definition is wrong`,
+      reference: raw.reference,
+      details: { ...alarm, sample: (sample?.record ?? '').slice(0, 4096) },
+    });
   }
 
   /** Re-announces the commits that replayed records already made (a crash came before their announcement). */
@@ -244,7 +271,7 @@ export class BatchHandler {
   private workFor(raw: VerifiedRawFile, work: Map<string, DatasetWork>): DatasetWork {
     let entry = work.get(raw.dataset.name);
     if (entry === undefined) {
-      entry = { table: curatedTableSpec(raw.dataset, this.mappingOf(raw)), staging: `"stage_${raw.dataset.name}"`, inputs: [] };
+      entry = { table: curatedTableSpec(raw.dataset, this.mappingOf(raw)), staging: `"stage_${raw.dataset.name}"`, inputs: [], drift: undefined };
       work.set(raw.dataset.name, entry);
     }
     return entry;

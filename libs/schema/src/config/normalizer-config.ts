@@ -33,6 +33,10 @@ export class NormalizerConfig extends CatalogAppConfig {
   @IsInt() @Min(1) @Max(100)
   maxAttempts!: number;
 
+  /** Consecutive raw files with a column absent or uncastable in every row before SCHEMA_DRIFT is dead-lettered. */
+  @IsInt() @Min(1) @Max(1000)
+  schemaDriftFiles!: number;
+
   /** Table maintenance (compaction, snapshot expiry, file deletion) every this often; 0 = never. */
   @IsInt() @Min(0) @Max(86_400_000)
   maintenanceIntervalMs!: number;
@@ -69,6 +73,7 @@ export const NORMALIZER_SETTINGS: readonly EnvSetting<keyof NormalizerConfig>[] 
   { env: 'FLUXO_COMMIT_MAX_ROWS', field: 'commitMaxRows', kind: 'int', default: '2000000', description: 'Raw rows per table commit at most' },
   { env: 'FLUXO_COMMIT_MAX_BYTES', field: 'commitMaxBytes', kind: 'int', default: '268435456', description: 'Raw bytes per table commit at most' },
   { env: 'FLUXO_MAX_ATTEMPTS', field: 'maxAttempts', kind: 'int', default: '5', description: 'Attempts at a failing raw file before it is dead-lettered' },
+  { env: 'FLUXO_SCHEMA_DRIFT_FILES', field: 'schemaDriftFiles', kind: 'int', default: '3', description: 'Consecutive raw files with a column absent or uncastable in every row before a SCHEMA_DRIFT dead letter' },
   { env: 'FLUXO_MAINTENANCE_INTERVAL_MS', field: 'maintenanceIntervalMs', kind: 'int', default: '300000', description: 'Compaction, snapshot expiry and file deletion every this often (0: never)' },
   { env: 'FLUXO_COMPACT_TARGET_FILE_MB', field: 'compactTargetFileMb', kind: 'int', default: '64', description: 'Compaction merges small files up to this size' },
   { env: 'FLUXO_SNAPSHOT_RETENTION_MS', field: 'snapshotRetentionMs', kind: 'int', default: '3600000', description: 'Snapshots older than this are expired' },
