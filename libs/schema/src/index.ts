@@ -69,6 +69,18 @@ export {
 } from './sources/source-instance';
 export { compileMapping, timestampSql, LINEAGE_SQL_TYPES, type CompiledMapping, type CompiledColumn } from './sources/compile-mapping';
 export {
+  curatedSelectSql,
+  curatedSelectFrom,
+  curatedTableSpec,
+  curatedTableSpecs,
+  requiredColumns,
+  requiredPredicate,
+  missingColumnsSql,
+  type FileLineage,
+  type LineageExpressions,
+  type CuratedTableSpec,
+} from './sources/curated-sql';
+export {
   createRecordExtractor,
   parseTime,
   ResponseShapeError,

@@ -1,7 +1,6 @@
 import { basename } from 'node:path';
-import { sqlIdentifier, type CompiledMapping, type DatasetDefinition } from '@fluxo/schema';
+import { curatedSelectSql, missingColumnsSql, requiredColumns, requiredPredicate, sqlIdentifier, type CompiledMapping, type DatasetDefinition, type FileLineage } from '@fluxo/schema';
 import { copyQueryToParquet, sqlFilePath, type Lake, type ParquetEngine } from '@fluxo/parquet-io';
-import { curatedSelectSql, missingColumnsSql, requiredPredicate, type FileLineage } from './curated-sql';
 
 export interface StageInput {
   readonly rawPath: string;
@@ -30,7 +29,7 @@ export interface StagedRows {
 export async function stageRawFile(deps: { readonly engine: ParquetEngine; readonly lake: Lake }, input: StageInput): Promise<StagedRows> {
   const { engine } = deps;
   const { dataset, mapping, lineage } = input;
-  const required = [...new Set([...mapping.columns.filter((c) => c.required).map((c) => c.name), dataset.partitionBy])];
+  const required = requiredColumns(dataset, mapping);
   const stem = `${lineage.source}-${basename(lineage.rawUri, '.parquet')}`;
   await engine.run(`CREATE OR REPLACE TEMP TABLE curate_file AS ${curatedSelectSql(sqlFilePath(input.rawPath), mapping, lineage)}`);
   try {
