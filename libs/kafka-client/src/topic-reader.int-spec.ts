@@ -2,7 +2,7 @@ import { silentLogger } from '@fluxo/schema';
 import { withAdmin, type FluxoKafka } from './create-kafka';
 import { ReferenceProducer } from './reference-producer';
 import { createTestTopic, testKafka, type TestTopic } from './testing';
-import { offsetsAtTime, readRanges, topicOffsets } from './topic-reader';
+import { existingTopics, offsetsAtTime, readRanges, topicOffsets } from './topic-reader';
 
 describe('topic reader (bounded ranges, no group left behind)', () => {
   let kafka: FluxoKafka;
@@ -42,6 +42,10 @@ describe('topic reader (bounded ranges, no group left behind)', () => {
     expect(progress.at(-1)).toBe(expected.length);
     const groupsAfter = await withAdmin(kafka, (admin) => admin.listGroups());
     expect(groupsAfter.groups.length).toBe(groupsBefore.groups.length);
+  });
+
+  it('tells which topics exist', async () => {
+    expect([...(await existingTopics(kafka, [topic.name, `${topic.name}-missing`]))]).toEqual([topic.name]);
   });
 
   it('finds offsets by time and reads nothing for empty ranges', async () => {

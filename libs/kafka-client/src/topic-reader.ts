@@ -34,6 +34,16 @@ export interface RangeRead {
   readonly complete: boolean;
 }
 
+/** Which of `topics` exist on the cluster. Throws `ADMIN_FAILED` (`CONNECTION_FAILED` when unreachable). */
+export async function existingTopics(kafka: FluxoKafka, topics: readonly string[]): Promise<Set<string>> {
+  try {
+    const present = new Set(await withAdmin(kafka, (admin) => admin.listTopics()));
+    return new Set(topics.filter((topic) => present.has(topic)));
+  } catch (error) {
+    throw toKafkaClientError('ADMIN_FAILED', 'Could not list the topics', error);
+  }
+}
+
 /** Oldest and end offsets of every partition of a topic. Throws `ADMIN_FAILED` (e.g. unknown topic). */
 export async function topicOffsets(kafka: FluxoKafka, topic: string): Promise<PartitionOffsets[]> {
   try {

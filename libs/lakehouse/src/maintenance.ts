@@ -133,17 +133,52 @@ export async function compact(lakehouse: Lakehouse, tables: readonly TableSpec[]
 /**
  * Expires snapshots older than the retention, then deletes files no snapshot references and files
  * no commit ever referenced, both past the grace period. A dry run lists what is deletable now
- * (files that only the expiry would free are not listed until it ran).
+ * (files that only the expiry would free are not listed until it ran). DuckLake's orphan listing
+ * needs a catalog attached for writing even in a dry run: it runs in a transaction rolled back.
  */
 export async function collectGarbage(lakehouse: Lakehouse, policy: MaintenancePolicy, options: MaintenanceStepOptions = {}): Promise<GarbageReport> {
   const alias = lakehouse.alias;
   const dryRun = options.dryRun === true;
   const flag = dryRun ? ', dry_run => true' : '';
-  const run = <T extends object>(label: string, sql: string) => (dryRun ? lakehouse.engine.all<T>(sql) : lakehouse.commit(label, (tx) => tx.all<T>(sql)));
-  const expired = await run<{ snapshot_id: number }>('expire snapshots', `CALL ducklake_expire_snapshots('${alias}', older_than => now() - ${interval(policy.snapshotRetentionMs)}${flag})`);
-  const unreferenced = await run<{ path: string }>('delete unreferenced files', `CALL ducklake_cleanup_old_files('${alias}', older_than => now() - ${interval(policy.fileDeletionGraceMs)}${flag})`);
+  const run = <T extends object>(label: string, sql: string) => (dryRun ? rolledBack<T>(lakehouse, sql) : lakehouse.commit(label, (tx) => tx.all<T>(sql)));
+  // Snapshots by id: on an SQLite catalog DuckLake compares `older_than` with the stored times as text
+  // ('2026-03-20 09:00…' < '2026-03-20T08:00…'), so every snapshot of the cutoff's day would expire.
+  const snapshots = await lakehouse.engine.all<{ id: number }>(
+    `SELECT snapshot_id::BIGINT AS id FROM ${alias}.snapshots() WHERE snapshot_time < now() - ${interval(policy.snapshotRetentionMs)} AND snapshot_id < (SELECT max(snapshot_id) FROM ${alias}.snapshots()) ORDER BY 1`,
+  );
+  const expired =
+    snapshots.length === 0 ? [] : await run<{ snapshot_id: number }>('expire snapshots', `CALL ducklake_expire_snapshots('${alias}', versions => [${snapshots.map((row) => Math.trunc(Number(row.id))).join(', ')}]${flag})`);
+  const unreferenced = await run<{ path: string }>('delete unreferenced files', `CALL ducklake_cleanup_old_files('${alias}', ${cleanupCutoff(lakehouse, policy.fileDeletionGraceMs)}${flag})`);
   const orphaned = await run<{ path: string }>('delete orphaned files', `CALL ducklake_delete_orphaned_files('${alias}', older_than => now() - ${interval(policy.fileDeletionGraceMs)}${flag})`);
   return { expiredSnapshots: expired.length, unreferencedFiles: unreferenced.map((row) => row.path), orphanedFiles: orphaned.map((row) => row.path), dryRun };
+}
+
+/**
+ * Which scheduled files `ducklake_cleanup_old_files` may delete. A zero grace deletes all of them.
+ * On an SQLite catalog the files' schedule times are compared as text with the cutoff, which makes
+ * a cutoff anywhere in a UTC day cover that whole day; so the cutoff is moved back to the end of
+ * the previous day: never earlier than the grace period allows, at worst a day late.
+ */
+function cleanupCutoff(lakehouse: Lakehouse, graceMs: number): string {
+  if (graceMs <= 0) return 'cleanup_all => true';
+  const cutoff = `now() - ${interval(graceMs)}`;
+  return lakehouse.catalogKind === 'sqlite' ? `older_than => date_trunc('day', ${cutoff}) - INTERVAL 1 MICROSECOND` : `older_than => ${cutoff}`;
+}
+
+const ROLLBACK = new Error('dry run: roll back');
+
+/** Runs `sql` in a transaction that is always rolled back, and returns its rows. */
+async function rolledBack<T extends object>(lakehouse: Lakehouse, sql: string): Promise<T[]> {
+  let rows: T[] = [];
+  try {
+    await lakehouse.engine.transaction('dry run', async (tx) => {
+      rows = await tx.all<T>(sql);
+      throw ROLLBACK;
+    });
+  } catch (error) {
+    if (error !== ROLLBACK && (error as { cause?: unknown }).cause !== ROLLBACK) throw error;
+  }
+  return rows;
 }
 
 async function countFiles(lakehouse: Lakehouse, tables: readonly TableSpec[]): Promise<number> {
