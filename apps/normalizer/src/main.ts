@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import {
-  compileMapping,
+  curatedTableSpecs,
   describeError,
   loadNormalizerConfig,
   NORMALIZER_SETTINGS,
@@ -12,15 +12,13 @@ import {
 } from '@fluxo/schema';
 import { createKafka, ensureTopics, ReferenceConsumer, ReferenceProducer, retryUntilReady, settingsFromConfig, waitForCluster } from '@fluxo/kafka-client';
 import { Lake, loadDefinitionCatalog, ParquetEngine } from '@fluxo/parquet-io';
-import { ConsumedRawFiles, ConsumerProgress, LAKEHOUSE_EXTENSIONS, Lakehouse, maintain, parseCatalogLocation, type MaintenancePolicy, type TableSpec } from '@fluxo/lakehouse';
+import { ConsumedRawFiles, ConsumerProgress, LAKEHOUSE_EXTENSIONS, Lakehouse, maintain, parseCatalogLocation, RawRetention, type MaintenancePolicy, type TableSpec } from '@fluxo/lakehouse';
 import { CuratedAnnouncer } from './announce/curated-announcer';
-import { curatedTableSpec } from './curate/curated-table';
 import { assertNoLegacyLayout } from './curate/legacy-layout';
 import { BatchHandler } from './handle/batch-handler';
 import { DeadLetters } from './handle/dead-letters';
 import { createAppLogger } from './logger';
 import { MaintenanceLoop } from './maintain/maintenance-loop';
-import { RawRetention } from './maintain/raw-retention';
 
 const VERSION = '0.2.0';
 
@@ -79,7 +77,7 @@ async function main(): Promise<void> {
     driftFiles: config.schemaDriftFiles,
     logger,
   });
-  const tables = curatedTables(catalog);
+  const tables: TableSpec[] = curatedTableSpecs(catalog);
   const policy = maintenancePolicy(config, tables, catalog);
   const rawRetention = new RawRetention(
     { lake, consumed, logger },
@@ -111,17 +109,6 @@ async function main(): Promise<void> {
   logger.info({}, 'stopping normalizer: finishing the commit in flight');
   await consumer.close();
   await running;
-}
-
-/** One table per dataset that some source feeds. */
-function curatedTables(catalog: DefinitionCatalog): TableSpec[] {
-  const tables = new Map<string, TableSpec>();
-  for (const name of catalog.sourceNames()) {
-    const source = catalog.source(name);
-    const dataset = catalog.dataset(source.dataset);
-    if (!tables.has(dataset.name)) tables.set(dataset.name, curatedTableSpec(dataset, compileMapping(source, dataset)));
-  }
-  return [...tables.values()];
 }
 
 function maintenancePolicy(config: NormalizerConfig, tables: readonly TableSpec[], catalog: DefinitionCatalog): MaintenancePolicy {

@@ -84,6 +84,21 @@ export {
 } from './sources/source-instance';
 export { compileMapping, timestampSql, LINEAGE_SQL_TYPES, type CompiledMapping, type CompiledColumn } from './sources/compile-mapping';
 export {
+  curatedSelectSql,
+  curatedSelectFrom,
+  curatedTableSpec,
+  curatedTableSpecs,
+  requiredColumns,
+  requiredPredicate,
+  missingColumnsSql,
+  driftColumns,
+  type DriftColumn,
+  type CuratedSelectOptions,
+  type FileLineage,
+  type LineageExpressions,
+  type CuratedTableSpec,
+} from './sources/curated-sql';
+export {
   createRecordExtractor,
   parseTime,
   ResponseShapeError,
@@ -106,3 +121,4 @@ export { IngestConfig, INGEST_SETTINGS, loadIngestConfig } from './config/ingest
 export { NormalizerConfig, NORMALIZER_SETTINGS, loadNormalizerConfig } from './config/normalizer-config';
 export { StreamIngestConfig, STREAM_INGEST_SETTINGS, loadStreamIngestConfig } from './config/stream-ingest-config';
 export { WebConfig, WEB_SETTINGS, loadWebConfig } from './config/web-config';
+export { CliConfig, CLI_SETTINGS, loadCliConfig } from './config/cli-config';

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import { compileMapping, silentLogger } from '@fluxo/schema';
+import { compileMapping, curatedTableSpec, silentLogger } from '@fluxo/schema';
 import { maintain } from '@fluxo/lakehouse';
 import { BatchHarness, catalog, feature } from '../testing/batch-harness';
-import { curatedTableSpec } from './curated-table';
 import { stageRawFile } from './stage-raw-file';
 
 /**

@@ -1,7 +1,6 @@
 import { basename } from 'node:path';
-import { sqlIdentifier, type CompiledMapping, type DatasetDefinition } from '@fluxo/schema';
+import { curatedSelectSql, driftColumns, missingColumnsSql, requiredColumns, requiredPredicate, sqlIdentifier, type CompiledMapping, type DatasetDefinition, type FileLineage } from '@fluxo/schema';
 import { copyQueryToParquet, sqlFilePath, type Lake, type ParquetEngine } from '@fluxo/parquet-io';
-import { curatedSelectSql, driftColumns, missingColumnsSql, requiredPredicate, type FileLineage } from './curated-sql';
 
 /** Per column read by path: rows of one raw file whose path was absent, and whose value did not cast. */
 export interface FileDrift {
@@ -42,7 +41,7 @@ export interface StagedRows {
 export async function stageRawFile(deps: { readonly engine: ParquetEngine; readonly lake: Lake }, input: StageInput): Promise<StagedRows> {
   const { engine } = deps;
   const { dataset, mapping, lineage } = input;
-  const required = [...new Set([...mapping.columns.filter((c) => c.required).map((c) => c.name), dataset.partitionBy])];
+  const required = requiredColumns(dataset, mapping);
   const stem = `${lineage.source}-${basename(lineage.rawUri, '.parquet')}`;
   const flags = driftColumns(mapping);
   const columns = flags.length === 0 ? '*' : `* EXCLUDE (${flags.flatMap((f) => [f.absent, f.invalid]).join(', ')})`;

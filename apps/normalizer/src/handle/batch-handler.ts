@@ -1,5 +1,6 @@
 import {
   compileMapping,
+  curatedTableSpec,
   describeError,
   FluxoError,
   parseFileReference,
@@ -12,7 +13,6 @@ import {
 import { sqlFilePath, type Lake, type ParquetEngine } from '@fluxo/parquet-io';
 import { LakehouseError, type ConsumedRawFiles, type ConsumerProgress, type Lakehouse, type TableSpec } from '@fluxo/lakehouse';
 import { type CuratedAnnouncer, type BatchInput } from '../announce/curated-announcer';
-import { curatedTableSpec } from '../curate/curated-table';
 import { stageRawFile } from '../curate/stage-raw-file';
 import type { ConsumedReference } from '../ports';
 import type { DeadLetters } from './dead-letters';
