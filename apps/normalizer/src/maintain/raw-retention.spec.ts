@@ -1,4 +1,4 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { link, lstat, mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { silentLogger } from '@fluxo/schema';
 import { createTempLake, type TempLake } from '@fluxo/parquet-io/testing';
@@ -65,5 +65,18 @@ describe('RawRetention', () => {
     const retention = new RawRetention({ lake: tmp.lake, consumed, logger: silentLogger }, { retentionDays: 0, unconsumedGraceDays: 0, groups: ['normalizer'] });
     expect(await retention.sweep(NOW)).toEqual({ deleted: 0, unconsumedDeleted: 0, waiting: 0 });
     expect(await remaining()).toEqual(['date=2020-01-01/ancient.parquet']);
+  });
+
+  it('issue 9: removes planted links the lake refuses (dangling symlink, extra hard link) without following them, and sweeps the rest', async () => {
+    const dir = join(tmp.lake.root, 'raw', 'usgs-earthquakes', 'date=2020-01-01');
+    await rawFile('2020-01-01', 'ordinary.parquet');
+    await symlink(join(tmp.dir, 'outside-target.parquet'), join(dir, 'dangling.parquet'));
+    const outside = join(tmp.dir, 'outside-secret.parquet');
+    await writeFile(outside, 'secret');
+    await link(outside, join(dir, 'hardlink.parquet'));
+    const retention = new RawRetention({ lake: tmp.lake, consumed, logger: silentLogger }, { retentionDays: 7, unconsumedGraceDays: 1, groups: ['normalizer'] });
+    expect(await retention.sweep(NOW)).toEqual({ deleted: 0, unconsumedDeleted: 3, waiting: 0 });
+    expect(await readdir(join(tmp.lake.root, 'raw', 'usgs-earthquakes'))).toEqual([]);
+    expect((await lstat(outside)).nlink).toBe(1); // the file outside is untouched, only its in-lake name went
   });
 });
