@@ -54,9 +54,10 @@ export class BatchHarness {
     return new BatchHarness(tmp, engine, lakehouse);
   }
 
-  handler(group = 'g', limits: CommitLimits = { maxRows: 1_000_000, maxBytes: 1 << 30 }, overrides: { readonly lake?: Lake; readonly maxAttempts?: number } = {}): BatchHandler {
+  handler(group = 'g', limits: CommitLimits = { maxRows: 1_000_000, maxBytes: 1 << 30 }, overrides: { readonly lake?: Lake; readonly lakehouse?: Lakehouse; readonly maxAttempts?: number } = {}): BatchHandler {
     const ports = { announce: async (r: FileReferenceFields) => void this.announced.push(r), deadLetter: async (e: DeadLetterFields) => void this.deadLetters.push(e) };
-    const { engine, lakehouse } = this;
+    const { engine } = this;
+    const lakehouse = overrides.lakehouse ?? this.lakehouse;
     const lake = overrides.lake ?? this.tmp.lake;
     return new BatchHandler({
       engine,
