@@ -10,7 +10,7 @@ import {
   type FileReference,
   type Logger,
 } from '@fluxo/schema';
-import { sqlFilePath, type Lake, type ParquetEngine } from '@fluxo/parquet-io';
+import { ParquetIoError, sqlFilePath, type Lake, type ParquetEngine } from '@fluxo/parquet-io';
 import { LakehouseError, type ConsumedRawFiles, type ConsumerProgress, type Lakehouse, type TableSpec } from '@fluxo/lakehouse';
 import { type CuratedAnnouncer, type BatchInput } from '../announce/curated-announcer';
 import { stageRawFile } from '../curate/stage-raw-file';
@@ -82,6 +82,10 @@ export class BatchHandler {
   private readonly mappings = new Map<string, CompiledMapping>();
   private readonly attempts = new Map<string, number>();
   private readonly driftWatch: DriftWatch;
+  /** Failed commits per group of records (by offsets), for out-of-memory in the commit itself. */
+  private readonly commitAttempts = new Map<string, number>();
+  /** Records to commit alone: their group kept running out of memory when committed together. */
+  private readonly isolated = new Set<string>();
 
   constructor(private readonly deps: BatchHandlerDeps) {
     this.driftWatch = new DriftWatch(deps.driftFiles);
@@ -114,7 +118,8 @@ export class BatchHandler {
     let bytes = 0;
     for (const message of messages) {
       const size = announcedSize(message);
-      if (current.length > 0 && (rows + size.rows > this.deps.limits.maxRows || bytes + size.bytes > this.deps.limits.maxBytes)) {
+      const alone = this.isolated.has(attemptKey(message));
+      if (current.length > 0 && (alone || rows + size.rows > this.deps.limits.maxRows || bytes + size.bytes > this.deps.limits.maxBytes)) {
         groups.push(current);
         current = [];
         rows = 0;
@@ -123,6 +128,12 @@ export class BatchHandler {
       current.push(message);
       rows += size.rows;
       bytes += size.bytes;
+      if (alone) {
+        groups.push(current);
+        current = [];
+        rows = 0;
+        bytes = 0;
+      }
     }
     if (current.length > 0) groups.push(current);
     return groups;
@@ -147,12 +158,24 @@ export class BatchHandler {
       if (last === undefined) return { curatedRows: 0, rejectedRows, deadLettered };
       const inserted = new Map<string, number>();
       const from = messages[0]?.offset ?? last.offset;
-      try {
-        await lakehouse.commit(`curate ${last.topic}[${last.partition}]@${from}..${last.offset}`, async (tx) => {
-          for (const { table, staging } of staged) inserted.set(table.name, await lakehouse.appendDistinct(tx, table, staging));
-          await this.deps.consumed.record(tx, this.deps.group, staged.flatMap((entry) => entry.inputs.map((input) => input.reference.uri)));
+      const write = (entries: readonly DatasetWork[]) =>
+        lakehouse.commit(`curate ${last.topic}[${last.partition}]@${from}..${last.offset}`, async (tx) => {
+          for (const { table, staging } of entries) inserted.set(table.name, await lakehouse.appendDistinct(tx, table, staging));
+          await this.deps.consumed.record(tx, this.deps.group, entries.flatMap((entry) => entry.inputs.map((input) => input.reference.uri)));
           await progress.advance(tx, { group: this.deps.group, topic: last.topic, partition: last.partition, nextOffset: (BigInt(last.offset) + 1n).toString() }, from);
         });
+      let committed = staged;
+      try {
+        try {
+          await write(staged);
+        } catch (error) {
+          if (!(error instanceof ParquetIoError && error.code === 'OUT_OF_MEMORY')) throw error;
+          await this.outOfMemoryAtCommit(messages, error); // throws, unless it dead-lettered a lone file
+          deadLettered += 1;
+          committed = [];
+          inserted.clear();
+          await write(committed); // the partition moves past it
+        }
       } catch (error) {
         if (!(error instanceof LakehouseError && error.code === 'PROGRESS_MOVED')) throw error;
         logger.warn({ partition: last.partition, offsets: `${from}..${last.offset}`, error: error.message }, 'another member committed these records meanwhile; nothing written');
@@ -160,8 +183,12 @@ export class BatchHandler {
       }
       const snapshot = await progress.read(this.deps.group, last.topic, last.partition);
       let files = 0;
-      for (const { table, inputs, drift } of staged) files += await this.deps.announcer.announce(snapshot?.snapshotId ?? -1, table, inputs, drift);
-      for (const message of messages) this.attempts.delete(attemptKey(message));
+      for (const { table, inputs, drift } of committed) files += await this.deps.announcer.announce(snapshot?.snapshotId ?? -1, table, inputs, drift);
+      for (const message of messages) {
+        this.attempts.delete(attemptKey(message));
+        this.isolated.delete(attemptKey(message));
+      }
+      this.commitAttempts.delete(groupKey(messages));
       const curatedRows = [...inserted.values()].reduce((a, b) => a + b, 0);
       logger.info(
         { partition: last.partition, offsets: `${messages[0]?.offset ?? last.offset}..${last.offset}`, rawFiles: messages.length, rows: curatedRows, rejected: rejectedRows, deadLettered, files, snapshot: snapshot?.snapshotId, ms: Date.now() - started },
@@ -171,6 +198,46 @@ export class BatchHandler {
     } finally {
       for (const { staging } of work.values()) await engine.run(`DROP TABLE IF EXISTS ${staging}`);
     }
+  }
+
+  /**
+   * The commit of a group ran out of memory (its files staged, appending them did not fit). It is
+   * retried `maxAttempts` times; then its files are committed one at a time, and a file that still
+   * cannot be committed alone after `maxAttempts` is dead-lettered (ATTEMPTS_EXHAUSTED, lastCode
+   * OUT_OF_MEMORY, step commit) — so no file stalls its partition, and no good file goes with it.
+   * Throws the error for the consumer to retry, except when it dead-lettered a lone file.
+   */
+  private async outOfMemoryAtCommit(messages: readonly ConsumedReference[], error: ParquetIoError): Promise<void> {
+    const key = groupKey(messages);
+    const failures = (this.commitAttempts.get(key) ?? 0) + 1;
+    if (this.commitAttempts.size > 10_000) this.commitAttempts.clear();
+    if (failures < this.deps.maxAttempts) {
+      this.commitAttempts.set(key, failures);
+      throw error;
+    }
+    this.commitAttempts.delete(key);
+    const [message, ...others] = messages;
+    if (message === undefined) throw error;
+    if (others.length > 0) {
+      if (this.isolated.size > 10_000) this.isolated.clear();
+      for (const each of messages) this.isolated.add(attemptKey(each));
+      this.deps.logger.warn({ partition: message.partition, offsets: `${message.offset}..${messages[messages.length - 1]?.offset}`, attempts: failures }, 'a commit keeps running out of memory; committing its raw files one at a time');
+      throw error;
+    }
+    let reference: FileReference | undefined;
+    try {
+      reference = parseFileReference(message.value ?? Buffer.alloc(0));
+    } catch {
+      // staged, so it parsed; nothing to add if not
+    }
+    await this.deps.deadLetters.send({
+      message,
+      reason: 'ATTEMPTS_EXHAUSTED',
+      description: `gave up after ${this.deps.maxAttempts} attempts to commit it: ${describeError(error)}`,
+      ...(reference === undefined ? {} : { reference }),
+      details: { lastCode: error.code, step: 'commit' },
+    });
+    this.isolated.delete(attemptKey(message));
   }
 
   /** Verifies and stages one raw file; anything that would fail again is dead-lettered instead. */
@@ -298,6 +365,11 @@ export class BatchHandler {
     this.attempts.set(key, count);
     return count;
   }
+}
+
+function groupKey(messages: readonly ConsumedReference[]): string {
+  const first = messages[0];
+  return first === undefined ? '' : `${attemptKey(first)}\u0000${messages[messages.length - 1]?.offset ?? first.offset}`;
 }
 
 function attemptKey(message: ConsumedReference): string {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { ParquetEngine, type Lake, type RawRow } from '@fluxo/parquet-io';
-import { ConsumerProgress } from '@fluxo/lakehouse';
+import { ParquetEngine, ParquetIoError, type Lake, type RawRow } from '@fluxo/parquet-io';
+import { ConsumerProgress, type Lakehouse } from '@fluxo/lakehouse';
 import { silentLogger } from '@fluxo/schema';
 import { BatchHarness, feature } from '../testing/batch-harness';
 
@@ -120,5 +120,44 @@ describe('issue 9: a raw file swapped between verification and curation', () => 
     expect(await handler.handle([record])).toMatchObject({ deadLettered: 1, curatedRows: 0 });
     expect(h.deadLetters.map((d) => d.reason)).toEqual([expect.stringMatching(/^(SIZE|CHECKSUM)_MISMATCH$/)]);
     expect((await h.lakehouse.hasTable('earthquakes')) ? await h.rows('*') : []).toEqual([]);
+  });
+});
+
+describe('issue 9: a raw file that stages but cannot be committed (out of memory in the commit)', () => {
+  let h: BatchHarness;
+  beforeEach(async () => {
+    h = await BatchHarness.open();
+  });
+  afterEach(() => h.close());
+
+  it('retries the group, then commits its files one at a time, and dead-letters only the one that still fails', async () => {
+    // A catalog whose append runs out of memory whenever the poison record is in the batch.
+    const real = h.lakehouse;
+    const appends: string[] = [];
+    const tight: Lakehouse = Object.create(real, {
+      appendDistinct: {
+        value: async (...args: Parameters<Lakehouse['appendDistinct']>) => {
+          const [tx, , staging] = args;
+          const [row] = await tx.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${staging} WHERE _record_key = 'poison'`);
+          appends.push((row?.n ?? 0) > 0 ? 'with poison' : 'clean');
+          if ((row?.n ?? 0) > 0) throw new ParquetIoError('OUT_OF_MEMORY', 'DuckDB ran out of memory: Out of Memory Error: failed to allocate data of size 256.0 MiB', { retriable: true });
+          return real.appendDistinct(...args);
+        },
+      },
+    }) as Lakehouse;
+    const records = [await h.rawRecord('before', [feature('before', 1)]), await h.rawRecord('poison', [feature('poison', 1)]), await h.rawRecord('after', [feature('after', 1)])];
+    const handler = h.handler('g', undefined, { lakehouse: tight, maxAttempts: 2 });
+
+    // the consumer offers the same records again after each retriable failure
+    await expect(handler.handle(records)).rejects.toMatchObject({ code: 'OUT_OF_MEMORY' }); // group, attempt 1
+    await expect(handler.handle(records)).rejects.toMatchObject({ code: 'OUT_OF_MEMORY' }); // group, attempt 2: split
+    await expect(handler.handle(records)).rejects.toMatchObject({ code: 'OUT_OF_MEMORY' }); // "before" alone commits; the poison alone, attempt 1
+    const outcome = await handler.handle(records); // the poison alone, attempt 2: dead-lettered; "after" commits
+    expect(outcome).toMatchObject({ alreadyCommitted: 1, deadLettered: 1, curatedRows: 1 });
+    expect(appends).toEqual(['with poison', 'with poison', 'clean', 'with poison', 'with poison', 'clean']);
+    expect(h.deadLetters).toEqual([expect.objectContaining({ reason: 'ATTEMPTS_EXHAUSTED', details: { lastCode: 'OUT_OF_MEMORY', step: 'commit' } })]);
+    expect((h.deadLetters[0]?.original as { offset?: string } | undefined)?.offset).toBe('1');
+    expect(await h.rows<{ id: string }>('event_id AS id', 'ORDER BY 1')).toEqual([{ id: 'after' }, { id: 'before' }]);
+    expect((await new ConsumerProgress(h.lakehouse).read('g', 'fluxo.raw-files', 0))?.nextOffset).toBe('3');
   });
 });

@@ -17,7 +17,7 @@ const producer = { app: 'test', instance: 'test', version: '0' };
 export function feature(id: string, updated: number, overrides: Record<string, unknown> = {}) {
   return {
     type: 'Feature',
-    properties: { mag: 1.5, place: `near ${id}`, time: 1746366018110, updated, tsunami: 0, status: 'automatic', type: 'earthquake', sig: 34, net: 'ci', magType: 'ml' },
+    properties: { mag: 1.5, place: `near ${id}`, time: 1746366018110, updated, tsunami: 0, status: 'automatic', type: 'earthquake', sig: 34, net: 'ci', magType: 'ml', url: `https://earthquake.usgs.gov/earthquakes/eventpage/${id}` },
     geometry: { type: 'Point', coordinates: [-117.8075, 35.3405, 8.83] },
     id,
     ...overrides,
@@ -54,9 +54,10 @@ export class BatchHarness {
     return new BatchHarness(tmp, engine, lakehouse);
   }
 
-  handler(group = 'g', limits: CommitLimits = { maxRows: 1_000_000, maxBytes: 1 << 30 }, overrides: { readonly lake?: Lake; readonly maxAttempts?: number } = {}): BatchHandler {
+  handler(group = 'g', limits: CommitLimits = { maxRows: 1_000_000, maxBytes: 1 << 30 }, overrides: { readonly lake?: Lake; readonly lakehouse?: Lakehouse; readonly maxAttempts?: number } = {}): BatchHandler {
     const ports = { announce: async (r: FileReferenceFields) => void this.announced.push(r), deadLetter: async (e: DeadLetterFields) => void this.deadLetters.push(e) };
-    const { engine, lakehouse } = this;
+    const { engine } = this;
+    const lakehouse = overrides.lakehouse ?? this.lakehouse;
     const lake = overrides.lake ?? this.tmp.lake;
     return new BatchHandler({
       engine,
