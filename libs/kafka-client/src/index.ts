@@ -37,6 +37,7 @@ export {
   type BatchOptions,
   type AssignedPartition,
 } from './reference-consumer';
+export { PartitionPositions, type PartitionPosition } from './partition-positions';
 export { settingsFromConfig } from './settings-from-config';
 export { waitForCluster, type WaitForClusterOptions } from './wait-for-cluster';
 export { retryUntilReady, type RetryUntilReadyOptions } from './retry-until-ready';

@@ -83,3 +83,4 @@ export { IngestConfig, INGEST_SETTINGS, loadIngestConfig } from './config/ingest
 export { NormalizerConfig, NORMALIZER_SETTINGS, loadNormalizerConfig } from './config/normalizer-config';
 export { StreamIngestConfig, STREAM_INGEST_SETTINGS, loadStreamIngestConfig } from './config/stream-ingest-config';
 export { WebConfig, WEB_SETTINGS, loadWebConfig } from './config/web-config';
+export { DEFAULT_METRICS_PORTS, metricsSettings } from './config/observability-settings';

@@ -24,6 +24,14 @@ export interface HttpFetcherOptions {
   /** Which redirects are followed (default: same origin only, at most 5). */
   readonly redirects?: RedirectPolicy;
   readonly logger: Logger;
+  /** Told how each attempt ended and what is retried (metrics). Optional. */
+  readonly observer?: HttpObserver;
+}
+
+/** What the fetcher reports per attempt: an HTTP status (`"200"`, `"304"`, `"503"`) or an error code (`HTTP_TIMEOUT`, `HTTP_NETWORK`, …). */
+export interface HttpObserver {
+  attempted(outcome: string, durationMs: number): void;
+  retrying(reason: string): void;
 }
 
 /** Statuses worth another attempt (what got retries by default, plus 425). */
@@ -57,15 +65,21 @@ export class HttpFetcher {
     if (validators.etag !== undefined) conditional['if-none-match'] = validators.etag;
     if (validators.lastModified !== undefined) conditional['if-modified-since'] = validators.lastModified;
     const { retry, logger } = this.options;
+    const observer = this.options.observer;
     for (let attempt = 1; ; attempt += 1) {
+      const started = Date.now();
       try {
         const result = await this.attempt(url, { ...headers, ...conditional }, attempt);
-        return result.status === 'ok' ? { ...result, attempts: attempt } : result;
+        observer?.attempted(result.statusCode, Date.now() - started);
+        return result.status === 'ok' ? { status: 'ok', body: result.body, validators: result.validators, fetchedAt: result.fetchedAt, attempts: attempt } : { status: 'not-modified', fetchedAt: result.fetchedAt };
       } catch (caught) {
         const error = toIngestError(caught, url, attempt);
+        const outcome = outcomeOf(error);
+        observer?.attempted(outcome, Date.now() - started);
         const retryAfterMs = error instanceof IngestError && typeof error.context['retryAfterMs'] === 'number' ? error.context['retryAfterMs'] : undefined;
         if (!(error instanceof IngestError) || !isRetriable(error) || attempt > retry.limit) throw error;
         const delayMs = retryDelayMs(retry, attempt, retryAfterMs);
+        observer?.retrying(outcome);
         logger.warn({ url: redactUrl(url), retry: attempt, code: error.code, status: error.context['status'], delayMs }, 'retrying HTTP request');
         await sleep(delayMs);
       }
@@ -73,7 +87,11 @@ export class HttpFetcher {
   }
 
   /** One request, its body streamed and counted; rejects with got's errors or an IngestError. */
-  private async attempt(url: string, headers: Record<string, string>, attempt: number): Promise<Omit<Extract<FetchResult, { status: 'ok' }>, 'attempts'> | Extract<FetchResult, { status: 'not-modified' }>> {
+  private async attempt(
+    url: string,
+    headers: Record<string, string>,
+    attempt: number,
+  ): Promise<(Omit<Extract<FetchResult, { status: 'ok' }>, 'attempts'> | Extract<FetchResult, { status: 'not-modified' }>) & { readonly statusCode: string }> {
     const max = this.options.maxResponseBytes;
     const guard = redirectGuard(url, headers, this.options.redirects);
     const stream = this.client.stream(url, {
@@ -101,7 +119,8 @@ export class HttpFetcher {
     }
     const response = stream.response;
     const fetchedAt = new Date();
-    if (response?.statusCode === 304) return { status: 'not-modified', fetchedAt };
+    const statusCode = String(response?.statusCode ?? 'unknown');
+    if (response?.statusCode === 304) return { status: 'not-modified', fetchedAt, statusCode };
     const etag = response?.headers.etag;
     const lastModified = response?.headers['last-modified'];
     return {
@@ -109,8 +128,15 @@ export class HttpFetcher {
       body: Buffer.concat(chunks, bytes),
       validators: { ...(etag === undefined ? {} : { etag }), ...(lastModified === undefined ? {} : { lastModified }) },
       fetchedAt,
+      statusCode,
     };
   }
+}
+
+/** The status of a failed attempt, or its error code when there was no response. */
+function outcomeOf(error: unknown): string {
+  if (!(error instanceof IngestError)) return 'UNEXPECTED';
+  return error.code === 'HTTP_STATUS' ? String(error.context['status']) : error.code;
 }
 
 function isRetriable(error: IngestError): boolean {

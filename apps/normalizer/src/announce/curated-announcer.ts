@@ -29,11 +29,11 @@ export class CuratedAnnouncer {
     },
   ) {}
 
-  /** Announces the files `snapshotId` added to `table`; returns how many. */
-  async announce(snapshotId: number, table: TableSpec, inputs: readonly BatchInput[]): Promise<number> {
+  /** Announces the files `snapshotId` added to `table`; returns them. */
+  async announce(snapshotId: number, table: TableSpec, inputs: readonly BatchInput[]): Promise<DataFile[]> {
     const files = await this.deps.lakehouse.filesAddedIn(table.name, snapshotId);
     for (const file of files) await this.deps.announcer.announce(await this.referenceOf(snapshotId, table, file, inputs));
-    return files.length;
+    return files;
   }
 
   private async referenceOf(snapshotId: number, table: TableSpec, file: DataFile, inputs: readonly BatchInput[]): Promise<FileReferenceFields> {

@@ -13,7 +13,7 @@ import { LakehouseError, type ConsumedRawFiles, type ConsumerProgress, type Lake
 import { type CuratedAnnouncer, type BatchInput } from '../announce/curated-announcer';
 import { curatedTableSpec } from '../curate/curated-table';
 import { stageRawFile } from '../curate/stage-raw-file';
-import type { ConsumedReference } from '../ports';
+import type { CommitObserver, CommittedInput, ConsumedReference } from '../ports';
 import type { DeadLetters } from './dead-letters';
 import { verifyRawReference, type VerifiedRawFile } from './raw-reference';
 
@@ -40,6 +40,8 @@ export interface BatchHandlerDeps {
   /** Attempts at one raw file that keeps failing with a retriable error before it is dead-lettered. */
   readonly maxAttempts: number;
   readonly logger: Logger;
+  /** Hears about every commit and about rows kept out (metrics, lineage). Optional. */
+  readonly observer?: CommitObserver;
 }
 
 export interface BatchOutcome {
@@ -56,6 +58,8 @@ interface DatasetWork {
   readonly table: TableSpec;
   readonly staging: string;
   readonly inputs: BatchInput[];
+  /** The same inputs with what staging found (rows, fetch time), for the commit report. */
+  readonly staged: CommittedInput[];
 }
 
 /**
@@ -148,8 +152,15 @@ export class BatchHandler {
         return { curatedRows: 0, rejectedRows, deadLettered };
       }
       const snapshot = await progress.read(this.deps.group, last.topic, last.partition);
+      const committedAtMs = Date.now();
       let files = 0;
-      for (const { table, inputs } of work.values()) files += await this.deps.announcer.announce(snapshot?.snapshotId ?? -1, table, inputs);
+      const datasets = [];
+      for (const { table, inputs, staged } of work.values()) {
+        const added = await this.deps.announcer.announce(snapshot?.snapshotId ?? -1, table, inputs);
+        files += added.length;
+        datasets.push({ table, inputs: staged, files: added });
+      }
+      await this.deps.observer?.committed({ group: this.deps.group, snapshotId: snapshot?.snapshotId ?? -1, startedAtMs: started, committedAtMs, replayed: false, datasets });
       for (const message of messages) this.attempts.delete(attemptKey(message));
       const curatedRows = [...inserted.values()].reduce((a, b) => a + b, 0);
       logger.info(
@@ -176,7 +187,9 @@ export class BatchHandler {
         stagingTable: entry.staging.slice(1, -1),
       });
       entry.inputs.push({ message, reference: raw.reference });
+      entry.staged.push({ message, reference: raw.reference, rows: staged.rows, fetchedAtMs: staged.fetchedAtMs });
       if (staged.rejected !== null) {
+        this.deps.observer?.rowsQuarantined('ROWS_REJECTED', staged.rejected.rows);
         await this.deps.deadLetters.send({
           message,
           reason: 'ROWS_REJECTED',
@@ -200,6 +213,7 @@ export class BatchHandler {
         ...(error instanceof FluxoError ? { details: { ...error.context, ...(exhausted ? { lastCode: error.code } : {}) } } : {}),
       });
       this.attempts.delete(attemptKey(message));
+      this.deps.observer?.rowsQuarantined(reason, reference?.rows ?? 0);
       return 'dead-lettered';
     }
   }
@@ -222,7 +236,10 @@ export class BatchHandler {
     for (const dataset of new Set(inputs.map((input) => input.reference.dataset))) {
       const ofDataset = inputs.filter((input) => input.reference.dataset === dataset);
       const table = this.tableOfSource(ofDataset[0]?.reference.source);
-      if (table !== null) await this.deps.announcer.announce(last.snapshotId, table, ofDataset);
+      if (table === null) continue;
+      const files = await this.deps.announcer.announce(last.snapshotId, table, ofDataset);
+      const replayed = ofDataset.map((input) => ({ ...input, rows: input.reference.rows, fetchedAtMs: null }));
+      await this.deps.observer?.committed({ group: this.deps.group, snapshotId: last.snapshotId, startedAtMs: Date.now(), committedAtMs: Date.now(), replayed: true, datasets: [{ table, inputs: replayed, files }] });
     }
     this.deps.logger.info({ partition: first.partition, skipped: done.length, snapshot: last.snapshotId }, 'records already committed to the tables; announced their commit again and skipped them');
   }
@@ -241,7 +258,7 @@ export class BatchHandler {
   private workFor(raw: VerifiedRawFile, work: Map<string, DatasetWork>): DatasetWork {
     let entry = work.get(raw.dataset.name);
     if (entry === undefined) {
-      entry = { table: curatedTableSpec(raw.dataset, this.mappingOf(raw)), staging: `"stage_${raw.dataset.name}"`, inputs: [] };
+      entry = { table: curatedTableSpec(raw.dataset, this.mappingOf(raw)), staging: `"stage_${raw.dataset.name}"`, inputs: [], staged: [] };
       work.set(raw.dataset.name, entry);
     }
     return entry;

@@ -2,6 +2,7 @@ import { ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Max, Min, MinLength
 import { CATALOG_APP_SETTINGS, CatalogAppConfig } from './catalog-settings';
 import { loadEnvConfig, type EnvSetting } from './env-config';
 import { kafkaSettings } from './kafka-config';
+import { DEFAULT_METRICS_PORTS, metricsSettings } from './observability-settings';
 
 /** Configuration of apps/normalizer, the consumer group that curates raw files. */
 export class NormalizerConfig extends CatalogAppConfig {
@@ -77,6 +78,7 @@ export const NORMALIZER_SETTINGS: readonly EnvSetting<keyof NormalizerConfig>[] 
   { env: 'FLUXO_RAW_UNCONSUMED_GRACE_DAYS', field: 'rawUnconsumedGraceDays', kind: 'int', default: '1', description: 'Raw files no group consumed are deleted this long after the retention' },
   { env: 'FLUXO_RAW_RETENTION_GROUPS', field: 'rawRetentionGroups', kind: 'list', description: 'Consumer groups that must all have curated a raw file before deletion (default: FLUXO_NORMALIZER_GROUP)' },
   ...kafkaSettings('fluxo-normalizer'),
+  ...metricsSettings(DEFAULT_METRICS_PORTS.normalizer),
 ];
 
 export function loadNormalizerConfig(env: Readonly<Record<string, string | undefined>>): NormalizerConfig {
