@@ -389,7 +389,8 @@ export class ReferenceConsumer implements AsyncDisposable {
     for (const topic of topics) {
       try {
         const lag = await describeLag(this.kafka, { groupId: this.options.groupId, topic });
-        for (const p of lag.partitions) this.partitionPositions.seed(topic, p.partition, p.endOffset, p.committedOffset);
+        // Nothing committed yet: the group starts at the log start (fromBeginning), endOffset − lag.
+        for (const p of lag.partitions) this.partitionPositions.seed(topic, p.partition, p.endOffset, p.committedOffset ?? String(BigInt(p.endOffset) - BigInt(p.lag)));
       } catch (error) {
         this.logger.debug({ topic, error: describeError(error) }, 'could not read offsets for lag; fetches will tell');
       }

@@ -34,6 +34,11 @@ export interface ReadinessOptions {
    * prober cannot hammer the broker or the catalog. Default 1000; 0 evaluates every time.
    */
   readonly cacheMs?: number;
+  /**
+   * A scrape of the gauges starts a new evaluation in the background when the last one is older
+   * than this (the scrape itself answers at once with the last results). Default 10000.
+   */
+  readonly refreshOnScrapeMs?: number;
 }
 
 const STARTED = 'started';
@@ -56,7 +61,17 @@ export class Readiness {
     this.cacheMs = options.cacheMs ?? 1000;
     if (!Number.isSafeInteger(this.cacheMs) || this.cacheMs < 0) throw new MetricsError('INVALID_OPTIONS', 'cacheMs: must be an integer >= 0');
     if (options.registry !== undefined) {
-      this.readyGauge = new Gauge({ name: 'fluxo_ready', help: '1 when the last readiness evaluation passed (every check, and the app started), else 0', registers: [options.registry] });
+      const refreshMs = options.refreshOnScrapeMs ?? 10_000;
+      // eslint-disable-next-line @typescript-eslint/no-this-alias -- the gauge's collect() runs with the gauge as `this`
+      const readiness = this;
+      this.readyGauge = new Gauge({
+        name: 'fluxo_ready',
+        help: '1 when the last readiness evaluation passed (every check, and the app started), else 0; a scrape refreshes results older than 10 s in the background',
+        registers: [options.registry],
+        collect() {
+          if (readiness.last === undefined || Date.now() - readiness.last.at >= refreshMs) void readiness.evaluate();
+        },
+      });
       this.checkGauge = new Gauge({ name: 'fluxo_readiness_check', help: '1 when the readiness check passed at its last evaluation, else 0', labelNames: ['check'] as const, registers: [options.registry] });
       this.readyGauge.set(0);
     }
