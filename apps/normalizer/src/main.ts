@@ -13,14 +13,17 @@ import {
 import { createKafka, ensureTopics, ReferenceConsumer, ReferenceProducer, retryUntilReady, settingsFromConfig, waitForCluster, type PartitionPosition } from '@fluxo/kafka-client';
 import { directoryWritableCheck, measuredAnnouncer, PipelineMetrics, startObservability } from '@fluxo/metrics';
 import { Lake, loadDefinitionCatalog, ParquetEngine } from '@fluxo/parquet-io';
-import { ConsumedRawFiles, ConsumerProgress, LAKEHOUSE_EXTENSIONS, Lakehouse, maintain, parseCatalogLocation, type MaintenancePolicy, type TableSpec } from '@fluxo/lakehouse';
+import { ConsumedRawFiles, ConsumerProgress, describeCatalogLocation, LAKEHOUSE_EXTENSIONS, Lakehouse, maintain, parseCatalogLocation, type MaintenancePolicy, type TableSpec } from '@fluxo/lakehouse';
+import { LineageEmitter } from '@fluxo/lineage';
 import { CuratedAnnouncer } from './announce/curated-announcer';
 import { curatedTableSpec } from './curate/curated-table';
 import { assertNoLegacyLayout } from './curate/legacy-layout';
 import { BatchHandler } from './handle/batch-handler';
 import { DeadLetters } from './handle/dead-letters';
 import { createAppLogger } from './logger';
+import { CommitLineage } from './lineage/commit-lineage';
 import { MaintenanceLoop } from './maintain/maintenance-loop';
+import { commitObservers } from './observe/commit-observers';
 import { NormalizerMetrics } from './observe/normalizer-metrics';
 import { RawRetention } from './maintain/raw-retention';
 
@@ -81,6 +84,28 @@ async function main(): Promise<void> {
     new PipelineMetrics(registry, 'normalizer'),
     { files: config.topicCuratedFiles, deadLetter: config.topicDeadLetter },
   );
+  await using lineage = new LineageEmitter({
+    ...(config.lineageUrl === undefined ? {} : { url: config.lineageUrl }),
+    ...(config.lineageFile === undefined ? {} : { file: resolve(config.lineageFile) }),
+    timeoutMs: config.lineageTimeoutMs,
+    logger,
+    onOutcome: (transport, outcome) => metrics.lineageOutcome(transport, outcome),
+  });
+  const catalogLocation = parseCatalogLocation(config.catalog);
+  const observers = lineage.enabled
+    ? commitObservers(
+        metrics,
+        new CommitLineage(lineage, {
+          jobNamespace: config.lineageNamespace,
+          producer: `urn:fluxo:normalizer:${VERSION}`,
+          version: VERSION,
+          lakeRoot: lake.root,
+          kafkaNamespace: `kafka://${config.kafkaBrokers[0] ?? 'unknown'}`,
+          tableNamespace: `ducklake:${describeCatalogLocation(catalogLocation)}`,
+          tablePrefix: `${lakehouse.alias}.main`,
+        }),
+      )
+    : metrics;
   const identity = { app: 'normalizer', instance: config.instanceId ?? `${hostname()}:${process.pid}`, version: VERSION };
   const handler = new BatchHandler({
     engine,
@@ -95,7 +120,7 @@ async function main(): Promise<void> {
     limits: { maxRows: config.commitMaxRows, maxBytes: config.commitMaxBytes },
     maxAttempts: config.maxAttempts,
     logger,
-    observer: metrics,
+    observer: observers,
   });
   const tables = curatedTables(catalog);
   const policy = maintenancePolicy(config, tables, catalog);

@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { openLineageValidator } from '@fluxo/lineage/testing';
 import { WORKSPACE_ROOT } from './support/app-process';
 import { eventually, PipelineHarness } from './support/pipeline-harness';
 import { freePort, PrometheusServer } from './support/prometheus-server';
@@ -31,7 +33,7 @@ describe('metrics scraped by Prometheus while the recorded data flows', () => {
       ],
     });
     startedAt = Date.now() / 1000;
-    await pipeline.startNormalizer({ FLUXO_METRICS_PORT: String(ports.normalizer) });
+    await pipeline.startNormalizer({ FLUXO_METRICS_PORT: String(ports.normalizer), FLUXO_LINEAGE_FILE: join(pipeline.dir, 'lineage.jsonl') });
     await pipeline.startIngest(ALL_DAY, { FLUXO_METRICS_PORT: String(ports.ingest) });
   });
   afterAll(async () => {
@@ -54,9 +56,11 @@ describe('metrics scraped by Prometheus while the recorded data flows', () => {
     expect(await prometheus.value('sum(fluxo_records_written_total{job="fluxo-ingest", stage="ingest", dataset="earthquakes"})')).toBe(VERSIONS);
     await eventually(() => prometheus.value('sum(fluxo_records_read_total{job="fluxo-normalizer", dataset="earthquakes"})'), (value) => value === VERSIONS, 'the normalizer read every raw row');
     // The series moved while the data flowed: over the run it rose, never fell, and ended at 217.
-    const [series] = await prometheus.range(curated, startedAt, Date.now() / 1000);
-    const values = series?.values ?? [];
-    expect(values[values.length - 1]).toBe(VERSIONS);
+    const values = await eventually(
+      async () => (await prometheus.range(curated, startedAt, Date.now() / 1000))[0]?.values ?? [],
+      (found) => found[found.length - 1] === VERSIONS,
+      'the range query reaches the last scrape',
+    );
     expect(values.every((value, index) => index === 0 || value >= (values[index - 1] ?? 0))).toBe(true);
   });
 
@@ -82,6 +86,25 @@ describe('metrics scraped by Prometheus while the recorded data flows', () => {
     expect(await prometheus.value('sum(fluxo_kafka_produce_duration_seconds_count{job="fluxo-ingest"})')).toBe(rawFiles);
     expect(await prometheus.value('sum(fluxo_kafka_consume_delay_seconds_count{job="fluxo-normalizer"})')).toBeGreaterThanOrEqual(rawFiles);
     expect(await prometheus.value('sum(fluxo_dead_letters_total)')).toBeUndefined(); // clean input: no series at all
+  });
+
+  it('emits an OpenLineage START and COMPLETE per commit, valid against the published schema, covering every raw file and curated row', async () => {
+    await eventually(() => prometheus.value('sum(fluxo_records_written_total{job="fluxo-normalizer"})'), (value) => value === VERSIONS, 'curation finished');
+    const events = (await readFile(join(pipeline.dir, 'lineage.jsonl'), 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { eventType: string; run: { runId: string }; inputs: { name: string; namespace: string }[]; outputs: { name: string; outputFacets: { outputStatistics: { rowCount: number } } }[] });
+    const validate = openLineageValidator();
+    expect(events.flatMap((event) => validate(event).problems)).toEqual([]);
+    const complete = events.filter((event) => event.eventType === 'COMPLETE');
+    expect(events.filter((event) => event.eventType === 'START').map((e) => e.run.runId)).toEqual(complete.map((e) => e.run.runId));
+    expect(await prometheus.value('sum(fluxo_normalizer_commits_total)')).toBe(complete.length);
+    expect(complete.reduce((sum, event) => sum + (event.outputs[0]?.outputFacets.outputStatistics.rowCount ?? 0), 0)).toBe(VERSIONS);
+    expect(new Set(complete.map((event) => event.outputs[0]?.name))).toEqual(new Set(['fluxo.main.earthquakes']));
+    const rawFiles = complete.flatMap((event) => event.inputs.filter((input) => input.namespace === 'file').map((input) => input.name));
+    expect(rawFiles.sort()).toEqual((await pipeline.references('raw')).map((ref) => join(pipeline.lakeDir, ref.uri)).sort());
+    expect(complete.every((event) => event.inputs.some((input) => input.name === pipeline.topics.raw))).toBe(true);
+    expect(await prometheus.value('sum(fluxo_lineage_events_total{transport="file", outcome="emitted"})')).toBe(events.length);
   });
 
   it('counts polls by outcome and HTTP attempts by status, and they keep moving', async () => {

@@ -25,6 +25,7 @@ export class NormalizerMetrics implements CommitObserver {
   private readonly endToEnd: Histogram<'dataset'>;
   private readonly quarantined: Counter<'stage' | 'reason'>;
   private readonly consumeDelay: Histogram<'topic'>;
+  private readonly lineageEvents: Counter<'transport' | 'outcome'>;
   private lastCommitMs: number | undefined;
 
   constructor(
@@ -54,6 +55,7 @@ export class NormalizerMetrics implements CommitObserver {
       buckets: [...LATENCY_BUCKETS_SECONDS],
       registers,
     });
+    this.lineageEvents = new Counter({ name: 'fluxo_lineage_events_total', help: 'OpenLineage run events sent, by transport (http, file) and outcome (emitted, failed)', labelNames: ['transport', 'outcome'] as const, registers });
     const labelNames = ['group', 'topic', 'partition'] as const;
     const positions = options.positions;
     const group = options.group;
@@ -106,6 +108,10 @@ export class NormalizerMetrics implements CommitObserver {
     }
     this.commitFiles.observe(files);
     this.commitRecords.observe(records);
+  }
+
+  lineageOutcome(transport: string, outcome: string): void {
+    this.lineageEvents.inc({ transport, outcome });
   }
 
   rowsQuarantined(reason: string, rows: number): void {
