@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { ensureDuckDBExtensions } from '../duckdb-extensions/extensions.mjs';
 import { stopBroker } from '../local-kafka/broker.mjs';
+import { METRICS_PORTS, watchReadiness } from './readiness.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
 const live = process.argv.includes('--live');
@@ -38,6 +39,7 @@ console.log(
     `  web:     http://${env['FLUXO_WEB_HOST'] ?? '127.0.0.1'}:${env['FLUXO_WEB_PORT'] ?? '3000'}  (live dashboard)`,
     `  tables:  ${env['FLUXO_CATALOG'] ?? 'sqlite:.fluxo/catalog/fluxo.sqlite'}  (DuckLake catalog: fluxo.main.<dataset>, <dataset>_latest)`,
     "  query:   duckdb -c \"ATTACH 'ducklake:sqlite:.fluxo/catalog/fluxo.sqlite' AS fluxo (READ_ONLY); SELECT * FROM fluxo.earthquakes_latest LIMIT 5\"",
+    `  metrics: ${Object.entries(METRICS_PORTS).map(([app, port]) => `${app} :${port}`).join(', ')}  (/metrics, /healthz, /readyz — docs/observability.md)`,
     '  stop:    Ctrl-C',
     '',
   ].join('\n'),
@@ -54,8 +56,12 @@ const child = spawn('npx', ['nx', 'run-many', '-t', 'serve', `--projects=${proje
 for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
   process.on(signal, () => child.kill(signal));
 }
+// Report each app once its /readyz answers 200 (or, after two minutes, what it still waits for).
+const readiness = new AbortController();
+void watchReadiness(['ingest', 'stream-ingest', 'normalizer', 'web'], { log: (message) => console.log(`[fluxo] ${message}`), signal: readiness.signal });
 // Safety net: whatever happened to the Nx task runner, leave no broker behind (idempotent).
 child.on('exit', (code, signal) => {
+  readiness.abort();
   void stopBroker()
     .catch(() => undefined)
     .then(() => process.exit(code ?? (signal === null ? 0 : 1)));
