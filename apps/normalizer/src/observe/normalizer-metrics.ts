@@ -27,6 +27,8 @@ export class NormalizerMetrics implements CommitObserver {
   private readonly consumeDelay: Histogram<'topic'>;
   private readonly lineageEvents: Counter<'transport' | 'outcome'>;
   private lastCommitMs: number | undefined;
+  /** Highest offset observed per topic-partition: records offered again after a retriable failure are not observed twice. */
+  private readonly observedUpTo = new Map<string, bigint>();
 
   constructor(
     registry: Registry,
@@ -85,9 +87,16 @@ export class NormalizerMetrics implements CommitObserver {
     });
   }
 
-  /** Records handed to the handler (one call per batch). */
-  consumed(messages: readonly { readonly topic: string; readonly timestampMs: number }[], at = Date.now()): void {
-    for (const message of messages) this.consumeDelay.observe({ topic: message.topic }, Math.max(0, (at - message.timestampMs) / 1000));
+  /** Records handed to the handler (one call per batch); each record is observed once. */
+  consumed(messages: readonly { readonly topic: string; readonly partition: number; readonly offset: string; readonly timestampMs: number }[], at = Date.now()): void {
+    for (const message of messages) {
+      const key = `${message.topic}\u0000${message.partition}`;
+      const offset = BigInt(message.offset);
+      const seen = this.observedUpTo.get(key);
+      if (seen !== undefined && offset <= seen) continue;
+      this.observedUpTo.set(key, offset);
+      this.consumeDelay.observe({ topic: message.topic }, Math.max(0, (at - message.timestampMs) / 1000));
+    }
   }
 
   async committed(report: CommitReport): Promise<void> {
