@@ -13,17 +13,15 @@ import {
 import { createKafka, ensureTopics, ReferenceConsumer, ReferenceProducer, retryUntilReady, settingsFromConfig, waitForCluster, type PartitionPosition } from '@fluxo/kafka-client';
 import { directoryWritableCheck, measuredAnnouncer, PipelineMetrics, startObservability } from '@fluxo/metrics';
 import { Lake, loadDefinitionCatalog, ParquetEngine } from '@fluxo/parquet-io';
-import { ConsumedRawFiles, ConsumerProgress, describeCatalogLocation, LAKEHOUSE_EXTENSIONS, Lakehouse, maintain, parseCatalogLocation, type MaintenancePolicy, type TableSpec } from '@fluxo/lakehouse';
-import { LineageEmitter } from '@fluxo/lineage';
+import { ConsumedRawFiles, ConsumerProgress, LAKEHOUSE_EXTENSIONS, Lakehouse, maintain, parseCatalogLocation, type MaintenancePolicy, type TableSpec } from '@fluxo/lakehouse';
 import { CuratedAnnouncer } from './announce/curated-announcer';
 import { curatedTableSpec } from './curate/curated-table';
 import { assertNoLegacyLayout } from './curate/legacy-layout';
 import { BatchHandler } from './handle/batch-handler';
 import { DeadLetters } from './handle/dead-letters';
 import { createAppLogger } from './logger';
-import { CommitLineage } from './lineage/commit-lineage';
+import { commitObserverFromConfig } from './lineage/lineage-from-config';
 import { MaintenanceLoop } from './maintain/maintenance-loop';
-import { commitObservers } from './observe/commit-observers';
 import { NormalizerMetrics } from './observe/normalizer-metrics';
 import { RawRetention } from './maintain/raw-retention';
 
@@ -84,28 +82,8 @@ async function main(): Promise<void> {
     new PipelineMetrics(registry, 'normalizer'),
     { files: config.topicCuratedFiles, deadLetter: config.topicDeadLetter },
   );
-  await using lineage = new LineageEmitter({
-    ...(config.lineageUrl === undefined ? {} : { url: config.lineageUrl }),
-    ...(config.lineageFile === undefined ? {} : { file: resolve(config.lineageFile) }),
-    timeoutMs: config.lineageTimeoutMs,
-    logger,
-    onOutcome: (transport, outcome) => metrics.lineageOutcome(transport, outcome),
-  });
-  const catalogLocation = parseCatalogLocation(config.catalog);
-  const observers = lineage.enabled
-    ? commitObservers(
-        metrics,
-        new CommitLineage(lineage, {
-          jobNamespace: config.lineageNamespace,
-          producer: `urn:fluxo:normalizer:${VERSION}`,
-          version: VERSION,
-          lakeRoot: lake.root,
-          kafkaNamespace: `kafka://${config.kafkaBrokers[0] ?? 'unknown'}`,
-          tableNamespace: `ducklake:${describeCatalogLocation(catalogLocation)}`,
-          tablePrefix: `${lakehouse.alias}.main`,
-        }),
-      )
-    : metrics;
+  const { observer, lineage } = commitObserverFromConfig(config, { metrics, lakeRoot: lake.root, catalogAlias: lakehouse.alias, version: VERSION, logger });
+  await using _lineage = lineage;
   const identity = { app: 'normalizer', instance: config.instanceId ?? `${hostname()}:${process.pid}`, version: VERSION };
   const handler = new BatchHandler({
     engine,
@@ -120,7 +98,7 @@ async function main(): Promise<void> {
     limits: { maxRows: config.commitMaxRows, maxBytes: config.commitMaxBytes },
     maxAttempts: config.maxAttempts,
     logger,
-    observer: observers,
+    observer,
   });
   const tables = curatedTables(catalog);
   const policy = maintenancePolicy(config, tables, catalog);
