@@ -13,7 +13,7 @@ const nextConfig = {
   poweredByHeader: false,
   // Server-Sent Events must reach the browser unbuffered: no gzip of streamed responses.
   compress: false,
-  serverExternalPackages: ['@duckdb/node-api', '@duckdb/node-bindings', 'kafkajs', 'pino'],
+  serverExternalPackages: ['@duckdb/node-api', '@duckdb/node-bindings', 'kafkajs', 'pino', 'prom-client'],
   experimental: { externalDir: true },
   // `nx run web:lint` and `nx run web:typecheck` are the checks; the build only compiles.
   eslint: { ignoreDuringBuilds: true },

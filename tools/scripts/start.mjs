@@ -15,6 +15,7 @@ import { delimiter, join, resolve } from 'node:path';
 import { ensureDuckDBExtensions } from '../duckdb-extensions/extensions.mjs';
 import { stopBroker } from '../local-kafka/broker.mjs';
 import { Supervisor } from '../supervisor/supervisor.mjs';
+import { METRICS_PORTS, watchReadiness } from './readiness.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
 const live = process.argv.includes('--live');
@@ -44,6 +45,7 @@ console.log(
     `  web:     http://${env['FLUXO_WEB_HOST'] ?? '127.0.0.1'}:${env['FLUXO_WEB_PORT'] ?? '3000'}  (live dashboard)`,
     `  tables:  ${env['FLUXO_CATALOG'] ?? 'sqlite:.fluxo/catalog/fluxo.sqlite'}  (DuckLake catalog: fluxo.main.<dataset>, <dataset>_latest)`,
     "  query:   duckdb -c \"ATTACH 'ducklake:sqlite:.fluxo/catalog/fluxo.sqlite' AS fluxo (READ_ONLY); SELECT * FROM fluxo.earthquakes_latest LIMIT 5\"",
+    `  metrics: ${Object.entries(METRICS_PORTS).map(([app, port]) => `${app} :${port}`).join(', ')}  (/metrics, /healthz, /readyz — docs/observability.md)`,
     '  stop:    Ctrl-C',
     '',
   ].join('\n'),
@@ -113,6 +115,7 @@ for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
       return;
     }
     console.log(`[fluxo] ${signal}: stopping the apps, then the broker (again to force)…`);
+    readiness.abort();
     void supervisor
       .stop()
       // Safety net: whatever happened to the broker's process, leave no broker behind (idempotent).
@@ -120,3 +123,6 @@ for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
       .then(() => process.exit(0));
   });
 }
+// Report each app once its /readyz answers 200 (or, after two minutes, what it still waits for).
+const readiness = new AbortController();
+void watchReadiness(['ingest', 'stream-ingest', 'normalizer', 'web'], { log: (message) => console.log(`[fluxo] ${message}`), signal: readiness.signal });

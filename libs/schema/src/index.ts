@@ -122,3 +122,4 @@ export { NormalizerConfig, NORMALIZER_SETTINGS, loadNormalizerConfig } from './c
 export { StreamIngestConfig, STREAM_INGEST_SETTINGS, loadStreamIngestConfig } from './config/stream-ingest-config';
 export { WebConfig, WEB_SETTINGS, loadWebConfig } from './config/web-config';
 export { CliConfig, CLI_SETTINGS, loadCliConfig } from './config/cli-config';
+export { DEFAULT_METRICS_PORTS, metricsSettings } from './config/observability-settings';

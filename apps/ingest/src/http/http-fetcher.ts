@@ -48,6 +48,14 @@ export interface HttpFetcherOptions {
   /** Which redirects are followed (default: same origin only, at most 5). */
   readonly redirects?: RedirectPolicy;
   readonly logger: Logger;
+  /** Told how each attempt ended and what is retried (metrics). Optional. */
+  readonly observer?: HttpObserver;
+}
+
+/** What the fetcher reports per attempt: an HTTP status (`"200"`, `"304"`, `"503"`) or an error code (`HTTP_TIMEOUT`, `HTTP_NETWORK`, …). */
+export interface HttpObserver {
+  attempted(outcome: string, durationMs: number): void;
+  retrying(reason: string): void;
 }
 
 /** Statuses worth another attempt (what got retries by default, plus 425). */
@@ -91,16 +99,23 @@ export class HttpFetcher {
     const conditional: Record<string, string> = {};
     if (validators.etag !== undefined) conditional['if-none-match'] = validators.etag;
     if (validators.lastModified !== undefined) conditional['if-modified-since'] = validators.lastModified;
-    const { retry, logger } = this.options;
+    const { retry, logger, observer } = this.options;
     for (let attempt = 1; ; attempt += 1) {
+      const started = Date.now();
       try {
         const result = await this.attempt(url, { ...headers, ...conditional }, attempt, consume);
-        return result.status === 'ok' ? { ...result, attempts: attempt } : result;
+        observer?.attempted(result.status === 'ok' ? String(result.statusCode) : '304', Date.now() - started);
+        if (result.status !== 'ok') return result;
+        const { statusCode: _status, ...ok } = result;
+        return { ...ok, attempts: attempt };
       } catch (caught) {
         const error = toIngestError(caught, url, attempt);
+        const outcome = outcomeOf(error);
+        observer?.attempted(outcome, Date.now() - started);
         const retryAfterMs = error instanceof IngestError && typeof error.context['retryAfterMs'] === 'number' ? error.context['retryAfterMs'] : undefined;
         if (!(error instanceof IngestError) || !isRetriable(error) || attempt > retry.limit) throw error;
         const delayMs = retryDelayMs(retry, attempt, retryAfterMs);
+        observer?.retrying(outcome);
         logger.warn({ url: redactUrl(url), retry: attempt, code: error.code, status: error.context['status'], delayMs }, 'retrying HTTP request');
         await sleep(delayMs);
       }
@@ -113,7 +128,7 @@ export class HttpFetcher {
     headers: Record<string, string>,
     attempt: number,
     consume: BodyConsumer<T>,
-  ): Promise<Omit<Extract<StreamedResult<T>, { status: 'ok' }>, 'attempts'> | Extract<StreamedResult<T>, { status: 'not-modified' }>> {
+  ): Promise<(Omit<Extract<StreamedResult<T>, { status: 'ok' }>, 'attempts'> & { readonly statusCode: number }) | Extract<StreamedResult<T>, { status: 'not-modified' }>> {
     const max = this.options.maxResponseBytes;
     const guard = redirectGuard(url, headers, this.options.redirects);
     const stream = this.client.stream(url, {
@@ -152,6 +167,7 @@ export class HttpFetcher {
       return {
         status: 'ok',
         value,
+        statusCode: response.statusCode,
         headers: response.headers,
         validators: { ...(etag === undefined ? {} : { etag }), ...(lastModified === undefined ? {} : { lastModified }) },
         fetchedAt,
@@ -169,6 +185,12 @@ async function collectBody(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
   const parts: Buffer[] = [];
   for await (const chunk of chunks) parts.push(chunk);
   return Buffer.concat(parts);
+}
+
+/** The status of a failed attempt, or its error code when there was no response. */
+function outcomeOf(error: unknown): string {
+  if (!(error instanceof IngestError)) return 'UNEXPECTED';
+  return error.code === 'HTTP_STATUS' ? String(error.context['status']) : error.code;
 }
 
 function isRetriable(error: IngestError): boolean {

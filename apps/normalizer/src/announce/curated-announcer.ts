@@ -31,15 +31,15 @@ export class CuratedAnnouncer {
   ) {}
 
   /**
-   * Announces the files `snapshotId` added to `table`; returns how many. A file that maintenance
+   * Announces the files `snapshotId` added to `table`; returns those announced. A file that maintenance
    * merged and deleted meanwhile (its rows live on in the merged file; a commit announced again
    * after a crash, or a maintenance round between the commit and its announcement) is not
    * announced: there is nothing left to point at, and the table is the record. Any other failure
    * is thrown.
    */
-  async announce(snapshotId: number, table: TableSpec, inputs: readonly BatchInput[], drift?: DriftSummaryFields): Promise<number> {
+  async announce(snapshotId: number, table: TableSpec, inputs: readonly BatchInput[], drift?: DriftSummaryFields): Promise<DataFile[]> {
     const files = await this.deps.lakehouse.filesAddedIn(table.name, snapshotId);
-    let announced = 0;
+    const announced: DataFile[] = [];
     for (const file of files) {
       let reference: FileReferenceFields;
       try {
@@ -50,7 +50,7 @@ export class CuratedAnnouncer {
         continue;
       }
       await this.deps.announcer.announce(reference);
-      announced += 1;
+      announced.push(file);
     }
     return announced;
   }

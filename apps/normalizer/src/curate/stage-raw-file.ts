@@ -30,6 +30,8 @@ export interface StagedRows {
   /** Rows kept out because a required column was NULL after mapping, parked in quarantine. */
   readonly rejected: { readonly rows: number; readonly uri: string; readonly missing: Readonly<Record<string, number>> } | null;
   readonly drift: FileDrift;
+  /** Earliest `fetched_at` of the file's rows (ms since the epoch): where end-to-end latency starts. Null for an empty file. */
+  readonly fetchedAtMs: number | null;
 }
 
 /**
@@ -49,11 +51,11 @@ export async function stageRawFile(deps: { readonly engine: ParquetEngine; reado
   try {
     await input.afterRead?.();
     const drift = await countDrift(engine, flags);
-    const { rejected, rows } = await quarantineRejected(deps, required, stem, columns);
+    const { rejected, rows, fetchedAtMs } = await quarantineRejected(deps, required, stem, columns);
     const staging = sqlIdentifier(input.stagingTable);
     await engine.run(`CREATE TEMP TABLE IF NOT EXISTS ${staging} AS SELECT ${columns} FROM curate_file LIMIT 0`);
     const [inserted] = await engine.all<{ Count: number }>(`INSERT INTO ${staging} BY NAME SELECT ${columns} FROM curate_file WHERE ${requiredPredicate(required)}`);
-    return { rows, accepted: Number(inserted?.Count ?? 0), rejected, drift };
+    return { rows, accepted: Number(inserted?.Count ?? 0), rejected, drift, fetchedAtMs };
   } finally {
     await engine.run('DROP TABLE IF EXISTS curate_file');
   }
@@ -74,16 +76,19 @@ async function quarantineRejected(
   required: readonly string[],
   stem: string,
   columns: string,
-): Promise<{ readonly rejected: StagedRows['rejected']; readonly rows: number }> {
+): Promise<{ readonly rejected: StagedRows['rejected']; readonly rows: number; readonly fetchedAtMs: number | null }> {
   const { engine, lake } = deps;
   // One pass over the file counts every row and, for incomplete ones, which columns they lack.
-  const summary = await engine.all<{ missing: string; n: number }>(`SELECT ${missingColumnsSql(required)} AS missing, count(*)::INTEGER AS n FROM curate_file GROUP BY 1 ORDER BY 1`);
+  const summary = await engine.all<{ missing: string; n: number; fetched: number | null }>(
+    `SELECT ${missingColumnsSql(required)} AS missing, count(*)::INTEGER AS n, epoch_ms(min(_fetched_at))::DOUBLE AS fetched FROM curate_file GROUP BY 1 ORDER BY 1`,
+  );
   const rows = summary.reduce((total, row) => total + row.n, 0);
+  const fetchedAtMs = summary.reduce<number | null>((min, row) => (row.fetched === null || (min !== null && min <= row.fetched) ? min : Number(row.fetched)), null);
   const incomplete = summary.filter((row) => row.missing !== '');
-  if (incomplete.length === 0) return { rejected: null, rows };
+  if (incomplete.length === 0) return { rejected: null, rows, fetchedAtMs };
   const rejectedSql = `SELECT ${missingColumnsSql(required)} AS _missing_columns, ${columns} FROM curate_file WHERE NOT (${requiredPredicate(required)})`;
   const location = lake.quarantinePath('normalizer', new Date(), stem, 'parquet');
   const { staged, rows: rejectedRows } = await copyQueryToParquet(engine, { sql: rejectedSql, finalPath: await lake.resolve(location.uri), overwrite: true });
   await staged.commit();
-  return { rejected: { rows: rejectedRows, uri: location.uri, missing: Object.fromEntries(incomplete.map((s) => [s.missing, s.n])) }, rows };
+  return { rejected: { rows: rejectedRows, uri: location.uri, missing: Object.fromEntries(incomplete.map((s) => [s.missing, s.n])) }, rows, fetchedAtMs };
 }

@@ -14,7 +14,7 @@ import { ParquetIoError, sqlFilePath, type Lake, type ParquetEngine } from '@flu
 import { LakehouseError, type ConsumedRawFiles, type ConsumerProgress, type Lakehouse, type TableSpec } from '@fluxo/lakehouse';
 import { type CuratedAnnouncer, type BatchInput } from '../announce/curated-announcer';
 import { stageRawFile } from '../curate/stage-raw-file';
-import type { ConsumedReference } from '../ports';
+import type { CommitObserver, CommittedInput, ConsumedReference } from '../ports';
 import type { DeadLetters } from './dead-letters';
 import { verifyRawReference, type VerifiedRawFile } from './raw-reference';
 import { addDrift, DriftWatch, type DriftAlarm } from './drift-watch';
@@ -44,6 +44,8 @@ export interface BatchHandlerDeps {
   /** Consecutive raw files with a column absent or uncastable in every row before SCHEMA_DRIFT (default 3). */
   readonly driftFiles?: number;
   readonly logger: Logger;
+  /** Hears about every commit and about rows kept out (metrics, lineage). Optional. */
+  readonly observer?: CommitObserver;
 }
 
 export interface BatchOutcome {
@@ -62,6 +64,8 @@ interface DatasetWork {
   readonly inputs: BatchInput[];
   /** Schema drift of the staged raw files, announced with the commit's curated references. */
   drift: DriftSummaryFields | undefined;
+  /** The same inputs with what staging found (rows, fetch time), for the commit report. */
+  readonly staged: CommittedInput[];
 }
 
 /**
@@ -182,8 +186,15 @@ export class BatchHandler {
         return { curatedRows: 0, rejectedRows, deadLettered };
       }
       const snapshot = await progress.read(this.deps.group, last.topic, last.partition);
+      const committedAtMs = Date.now();
       let files = 0;
-      for (const { table, inputs, drift } of committed) files += await this.deps.announcer.announce(snapshot?.snapshotId ?? -1, table, inputs, drift);
+      const datasets = [];
+      for (const { table, inputs, drift, staged: stagedInputs } of committed) {
+        const added = await this.deps.announcer.announce(snapshot?.snapshotId ?? -1, table, inputs, drift);
+        files += added.length;
+        datasets.push({ table, inputs: stagedInputs, files: added });
+      }
+      await this.deps.observer?.committed({ group: this.deps.group, snapshotId: snapshot?.snapshotId ?? -1, startedAtMs: started, committedAtMs, replayed: false, datasets });
       for (const message of messages) {
         this.attempts.delete(attemptKey(message));
         this.isolated.delete(attemptKey(message));
@@ -257,7 +268,9 @@ export class BatchHandler {
       entry.inputs.push({ message, reference: raw.reference });
       entry.drift = addDrift(entry.drift, staged.drift);
       for (const alarm of this.driftWatch.observe(raw.source.name, staged.drift)) await this.raiseDrift(message, raw, alarm);
+      entry.staged.push({ message, reference: raw.reference, rows: staged.rows, fetchedAtMs: staged.fetchedAtMs });
       if (staged.rejected !== null) {
+        this.deps.observer?.rowsQuarantined('ROWS_REJECTED', staged.rejected.rows);
         const byColumn = new Map<string, number>();
         for (const [columns, rows] of Object.entries(staged.rejected.missing)) for (const column of columns.split(',')) byColumn.set(column, (byColumn.get(column) ?? 0) + rows);
         const named = [...byColumn].map(([column, rows]) => `${column} (${rows})`).join(', ');
@@ -284,6 +297,7 @@ export class BatchHandler {
         ...(error instanceof FluxoError ? { details: { ...error.context, ...(exhausted ? { lastCode: error.code } : {}) } } : {}),
       });
       this.attempts.delete(attemptKey(message));
+      this.deps.observer?.rowsQuarantined(reason, reference?.rows ?? 0);
       return 'dead-lettered';
     }
   }
@@ -319,7 +333,10 @@ export class BatchHandler {
     for (const dataset of new Set(inputs.map((input) => input.reference.dataset))) {
       const ofDataset = inputs.filter((input) => input.reference.dataset === dataset);
       const table = this.tableOfSource(ofDataset[0]?.reference.source);
-      if (table !== null) await this.deps.announcer.announce(last.snapshotId, table, ofDataset);
+      if (table === null) continue;
+      const files = await this.deps.announcer.announce(last.snapshotId, table, ofDataset);
+      const replayed = ofDataset.map((input) => ({ ...input, rows: input.reference.rows, fetchedAtMs: null }));
+      await this.deps.observer?.committed({ group: this.deps.group, snapshotId: last.snapshotId, startedAtMs: Date.now(), committedAtMs: Date.now(), replayed: true, datasets: [{ table, inputs: replayed, files }] });
     }
     this.deps.logger.info({ partition: first.partition, skipped: done.length, snapshot: last.snapshotId }, 'records already committed to the tables; announced their commit again and skipped them');
   }
@@ -338,7 +355,7 @@ export class BatchHandler {
   private workFor(raw: VerifiedRawFile, work: Map<string, DatasetWork>): DatasetWork {
     let entry = work.get(raw.dataset.name);
     if (entry === undefined) {
-      entry = { table: curatedTableSpec(raw.dataset, this.mappingOf(raw)), staging: `"stage_${raw.dataset.name}"`, inputs: [], drift: undefined };
+      entry = { table: curatedTableSpec(raw.dataset, this.mappingOf(raw)), staging: `"stage_${raw.dataset.name}"`, inputs: [], drift: undefined, staged: [] };
       work.set(raw.dataset.name, entry);
     }
     return entry;

@@ -2,6 +2,7 @@ import { IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { CATALOG_APP_SETTINGS, CatalogAppConfig } from './catalog-settings';
 import { loadEnvConfig, type EnvSetting } from './env-config';
 import { kafkaSettings } from './kafka-config';
+import { DEFAULT_METRICS_PORTS, metricsSettings } from './observability-settings';
 
 /** Configuration of apps/web, the read-only dashboard (a Next.js server). */
 export class WebConfig extends CatalogAppConfig {
@@ -41,6 +42,7 @@ export const WEB_SETTINGS: readonly EnvSetting<keyof WebConfig>[] = [
   { env: 'FLUXO_ENGINE_THREADS', field: 'engineThreads', kind: 'int', default: '2', description: 'DuckDB worker threads' },
   { env: 'FLUXO_ENGINE_MEMORY_LIMIT_MB', field: 'engineMemoryLimitMb', kind: 'int', default: '512', description: 'DuckDB memory limit' },
   ...kafkaSettings('fluxo-web'),
+  ...metricsSettings(DEFAULT_METRICS_PORTS.web),
 ];
 
 export function loadWebConfig(env: Readonly<Record<string, string | undefined>>): WebConfig {

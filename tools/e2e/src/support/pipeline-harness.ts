@@ -102,6 +102,8 @@ export class PipelineHarness {
       FLUXO_HTTP_RETRY_BASE_DELAY_MS: '50',
       FLUXO_RETRY_BASE_DELAY_MS: '200',
       FLUXO_LOG_LEVEL: 'debug',
+      // Tests that scrape pick a free port; the others serve no endpoint (no clash between concurrent apps).
+      FLUXO_METRICS_PORT: '0',
       ...extra,
     };
   }
