@@ -102,4 +102,35 @@ describe('fluxo reprocess, end to end', () => {
     const query = await fluxo(['query', 'SELECT count(*) AS n FROM quakes_latest WHERE place = upper(place)', '--format', 'csv'], env, 'cli-reprocess');
     expect(query.stdout).toBe('n\r\n200\r\n');
   });
+
+  it('definitions try on a response saved from the (replayed) API; compact and gc while the normalizer runs', async () => {
+    const saved = join(pipeline.dir, 'saved-all_day.json');
+    const response = await fetch(`${pipeline.replay.url}/earthquakes/feed/v1.0/summary/all_day.geojson`);
+    expect(response.status).toBe(200);
+    await writeFile(saved, Buffer.from(await response.arrayBuffer()));
+    const tried = await fluxoJson<{ records: number; rows: Record<string, unknown>[]; rejectedRows: Record<string, number> }>(
+      ['definitions', 'try', join(definitions, 'sources', 'quakes-feed.json'), '--response', saved],
+      env,
+      'cli-reprocess',
+    );
+    expect(tried.code).toBe(0);
+    expect(tried.value.records).toBeGreaterThan(0);
+    expect(tried.value.rows).toHaveLength(tried.value.records);
+    expect(tried.value.rows.every((row) => row['place'] === null || row['place'] === String(row['place']).toUpperCase())).toBe(true);
+
+    const rows = async () => (await pipeline.curatedRows<{ n: number }>('quakes', 'count(*)::INTEGER AS n'))[0]?.n;
+    const dry = await fluxoJson<{ tables: { table: string; filesBefore: number; filesAfter: number | null }[] }>(['compact', '--dry-run'], env, 'cli-reprocess');
+    expect(dry.value.tables.find((t) => t.table === 'quakes')).toMatchObject({ filesAfter: null });
+    const compacted = await fluxoJson<{ tables: { table: string; filesBefore: number; filesAfter: number }[] }>(['compact'], env, 'cli-reprocess');
+    const quakes = compacted.value.tables.find((t) => t.table === 'quakes');
+    expect(quakes?.filesAfter).toBeLessThanOrEqual(quakes?.filesBefore ?? 0);
+    const gcEnv = { ...env, FLUXO_FILE_DELETION_GRACE_MS: '0', FLUXO_SNAPSHOT_RETENTION_MS: '0' };
+    const planned = await fluxoJson<{ garbage: { unreferencedFiles: string[] } }>(['gc', '--dry-run'], gcEnv, 'cli-reprocess');
+    expect(planned.code).toBe(0);
+    const collected = await fluxoJson<{ garbage: { expiredSnapshots: number } }>(['gc'], gcEnv, 'cli-reprocess');
+    expect(collected.code).toBe(0);
+    expect(collected.value.garbage.expiredSnapshots).toBeGreaterThan(0);
+    expect(await rows()).toBe(217);
+    expect(await observe()).toEqual({ rows: 217, versions: 217, lower: 0 });
+  });
 });
