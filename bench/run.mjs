@@ -23,7 +23,7 @@ import { evaluateTargets, renderMarkdown, updateReadmeSummary } from './lib/resu
 import { PYSPARK_VERSION } from './spark/setup.mjs';
 import { runE2eWorkload } from './workloads/e2e.mjs';
 import { runIngestWorkload } from './workloads/ingest.mjs';
-import { runMetricsCost, runNormalizeWorkload } from './workloads/normalize.mjs';
+import { runNormalizeWorkload } from './workloads/normalize.mjs';
 import { runStartupWorkload } from './workloads/startup.mjs';
 
 const WORKLOADS = ['normalize', 'ingest', 'e2e', 'startup'];
@@ -37,8 +37,6 @@ const { values: args } = parseArgs({
     'e2e-batch-age-ms': { type: 'string', default: '500' },
     'no-build': { type: 'boolean', default: false },
     contenders: { type: 'string' },
-    // issue 14: fluxo with metrics off vs on (scraped every second), interleaved; see docs/observability.md
-    'metrics-cost': { type: 'boolean', default: false },
   },
 });
 const quick = Boolean(args.quick);
@@ -112,8 +110,7 @@ async function main() {
   /** @type {any} */
   const result = { date, mode: quick ? 'quick' : 'full', machine: info, plan: { ...plan, runs } };
   try {
-    if (args['metrics-cost']) result.metrics_cost = await workload('normalize', () => runMetricsCost(ctx, { rows: plan.rows, files: plan.files, runs }));
-    else result.normalize = await workload('normalize', () => runNormalizeWorkload(ctx, { rows: plan.rows, files: plan.files, runs, contenders: plan.contenders, sparkRuns: plan.sparkRuns }));
+    result.normalize = await workload('normalize', () => runNormalizeWorkload(ctx, { rows: plan.rows, files: plan.files, runs, contenders: plan.contenders, sparkRuns: plan.sparkRuns }));
     result.ingest = await workload('ingest', () => runIngestWorkload(ctx, { features: plan.features, runs }));
     result.e2e = await workload('e2e', () => runE2eWorkload(ctx, { rate: 1000, seconds: plan.e2eSeconds, runs: quick ? 1 : Math.min(runs, 2), streams: String(args['e2e-streams']), batchMaxAgeMs: Number(args['e2e-batch-age-ms']) }));
   } finally {

@@ -14,7 +14,7 @@
  * Contenders are interleaved within each repetition so machine noise spreads over all of them.
  */
 import { existsSync } from 'node:fs';
-import { link, mkdir, readFile, rm } from 'node:fs/promises';
+import { link, mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DATASET, ensureRawDataset } from '../data/raw-dataset.mjs';
 import { createTopics, deleteTopics, publish, watchTopic } from '../lib/kafka.mjs';
@@ -173,13 +173,8 @@ async function waitForAllInputs(watcher, files, proc) {
   }
 }
 
-/**
- * @param {BenchContext} ctx @param {RawDataset} data @param {string} id
- * @param {{ metrics: boolean, scrapeMs?: number }} [observability] metrics endpoint on a free port (the default config) or off
- *   (FLUXO_METRICS_PORT=0); `scrapeMs` scrapes /metrics that often meanwhile, as Prometheus would
- * @returns {Promise<ContenderRun>}
- */
-async function runFluxo(ctx, data, id, observability = { metrics: true }) {
+/** @param {BenchContext} ctx @param {RawDataset} data @param {string} id @returns {Promise<ContenderRun>} */
+async function runFluxo(ctx, data, id) {
   if (!existsSync(DIST.normalizer)) throw new Error(`${DIST.normalizer} is missing: npx nx run-many -t build -p normalizer ingest`);
   const dir = join(RUNS_DIR, `fluxo-${id}`);
   const lakeDir = await prepareLake(data, dir);
@@ -187,7 +182,6 @@ async function runFluxo(ctx, data, id, observability = { metrics: true }) {
   await createTopics(ctx.kafka, Object.values(topics), 2);
   await publishReferences(ctx, data, topics.raw);
   const watcher = await watchTopic(ctx.kafka, topics.curated);
-  const metricsPort = observability.metrics ? await freePort() : 0;
   const proc = new TrackedProcess('normalizer', process.execPath, [DIST.normalizer], {
     env: {
       PATH: process.env['PATH'],
@@ -200,23 +194,14 @@ async function runFluxo(ctx, data, id, observability = { metrics: true }) {
       FLUXO_NORMALIZER_GROUP: `bench-${id}-normalizer`,
       FLUXO_ENGINE_THREADS: '2',
       FLUXO_LOG_LEVEL: 'info',
-      FLUXO_METRICS_PORT: String(metricsPort),
-      // A catalog per run, like the lake: runs never share tables (the default sits in the repository's .fluxo).
-      FLUXO_CATALOG: `sqlite:${join(dir, 'catalog', 'fluxo.sqlite')}`,
-      FLUXO_DUCKDB_EXTENSION_DIR: join(ROOT, '.fluxo', 'duckdb-extensions'),
     },
     logFile: join(dir, 'normalizer.log'),
   });
-  const scraper = metricsPort !== 0 && observability.scrapeMs !== undefined ? scrapeMetrics(`http://127.0.0.1:${metricsPort}/metrics`, observability.scrapeMs) : null;
   try {
     const ready = await proc.waitForLine((l) => typeof l.msg === 'string' && l.msg.startsWith('normalizer running'), 60_000);
-    const cpuAtReady = await cpuSeconds(proc.child.pid);
     const end = await waitForAllInputs(watcher, data.files.length, proc);
-    const cpuAtEnd = await cpuSeconds(proc.child.pid);
-    const scraped = await scraper?.stop(data.rows);
     await proc.stop();
-    // curated/main/ holds the tables' files; curated/fluxo_meta/ the catalog's own (consumer progress).
-    const rows = await countCurated(ctx, join(lakeDir, 'curated', 'main'));
+    const rows = await countCurated(ctx, join(lakeDir, 'curated'));
     if (rows !== data.rows) throw new Error(`fluxo curated ${rows} rows, expected ${data.rows}`);
     const perFile = proc.linesWith('curated raw file').map((l) => Number(l.ms));
     return {
@@ -224,17 +209,9 @@ async function runFluxo(ctx, data, id, observability = { metrics: true }) {
       processingMs: end - Number(ready.time ?? ready.receivedAt),
       rows,
       peakRssMb: proc.peakRssMb,
-      profile: {
-        startup_ms: Number(ready.time ?? ready.receivedAt) - proc.startedAt,
-        curate_ms_per_file_median: median(perFile),
-        curate_ms_total: perFile.reduce((a, b) => a + b, 0),
-        curated_files: watcher.messages.length,
-        cpu_s: cpuAtReady === null || cpuAtEnd === null ? null : round(cpuAtEnd - cpuAtReady, 3),
-        ...(scraped === undefined || scraped === null ? {} : { scrapes: scraped.scrapes, scraped_curated_rows: scraped.curatedRows }),
-      },
+      profile: { startup_ms: Number(ready.time ?? ready.receivedAt) - proc.startedAt, curate_ms_per_file_median: median(perFile), curate_ms_total: perFile.reduce((a, b) => a + b, 0), curated_files: watcher.messages.length },
     };
   } finally {
-    await scraper?.stop();
     await proc.stop();
     await watcher.stop();
     await deleteTopics(ctx.kafka, Object.values(topics));
@@ -292,121 +269,4 @@ async function runNaive(ctx, data, id) {
     await deleteTopics(ctx.kafka, Object.values(topics));
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/**
- * The cost of the metrics (issue 14, `npm run bench -- --only normalize --metrics-cost`): the fluxo
- * contender of workload 1 with the metrics endpoint off (FLUXO_METRICS_PORT=0: nothing served, no
- * process metrics) and on while /metrics is scraped every second (a busy Prometheus), interleaved
- * (off/on, then on/off, …) so machine noise spreads over both. Target: throughput with metrics on
- * within 2 % of off. Throughput is rows / processing time (ready → last curated reference), so the
- * process start-up, identical for both, does not dilute the difference. Next to it, the normalizer's
- * CPU time over the same span (user + system, /proc): on a shared, loaded machine wall-clock
- * throughput swings by several × between identical runs, CPU seconds far less, and the metrics'
- * cost (recording, serving scrapes) is CPU.
- * @param {BenchContext} ctx @param {{ rows: number, files: number, runs: number }} options
- */
-export async function runMetricsCost(ctx, options) {
-  const data = await ensureRawDataset({ rows: options.rows, files: options.files, log: ctx.log });
-  /** @type {{ off: ContenderRun[], on: ContenderRun[] }} */
-  const runs = { off: [], on: [] };
-  for (let i = 0; i < options.runs; i++) {
-    for (const mode of /** @type {const} */ (i % 2 === 0 ? ['off', 'on'] : ['on', 'off'])) {
-      const run = await runFluxo(ctx, data, `${ctx.runId}-metrics-${mode}-${i}`, mode === 'on' ? { metrics: true, scrapeMs: 1000 } : { metrics: false });
-      if (mode === 'on' && run.profile?.scraped_curated_rows !== data.rows) throw new Error(`metrics on: /metrics counted ${run.profile?.scraped_curated_rows} curated rows, expected ${data.rows}`);
-      runs[mode].push(run);
-      ctx.log(`  metrics ${mode} (${i + 1}/${options.runs}): ${Math.round(data.rows / ((run.processingMs ?? run.ms) / 1000)).toLocaleString('en')} rows/s${mode === 'on' ? `, ${run.profile?.scrapes} scrapes` : ''}`);
-    }
-  }
-  const rate = (/** @type {ContenderRun[]} */ list) => list.map((run) => data.rows / ((run.processingMs ?? run.ms) / 1000));
-  const cpu = (/** @type {ContenderRun[]} */ list) => list.map((run) => Number(run.profile?.cpu_s ?? Number.NaN)).filter((v) => Number.isFinite(v));
-  const off = median(rate(runs.off));
-  const on = median(rate(runs.on));
-  const overheadPct = round(((off - on) / off) * 100, 2);
-  const cpuOff = median(cpu(runs.off));
-  const cpuOn = median(cpu(runs.on));
-  const cpuOverheadPct = round(((cpuOn - cpuOff) / cpuOff) * 100, 2);
-  return {
-    rows: data.rows,
-    files: data.files.length,
-    runs: options.runs,
-    rows_per_s_off: summary(rate(runs.off)),
-    rows_per_s_on_scraped_1s: summary(rate(runs.on)),
-    peak_rss_mb_off: summary(runs.off.map((r) => r.peakRssMb)),
-    peak_rss_mb_on: summary(runs.on.map((r) => r.peakRssMb)),
-    overhead_pct: overheadPct,
-    cpu_s_off: summary(cpu(runs.off)),
-    cpu_s_on_scraped_1s: summary(cpu(runs.on)),
-    rows_per_cpu_s_off: round(data.rows / cpuOff, 0),
-    rows_per_cpu_s_on: round(data.rows / cpuOn, 0),
-    cpu_overhead_pct: cpuOverheadPct,
-    // Judged on CPU: on this shared machine wall-clock throughput of identical runs spreads by ±25 %.
-    target_met: Number.isFinite(cpuOverheadPct) ? cpuOverheadPct <= 2 : overheadPct <= 2,
-  };
-}
-
-/**
- * Scrapes `url` every `intervalMs` until `stop(expectedRows)`, which scrapes until the curated rows
- * reach `expectedRows` (the commit's last files may still be being announced) or 60 s pass; returns
- * the scrape count and the curated rows the last scrape reported.
- */
-function scrapeMetrics(/** @type {string} */ url, /** @type {number} */ intervalMs) {
-  let scrapes = 0;
-  let text = '';
-  let stopped = false;
-  const loop = (async () => {
-    while (!stopped) {
-      try {
-        const response = await fetch(url);
-        if (response.ok) {
-          text = await response.text();
-          scrapes += 1;
-        }
-      } catch {
-        // not listening yet
-      }
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
-    }
-  })();
-  const curatedRowsIn = (/** @type {string} */ body) => [...body.matchAll(/^fluxo_records_written_total\{stage="normalizer"[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
-  /** @type {Promise<{ scrapes: number, curatedRows: number }> | undefined} */
-  let stopping;
-  return {
-    stop: (/** @type {number} */ expectedRows = 0) =>
-      (stopping ??= (async () => {
-        stopped = true;
-        await loop;
-        const deadline = Date.now() + 60_000;
-        let last = text;
-        for (;;) {
-          last = await fetch(url).then((r) => r.text(), () => last);
-          scrapes += 1;
-          if (curatedRowsIn(last) >= expectedRows || Date.now() > deadline) break;
-          await new Promise((resolve) => setTimeout(resolve, 200));
-        }
-        return { scrapes, curatedRows: curatedRowsIn(last) };
-      })()),
-  };
-}
-
-/** User + system CPU seconds of a process so far (Linux /proc; null elsewhere or once it exited). */
-async function cpuSeconds(/** @type {number | undefined} */ pid) {
-  if (pid === undefined) return null;
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime (fields 14, 15) in USER_HZ = 100 ticks/s
-  } catch {
-    return null;
-  }
-}
-
-/** A TCP port free right now on loopback. */
-async function freePort() {
-  const { createServer } = await import('node:net');
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
-  const address = server.address();
-  await new Promise((resolve) => server.close(() => resolve(undefined)));
-  return typeof address === 'object' && address !== null ? address.port : 0;
 }
