@@ -120,6 +120,6 @@ export { CatalogAppConfig, CATALOG_APP_SETTINGS } from './config/catalog-setting
 export { IngestConfig, INGEST_SETTINGS, loadIngestConfig } from './config/ingest-config';
 export { NormalizerConfig, NORMALIZER_SETTINGS, loadNormalizerConfig } from './config/normalizer-config';
 export { StreamIngestConfig, STREAM_INGEST_SETTINGS, loadStreamIngestConfig } from './config/stream-ingest-config';
-export { WebConfig, WEB_SETTINGS, loadWebConfig } from './config/web-config';
+export { WebConfig, WEB_SETTINGS, loadWebConfig, allowedWebHosts, hostNameOf } from './config/web-config';
 export { CliConfig, CLI_SETTINGS, loadCliConfig } from './config/cli-config';
 export { DEFAULT_METRICS_PORTS, metricsSettings } from './config/observability-settings';
