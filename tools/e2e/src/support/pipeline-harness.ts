@@ -60,7 +60,13 @@ export class PipelineHarness {
   async tables(): Promise<Lakehouse | null> {
     if (this.lakehouse !== undefined) return this.lakehouse;
     if (!existsSync(this.catalogPath)) return null;
-    this.lakehouse = await Lakehouse.attach({ engine: this.engine, catalog: { kind: 'sqlite', path: this.catalogPath }, dataPath: join(this.lakeDir, 'curated'), logger: silentLogger, readOnly: true });
+    try {
+      this.lakehouse = await Lakehouse.attach({ engine: this.engine, catalog: { kind: 'sqlite', path: this.catalogPath }, dataPath: join(this.lakeDir, 'curated'), logger: silentLogger, readOnly: true });
+    } catch (error) {
+      // The normalizer created the SQLite file but not DuckLake's tables in it yet: not there yet.
+      if (error instanceof Error && /Existing DuckLake .* does not exist/.test(error.message)) return null;
+      throw error;
+    }
     return this.lakehouse;
   }
 
