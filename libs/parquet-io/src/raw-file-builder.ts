@@ -1,21 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import { DuckDBDataChunk, DuckDBTimestampTZValue, INTEGER, TIMESTAMPTZ, VARCHAR, type DuckDBValue } from '@duckdb/node-api';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { DuckDBTimestampTZValue } from '@duckdb/node-api';
 import { copyQueryToParquet } from './copy-to-parquet';
 import type { ParquetEngine } from './engine';
 import { ParquetIoError } from './errors';
 import type { Lake } from './lake';
 import { RAW_ROW_GROUP_SIZE, type WrittenRawFile } from './raw-file-writer';
 import { RAW_SCHEMA, RAW_SCHEMA_FINGERPRINT, type RawRow } from './raw-schema';
-import { sqlIdentifier } from './sql';
+import { sqlFilePath, sqlIdentifier } from './sql';
 
-/** Rows per appended data chunk: DuckDB's vector size. */
-const CHUNK_ROWS = 2048;
-const CHUNK_TYPES = [VARCHAR, VARCHAR, TIMESTAMPTZ, TIMESTAMPTZ, VARCHAR, VARCHAR, INTEGER];
+/** Rows held in the scratch table before they are spilled to a (compressed) Parquet part file. */
+export const RAW_SPILL_ROWS = 8192;
 
 /**
  * One raw file built while its records arrive (a response streamed page by page): rows go into a
- * scratch table in DuckDB in parts, a part that fails (an interrupted page) is dropped again, and
- * `finish` writes the kept rows as a staged Parquet file. The producer never holds the rows.
+ * scratch table in DuckDB in parts; every RAW_SPILL_ROWS rows the table is spilled to a hidden,
+ * zstd-compressed Parquet file beside the raw file and emptied, so neither the producer nor DuckDB
+ * holds a large response. A part that fails (an interrupted page) is dropped again, and `finish`
+ * streams the spills and the rest into the staged raw file, in order.
  */
 export interface RawFileBuilder {
   /** Rows kept so far (committed parts and the open part). */
@@ -40,11 +43,26 @@ export async function openRawFileBuilder(engine: ParquetEngine, lake: Lake, inpu
   let part = 0;
   let rows = 0;
   let partRows = 0;
+  let held = 0;
   let closed = false;
+  const discarded: number[] = [];
+  const spills: string[] = [];
+  const spillDir = dirname(await lake.resolve(lake.rawPath(input.source, input.fetchedAt, 'spill').uri));
+  const spill = async () => {
+    await mkdir(spillDir, { recursive: true });
+    const path = join(spillDir, `.${tableName}-${spills.length}.parquet`);
+    spills.push(path);
+    await engine.run(`COPY (SELECT * FROM ${table}) TO ${sqlFilePath(path)} (FORMAT parquet, COMPRESSION zstd)`);
+    // a new table, not DELETE: DuckDB keeps deleted rows' memory until the table goes
+    await engine.run(`DROP TABLE ${table}`);
+    await engine.run(`CREATE TABLE ${table} (${columns.join(', ')})`);
+    held = 0;
+  };
   const drop = async () => {
     if (closed) return;
     closed = true;
     await engine.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+    await Promise.all(spills.map((path) => rm(path, { force: true })));
   };
   const open = () => {
     if (closed) throw new ParquetIoError('INVALID_ARGUMENT', 'the raw file builder is closed');
@@ -67,21 +85,20 @@ export async function openRawFileBuilder(engine: ParquetEngine, lake: Lake, inpu
       await engine.withConnection(`append ${batch.length} rows to ${tableName}`, async (connection) => {
         const appender = await connection.createAppender(tableName);
         try {
-          for (let start = 0; start < batch.length; start += CHUNK_ROWS) {
-            const slice = batch.slice(start, start + CHUNK_ROWS);
-            const values: DuckDBValue[][] = [[], [], [], [], [], [], []];
-            for (const row of slice) {
-              values[0]?.push(row.key);
-              values[1]?.push(row.version);
-              values[2]?.push(row.eventTime === null ? null : new DuckDBTimestampTZValue(BigInt(row.eventTime.getTime()) * 1000n));
-              values[3]?.push(fetched);
-              values[4]?.push(row.record);
-              values[5]?.push(row.context);
-              values[6]?.push(part);
-            }
-            const chunk = DuckDBDataChunk.create(CHUNK_TYPES, slice.length);
-            chunk.setColumns(values);
-            appender.appendDataChunk(chunk);
+          // Row by row, not through DuckDBDataChunk: a data chunk's native memory is freed only when
+          // the garbage collector finalizes its wrapper, which V8 does not hurry (it does not see that
+          // memory). Measured on 100,000 rows of 0.7 KB: peak 295 MB with chunks, 190 MB row by row.
+          for (const row of batch) {
+            appender.appendVarchar(row.key);
+            appender.appendVarchar(row.version);
+            if (row.eventTime === null) appender.appendNull();
+            else appender.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(row.eventTime.getTime()) * 1000n));
+            appender.appendTimestampTZ(fetched);
+            appender.appendVarchar(row.record);
+            if (row.context === null) appender.appendNull();
+            else appender.appendVarchar(row.context);
+            appender.appendInteger(part);
+            appender.endRow();
           }
           appender.flushSync();
         } finally {
@@ -90,21 +107,26 @@ export async function openRawFileBuilder(engine: ParquetEngine, lake: Lake, inpu
       });
       rows += batch.length;
       partRows += batch.length;
+      held += batch.length;
+      if (held >= RAW_SPILL_ROWS) await spill();
     },
     async discardPart() {
       open();
       await engine.run(`DELETE FROM ${table} WHERE "_part" = ${part}`);
+      discarded.push(part);
       rows -= partRows;
       partRows = 0;
     },
     async finish(stem, options = {}) {
       open();
       try {
-        const [range] = await engine.all<{ min: number | null; max: number | null }>(`SELECT epoch_ms(min(event_time)) AS min, epoch_ms(max(event_time)) AS max FROM ${table}`);
         const { uri } = lake.rawPath(input.source, input.fetchedAt, stem);
         const path = await lake.resolve(uri);
+        const sources = [...spills.map((spilled) => `SELECT * FROM read_parquet(${sqlFilePath(spilled)}, hive_partitioning = false)`), `SELECT * FROM ${table}`].join(' UNION ALL ');
+        const kept = discarded.length === 0 ? '' : ` WHERE "_part" NOT IN (${discarded.join(', ')})`;
+        const [range] = await engine.all<{ min: number | null; max: number | null }>(`SELECT epoch_ms(min(event_time)) AS min, epoch_ms(max(event_time)) AS max FROM (${sources})${kept}`);
         const { staged, rows: written } = await copyQueryToParquet(engine, {
-          sql: `SELECT ${RAW_SCHEMA.map((c) => sqlIdentifier(c.name)).join(', ')} FROM ${table}`,
+          sql: `SELECT ${RAW_SCHEMA.map((c) => sqlIdentifier(c.name)).join(', ')} FROM (${sources})${kept}`,
           finalPath: path,
           overwrite: options.overwrite ?? false,
           rowGroupSize: RAW_ROW_GROUP_SIZE,
