@@ -6,7 +6,7 @@ import { parseFileReference, silentLogger, type FileReference } from '@fluxo/sch
 import { deleteTopics, ensureTopics, type FluxoKafka } from '@fluxo/kafka-client';
 import { deleteGroups, readAll, testKafka, uniqueName } from '@fluxo/kafka-client/testing';
 import { ParquetEngine } from '@fluxo/parquet-io';
-import { LAKEHOUSE_EXTENSIONS, Lakehouse } from '@fluxo/lakehouse';
+import { LAKEHOUSE_EXTENSIONS, Lakehouse, LakehouseError } from '@fluxo/lakehouse';
 import { testExtensionDirectory } from '@fluxo/lakehouse/testing';
 import { startReplayServer, type ReplayServer, type ReplayServerOptions } from '@fluxo/replay-api';
 import { AppProcess } from './app-process';
@@ -60,7 +60,13 @@ export class PipelineHarness {
   async tables(): Promise<Lakehouse | null> {
     if (this.lakehouse !== undefined) return this.lakehouse;
     if (!existsSync(this.catalogPath)) return null;
-    this.lakehouse = await Lakehouse.attach({ engine: this.engine, catalog: { kind: 'sqlite', path: this.catalogPath }, dataPath: join(this.lakeDir, 'curated'), logger: silentLogger, readOnly: true });
+    try {
+      this.lakehouse = await Lakehouse.attach({ engine: this.engine, catalog: { kind: 'sqlite', path: this.catalogPath }, dataPath: join(this.lakeDir, 'curated'), logger: silentLogger, readOnly: true });
+    } catch (error) {
+      // The file exists but the normalizer has not finished creating the catalog in it yet: not there yet.
+      if (error instanceof LakehouseError && error.code === 'ATTACH_FAILED') return null;
+      throw error;
+    }
     return this.lakehouse;
   }
 
