@@ -6,7 +6,7 @@ import { parseFileReference, silentLogger, type FileReference } from '@fluxo/sch
 import { deleteTopics, ensureTopics, type FluxoKafka } from '@fluxo/kafka-client';
 import { deleteGroups, readAll, testKafka, uniqueName } from '@fluxo/kafka-client/testing';
 import { ParquetEngine } from '@fluxo/parquet-io';
-import { LAKEHOUSE_EXTENSIONS, Lakehouse } from '@fluxo/lakehouse';
+import { LAKEHOUSE_EXTENSIONS, Lakehouse, LakehouseError } from '@fluxo/lakehouse';
 import { testExtensionDirectory } from '@fluxo/lakehouse/testing';
 import { startReplayServer, type ReplayServer, type ReplayServerOptions } from '@fluxo/replay-api';
 import { AppProcess } from './app-process';
@@ -63,7 +63,8 @@ export class PipelineHarness {
     try {
       this.lakehouse = await Lakehouse.attach({ engine: this.engine, catalog: { kind: 'sqlite', path: this.catalogPath }, dataPath: join(this.lakeDir, 'curated'), logger: silentLogger, readOnly: true });
     } catch (error) {
-      // The normalizer created the SQLite file but not DuckLake's tables in it yet: not there yet.
+      // The normalizer created the file but not DuckLake's tables in it yet (or is still creating it): not there yet.
+      if (error instanceof LakehouseError && error.code === 'ATTACH_FAILED') return null;
       if (error instanceof Error && /Existing DuckLake .* does not exist/.test(error.message)) return null;
       throw error;
     }
