@@ -39,7 +39,7 @@ export class WebConfig extends CatalogAppConfig {
    * Host names (without port) the dashboard answers to; anything else gets 421, so a DNS-rebinding
    * page cannot read it. Default: localhost, 127.0.0.1, [::1] and FLUXO_WEB_HOST.
    */
-  @IsOptional() @IsArray() @IsString({ each: true }) @Matches(/^[A-Za-z0-9.:\[\]-]+$/, { each: true, message: 'each allowed host must be a host name or an IP address' })
+  @IsOptional() @IsArray() @IsString({ each: true }) @Matches(/^[A-Za-z0-9.:[\]-]+$/, { each: true, message: 'each allowed host must be a host name or an IP address' })
   allowedHosts?: string[];
 }
 
