@@ -20,7 +20,7 @@ import { dirname, join } from 'node:path';
 import { DATASET, ensureRawDataset } from '../data/raw-dataset.mjs';
 import { createTopics, deleteTopics, publish, watchTopic } from '../lib/kafka.mjs';
 import { DIST, ROOT, RUNS_DIR } from '../lib/paths.mjs';
-import { TrackedProcess } from '../lib/process.mjs';
+import { freePort, TrackedProcess } from '../lib/process.mjs';
 import { median, round, summary } from '../lib/stats.mjs';
 import { sparkAvailability, runSparkNormalize } from '../spark/spark.mjs';
 
@@ -228,6 +228,7 @@ async function runFluxo(ctx, data, id) {
       FLUXO_NORMALIZER_GROUP: `bench-${id}-normalizer`,
       FLUXO_ENGINE_THREADS: '2',
       FLUXO_LOG_LEVEL: 'info',
+      FLUXO_METRICS_PORT: await freePort(),
     },
     logFile: join(dir, 'normalizer.log'),
   });
