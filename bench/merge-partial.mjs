@@ -3,7 +3,7 @@
  * Replaces workloads of bench/results/latest.* with those of a later partial run (latest-partial.*,
  * from `npm run bench -- --only …`), e.g. after fixing one workload, without rerunning everything.
  * The merged result says which workloads came from which run (`merged_from`), and the dated copy of
- * the day is rewritten too.
+ * the day is rewritten too when the partial run is of the same day.
  *
  *   node bench/merge-partial.mjs e2e
  *   node bench/merge-partial.mjs --into latest-quick history   (a quick partial run into latest-quick.*)
@@ -39,8 +39,10 @@ latest.targets = evaluateTargets(latest);
 let markdown = renderMarkdown(latest);
 const merged = Object.entries(latest.merged_from ?? {}).map(([name, from]) => `${name} from the follow-up run of ${/** @type {any} */ (from).date}`);
 if (merged.length > 0) markdown = markdown.replace('\n\nEach figure:', `\n\nMerged: ${merged.join('; ')} (bench/merge-partial.mjs).\n\nEach figure:`);
+// the dated copy of the latest run's day is rewritten only with workloads measured that same day
 const day = latest.date.slice(0, 10);
-for (const base of into === 'latest' ? ['latest', day] : [into]) {
+const sameDay = String(partial.date).slice(0, 10) === day;
+for (const base of into === 'latest' ? (sameDay ? ['latest', day] : ['latest']) : [into]) {
   await writeFile(join(RESULTS_DIR, `${base}.json`), `${JSON.stringify(latest, null, 2)}\n`);
   await writeFile(join(RESULTS_DIR, `${base}.md`), `${markdown}\n`);
 }

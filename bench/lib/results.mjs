@@ -143,7 +143,7 @@ export function renderMarkdown(r) {
 /** @param {any} h the history result */
 function renderHistory(h) {
   const lines = ['## 6. history — 30 simulated days of the default cadence, measured at day 1, 10 and 30', ''];
-  if (!h || h.skipped || h.error) return [...lines, h?.skipped ? 'not run (--only)' : `failed: ${h?.error ?? 'not run'}`, ''];
+  if (!h || h.skipped || h.error) return [...lines, h === undefined ? 'not in this result' : h.skipped ? 'not run (--only)' : `failed: ${h.error}`, ''];
   const points = [h.day_1, h.day_10, h.day_30];
   const cell = (/** @type {(p: any) => any} */ pick) => points.map((p) => (p ? pick(p) : 'n/a')).join(' | ');
   const files = (/** @type {any} */ p) => `${p.curated_files.earthquakes} / ${p.curated_files.weather_hourly} / ${p.curated_files.recentchange}`;
@@ -162,7 +162,7 @@ function renderHistory(h) {
     `| curated files: earthquakes / weather_hourly / recentchange | ${cell(files)} |`,
     `| max files in one partition (same order) | ${cell(perPartition)} |`,
     `| catalog (SQLite) size (KiB) | ${cell((p) => fmt(Math.round(p.catalog_bytes / 1024)))} |`,
-    `| catalog rows: snapshots / data files (all) / column stats | ${cell((p) => `${fmt(p.catalog_rows.snapshots)} / ${fmt(p.catalog_rows.data_files_all)} / ${fmt(p.catalog_rows.file_column_stats)}`)} |`,
+    `| catalog rows: snapshots / data files (all) / column stats / files scheduled for deletion | ${cell((p) => `${fmt(p.catalog_rows.snapshots)} / ${fmt(p.catalog_rows.data_files_all)} / ${fmt(p.catalog_rows.file_column_stats)} / ${fmt(p.catalog_rows.files_scheduled_for_deletion)}`)} |`,
     `| simulated commits / maintenance rounds so far (segment) | ${cell((p) => `${fmt(p.simulation.commits)} / ${fmt(p.simulation.maintenance_rounds)}`)} |`,
     `| commit in the handler, last simulated day p50 / p95 (ms) | ${cell((p) => (p.simulation.last_day ? `${fmt(p.simulation.last_day.commit_ms.p50)} / ${fmt(p.simulation.last_day.commit_ms.p95)}` : 'n/a'))} |`,
     `| maintenance round, last simulated day p50 (ms) | ${cell((p) => (p.simulation.last_day ? fmt(p.simulation.last_day.maintenance_ms.p50) : 'n/a'))} |`,
@@ -186,7 +186,10 @@ export async function updateReadmeSummary(r) {
   const n = r.normalize ?? {};
   const f = (/** @type {any} */ v, unit = '') => (v === null || v === undefined ? 'n/a' : `${Number(v).toLocaleString('en', { maximumFractionDigits: 2 })}${unit}`);
   const rows = [
-    `Run of ${r.date.slice(0, 10)}, ${r.machine.cores} cores, load average ${r.machine.load_before[0]} → ${r.load_after[0]}; medians, ranges in results/latest.md.`,
+    `Run of ${r.date.slice(0, 10)}, ${r.machine.cores} cores, load average ${r.machine.load_before[0]} → ${r.load_after[0]}; medians, ranges in results/latest.md.` +
+      Object.entries(r.merged_from ?? {})
+        .map(([name, from]) => ` ${name}: from the run of ${String(/** @type {any} */ (from).date).slice(0, 16)} (load average ${/** @type {any} */ (from).load_before?.[0]} → ${/** @type {any} */ (from).load_after?.[0]}).`)
+        .join(''),
     '',
     '| figure | value |',
     '|---|---|',

@@ -97,7 +97,7 @@ const rawRetention = new libs.RawRetention(
 );
 const model = historyModel({ startMs: options.startMs, days: options.toDay, recentchangeRate: options.recentchangeRate, cadenceScale: options.cadenceScale, libs });
 
-/** @type {{ next: Record<'usgs' | 'meteo' | 'batch' | 'maintenance', number>, clock: [number, number][] }} */
+/** @type {{ next: Record<'usgs' | 'meteo' | 'batch' | 'maintenance', number>, clock: [number, number][], cleanedDays?: number, firstWall?: number }} */
 const state = existsSync(options.statePath)
   ? JSON.parse(await readFile(options.statePath, 'utf8'))
   : { next: { usgs: 0, meteo: 0, batch: 0, maintenance: 0 }, clock: [] };
@@ -105,6 +105,7 @@ const state = existsSync(options.statePath)
 const offsets = {};
 for (const { partition } of Object.values(SOURCES)) offsets[partition] = Number((await progress.read(options.group, options.topic, partition))?.nextOffset ?? 0);
 
+state.firstWall ??= Date.now();
 const endSim = options.toDay * DAY_MS;
 const startedWall = Date.now();
 const fromSim = Math.min(...(/** @type {const} */ (['usgs', 'meteo', 'batch', 'maintenance'])).map((k) => firingAt(k, state.next[k], options.cadenceScale)));
@@ -201,13 +202,31 @@ async function commit(kind, index) {
   totals.handleMs += handleMs;
 }
 
-/** One round of the normalizer's maintenance (main.ts: maintain() then the raw retention sweep) at simulated `at`. @param {number} at */
+/**
+ * One round of the normalizer's maintenance (main.ts: maintain() then the raw retention sweep) at
+ * simulated `at`.
+ *
+ * File deletion: on an SQLite catalog `maintain()` deletes scheduled files only up to the end of
+ * the previous UTC day of `now() − grace` (libs/lakehouse maintenance.ts `cleanupCutoff`, a
+ * workaround for DuckLake comparing timestamps as text), so a real normalizer deletes the files a
+ * day of compaction replaced once that day is over and the grace has passed. The wall clock of a
+ * simulation stays inside one real day, so the simulation replays that rule in simulated time: the
+ * first round at or after simulated midnight + grace deletes every scheduled file (grace 0 →
+ * `cleanup_all`, orphans too); every other round keeps them all (a grace reaching back before the
+ * run). Files scheduled in the last grace period before that round go a day early (10 min of 24 h).
+ * @param {number} at
+ */
 async function maintenanceRound(at) {
   state.clock.push([at, Date.now()]);
+  const graceMs = config.fileDeletionGraceMs;
+  // simulated days whose scheduled files may go: those that ended at least a grace period ago
+  const daysOver = Math.floor((at - graceMs) / DAY_MS);
+  const cleanup = daysOver > (state.cleanedDays ?? 0);
+  if (cleanup) state.cleanedDays = daysOver;
   const policy = {
     targetFileBytes: options.targetFileMb * 1024 * 1024,
     snapshotRetentionMs: wallSpanSince(at - config.snapshotRetentionMs),
-    fileDeletionGraceMs: wallSpanSince(at - config.fileDeletionGraceMs),
+    fileDeletionGraceMs: cleanup ? 0 : Date.now() - (state.firstWall ?? Date.now()) + 2 * DAY_MS,
   };
   const started = performance.now();
   await libs.maintain(lakehouse, tables, policy, libs.silentLogger);
