@@ -7,7 +7,8 @@
  *     FLUXO_TEST_KAFKA_ZK_BROKERS), ONE real PostgreSQL for DuckLake's catalog (port 39432,
  *     FLUXO_TEST_POSTGRES, a libpq connection string) and ONE Spark Connect server (port 39502,
  *     FLUXO_TEST_SPARK_REMOTE, an sc:// address with its token), all started here for the whole run
- *     on fresh data dirs and stopped at the end whatever happens.
+ *     on fresh data dirs and stopped at the end whatever happens. FLUXO_TEST_PORT_OFFSET (default 0)
+ *     shifts every port, so several checkouts on one machine can run their suites at the same time.
  * Prerequisites are installed on first use (Kafka jars via Maven, pyarrow in a venv, DuckDB's
  * extensions) or named with the fix. Extra arguments go to nx, e.g. `npm test -- --projects=normalizer`.
  */
@@ -52,6 +53,8 @@ async function summary() {
  * @returns {Promise<{ env: Record<string, string>, stop: () => Promise<void> }>}
  */
 async function startServices() {
+  const offset = Number(process.env['FLUXO_TEST_PORT_OFFSET'] ?? 0);
+  if (!Number.isInteger(offset) || offset < 0 || offset > 20_000) throw new Error(`FLUXO_TEST_PORT_OFFSET must be an integer from 0 to 20000, got ${process.env['FLUXO_TEST_PORT_OFFSET']}`);
   /** @type {(() => Promise<void>)[]} */
   const cleanups = [];
   /** @type {Promise<void> | undefined} */
@@ -69,7 +72,7 @@ async function startServices() {
     const sparkDir = await mkdtemp(join(tmpdir(), 'fluxo-test-spark-'));
     cleanups.push(() => rm(sparkDir, { recursive: true, force: true }));
     const spark = await launchSpark({
-      port: 39502,
+      port: 39502 + offset,
       dataDir: sparkDir,
       graceMs: 10_000,
       // Small result streams, so the reattach tests see the server end a stream early (Spark's default is 1g).
@@ -79,19 +82,19 @@ async function startServices() {
 
     const kafkaDir = await mkdtemp(join(tmpdir(), 'fluxo-test-kafka-'));
     cleanups.push(() => rm(kafkaDir, { recursive: true, force: true }));
-    const broker = await startBroker({ port: 39092, controllerPort: 39093, dataDir: kafkaDir, graceMs: 10_000 });
+    const broker = await startBroker({ port: 39092 + offset, controllerPort: 39093 + offset, dataDir: kafkaDir, graceMs: 10_000 });
     cleanups.push(() => broker.stop());
     console.log(`[fluxo] broker ready at ${broker.brokers.join(',')} after ${broker.readyAfterMs} ms`);
 
     const postgresDir = await mkdtemp(join(tmpdir(), 'fluxo-test-postgres-'));
     cleanups.push(() => rm(postgresDir, { recursive: true, force: true }));
-    const postgres = await startPostgres({ port: 39432, dataDir: postgresDir, graceMs: 10_000 });
+    const postgres = await startPostgres({ port: 39432 + offset, dataDir: postgresDir, graceMs: 10_000 });
     cleanups.push(() => postgres.stop());
     console.log(`[fluxo] PostgreSQL ${postgres.version} ready at ${postgres.url} after ${postgres.readyAfterMs} ms`);
 
     const zookeeperDir = await mkdtemp(join(tmpdir(), 'fluxo-test-kafka-zk-'));
     cleanups.push(() => rm(zookeeperDir, { recursive: true, force: true }));
-    const zookeeperBroker = await startBroker({ mode: 'zookeeper', port: 39192, zookeeperPort: 39181, dataDir: zookeeperDir, graceMs: 10_000 });
+    const zookeeperBroker = await startBroker({ mode: 'zookeeper', port: 39192 + offset, zookeeperPort: 39181 + offset, dataDir: zookeeperDir, graceMs: 10_000 });
     cleanups.push(() => zookeeperBroker.stop());
     console.log(`[fluxo] Kafka 3.9 (ZooKeeper mode) ready at ${zookeeperBroker.brokers.join(',')} after ${zookeeperBroker.readyAfterMs} ms`);
 

@@ -47,6 +47,8 @@ export class Lakehouse implements AsyncDisposable {
     readonly readOnly: boolean,
     private readonly logger: Logger,
     private readonly commitAttempts: number,
+    /** `sqlite` or `postgres`: the database holding the catalog (maintenance works around SQLite's text timestamps). */
+    readonly catalogKind: CatalogLocation['kind'] = 'sqlite',
   ) {}
 
   static async attach(options: LakehouseOptions): Promise<Lakehouse> {
@@ -67,7 +69,7 @@ export class Lakehouse implements AsyncDisposable {
         retriable: true,
       });
     }
-    const lakehouse = new Lakehouse(options.engine, alias, dataPath, readOnly, logger, options.commitAttempts ?? 8);
+    const lakehouse = new Lakehouse(options.engine, alias, dataPath, readOnly, logger, options.commitAttempts ?? 8, options.catalog.kind);
     if (!readOnly) {
       // Every write lands in Parquet files (never inlined into the catalog), so any Parquet reader —
       // Spark included — sees the whole table from the file list.

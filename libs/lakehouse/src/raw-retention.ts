@@ -1,8 +1,16 @@
 import { readdir, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '@fluxo/schema';
-import type { Lake } from '@fluxo/parquet-io';
-import type { ConsumedRawFiles } from '@fluxo/lakehouse';
+import { describeError, type Logger } from '@fluxo/schema';
+import type { ConsumedRawFiles } from './consumed-raw-files';
+
+/**
+ * The lake as raw retention needs it (parquet-io's `Lake` fits): its root, and a confined path
+ * for a lake URI. A structural type, so this library does not depend on another infra library.
+ */
+export interface RawZone {
+  readonly root: string;
+  resolve(uri: string): Promise<string>;
+}
 
 export interface RawRetentionPolicy {
   /** Days after its fetch date (the `date=` folder) a raw file becomes deletable; 0 keeps raw files forever. */
@@ -20,6 +28,13 @@ export interface RawSweep {
   readonly waiting: number;
 }
 
+export interface RawSweepOptions {
+  /** Decide, count and report, but delete nothing (the CLI's `gc --dry-run`). */
+  readonly dryRun?: boolean;
+  /** Called with the URI of each file deleted (or that would be, in a dry run). */
+  readonly onFile?: (uri: string, why: 'curated' | 'unconsumed') => void;
+}
+
 const DATE_FOLDER = /^date=(\d{4}-\d{2}-\d{2})$/;
 const CHUNK = 500;
 
@@ -32,11 +47,11 @@ const CHUNK = 500;
  */
 export class RawRetention {
   constructor(
-    private readonly deps: { readonly lake: Lake; readonly consumed: ConsumedRawFiles; readonly logger: Logger },
+    private readonly deps: { readonly lake: RawZone; readonly consumed: ConsumedRawFiles; readonly logger: Logger },
     private readonly policy: RawRetentionPolicy,
   ) {}
 
-  async sweep(now: Date = new Date()): Promise<RawSweep> {
+  async sweep(now: Date = new Date(), options: RawSweepOptions = {}): Promise<RawSweep> {
     const result = { deleted: 0, unconsumedDeleted: 0, waiting: 0 };
     if (this.policy.retentionDays <= 0) return result;
     const cutoff = dayOffset(now, -this.policy.retentionDays);
@@ -55,22 +70,43 @@ export class RawRetention {
             const groups = consumers.get(uri)?.size ?? 0;
             if (groups === this.policy.groups.length) {
               doomed.push(uri);
+              options.onFile?.(uri, 'curated');
               result.deleted += 1;
             } else if (groups === 0 && date < graceCutoff) {
               doomed.push(uri);
+              options.onFile?.(uri, 'unconsumed');
               result.unconsumedDeleted += 1;
             } else {
               result.waiting += 1;
             }
           }
-          for (const uri of doomed) await rm(await this.deps.lake.resolve(uri), { force: true });
+          if (options.dryRun === true) continue;
+          for (const uri of doomed) await this.remove(uri);
           await this.deps.consumed.forget(doomed);
         }
-        await rmdir(join(rawRoot, source, folder)).catch(() => undefined); // only when empty
+        if (options.dryRun !== true) await rmdir(join(rawRoot, source, folder)).catch(() => undefined); // only when empty
       }
     }
-    if (result.deleted + result.unconsumedDeleted + result.waiting > 0) this.deps.logger.info({ ...result, cutoff }, 'raw retention sweep');
+    if (result.deleted + result.unconsumedDeleted + result.waiting > 0) this.deps.logger.info({ ...result, cutoff, dryRun: options.dryRun === true }, 'raw retention sweep');
     return result;
+  }
+
+  /**
+   * Deletes one raw file. A name the lake refuses to resolve (a dangling symlink, an extra hard
+   * link: planted, never written by a producer) is removed itself — `rm` never follows the link —
+   * so one hostile entry cannot stop the sweep; any other failure is logged and the sweep goes on.
+   */
+  private async remove(uri: string): Promise<void> {
+    try {
+      await rm(await this.deps.lake.resolve(uri), { force: true });
+    } catch (error) {
+      if ((error as { code?: unknown } | null)?.code === 'LINK_REFUSED') {
+        await rm(join(this.deps.lake.root, ...uri.split('/')), { force: true });
+        this.deps.logger.warn({ uri, code: 'LINK_REFUSED' }, 'raw retention removed a link the lake refuses (a dangling symlink or an extra hard link)');
+        return;
+      }
+      this.deps.logger.warn({ uri, error: describeError(error) }, 'raw retention could not delete a raw file; the next sweep tries again');
+    }
   }
 }
 

@@ -1,15 +1,24 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '@fluxo/schema';
-import { createTempLake, type TempLake } from '@fluxo/parquet-io/testing';
-import { ConsumedRawFiles, Lakehouse } from '@fluxo/lakehouse';
-import { TestDuckDBEngine } from '@fluxo/lakehouse/testing';
-import { RawRetention } from './raw-retention';
+import { ConsumedRawFiles } from './consumed-raw-files';
+import { Lakehouse } from './lakehouse';
+import { RawRetention, type RawZone } from './raw-retention';
+import { TestDuckDBEngine } from './testing/duckdb-engine';
+
+/** A lake root with lexical URI resolution (parquet-io's Lake adds symlink confinement). */
+async function createTempLake(prefix: string): Promise<{ dir: string; lake: RawZone; cleanup(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const root = join(dir, 'lake');
+  await mkdir(root, { recursive: true });
+  return { dir, lake: { root, resolve: (uri) => Promise.resolve(join(root, ...uri.split('/'))) }, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
 
 const NOW = new Date('2026-03-20T12:00:00Z');
 
 describe('RawRetention', () => {
-  let tmp: TempLake;
+  let tmp: Awaited<ReturnType<typeof createTempLake>>;
   let engine: TestDuckDBEngine;
   let consumed: ConsumedRawFiles;
 
@@ -58,6 +67,18 @@ describe('RawRetention', () => {
       [old, 0], // forgotten with its file
       [half, 1],
     ]);
+  });
+
+  it('deletes nothing in a dry run, but reports what it would delete', async () => {
+    const old = await rawFile('2026-03-10', 'both.parquet');
+    await rawFile('2026-03-01', 'never-announced.parquet');
+    await consumed['lakehouse'].commit('consumed', (tx) => consumed.record(tx, 'normalizer', [old]));
+    const seen: string[] = [];
+    const retention = new RawRetention({ lake: tmp.lake, consumed, logger: silentLogger }, { retentionDays: 7, unconsumedGraceDays: 5, groups: ['normalizer'] });
+    expect(await retention.sweep(NOW, { dryRun: true, onFile: (uri, why) => seen.push(`${why} ${uri}`) })).toEqual({ deleted: 1, unconsumedDeleted: 1, waiting: 0 });
+    expect(seen.sort()).toEqual([`curated ${old}`, 'unconsumed raw/usgs-earthquakes/date=2026-03-01/never-announced.parquet']);
+    expect(await remaining()).toEqual(['date=2026-03-01/never-announced.parquet', 'date=2026-03-10/both.parquet']);
+    expect((await consumed.consumers([old], ['normalizer'])).get(old)?.size).toBe(1);
   });
 
   it('keeps everything when retention is 0', async () => {
