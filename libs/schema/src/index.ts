@@ -76,6 +76,9 @@ export {
   parseSourceSpec,
   resolveSourceInstance,
   resolveSourceInstances,
+  resolveSourceSpecs,
+  FOLDER_SOURCES_SPEC,
+  type SpecResolution,
   requiredEnvironment,
   type SourceEnvironment,
   INTERVAL_OVERRIDE_MIN_MS,
@@ -115,7 +118,7 @@ export { unmappedFields, readFieldPaths } from './sources/unmapped-fields';
 export { ENV_PLACEHOLDER, envPlaceholders, resolveEnvPlaceholders } from './sources/env-placeholders';
 export { loadEnvConfig, redactConfig, describeSettings, type EnvSetting, type EnvKind } from './config/env-config';
 export { KafkaConnectionConfig, kafkaSettings } from './config/kafka-config';
-export { PipelineAppConfig, PIPELINE_APP_SETTINGS, LOG_LEVELS, type LogLevel } from './config/common-settings';
+export { PipelineAppConfig, PIPELINE_APP_SETTINGS, DEFINITIONS_SCAN_SETTING, LOG_LEVELS, type LogLevel } from './config/common-settings';
 export { CatalogAppConfig, CATALOG_APP_SETTINGS } from './config/catalog-settings';
 export { IngestConfig, INGEST_SETTINGS, loadIngestConfig } from './config/ingest-config';
 export { NormalizerConfig, NORMALIZER_SETTINGS, loadNormalizerConfig } from './config/normalizer-config';
