@@ -190,7 +190,9 @@ describe('dashboard in a real browser: replay API → ingest → Kafka → norma
       const names = await drift.getByTestId('drift-alert-names').allTextContents();
       expect(names.sort()).toEqual([DRIFTING.absentColumn, DRIFTING.invalidColumn].sort());
       await expect(drift.first().getByTestId('drift-alert-sample').textContent()).resolves.toContain('"properties"');
-      await where.locator(`[data-testid=drift-alert-UNMAPPED_FIELDS][data-dataset=${DRIFTING.dataset}]`).getByText('properties.place').waitFor();
+      const unmapped = where.locator(`[data-testid=drift-alert-UNMAPPED_FIELDS][data-dataset=${DRIFTING.dataset}] [data-testid=drift-alert-names]`);
+      await unmapped.waitFor();
+      expect((await unmapped.textContent())?.split(', ')).toEqual(expect.arrayContaining(['properties.place', 'geometry.coordinates']));
       await expect(where.getByTestId('drift-command').textContent()).resolves.toContain('npx fluxo dead-letters list --reason SCHEMA_DRIFT');
     }
     expect(await page.evaluate(() => (window as unknown as { fluxoNoReload?: boolean }).fluxoNoReload)).toBe(true);

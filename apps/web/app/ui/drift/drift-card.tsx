@@ -57,7 +57,7 @@ function DatasetDriftTable({ drift }: { drift: DatasetDrift }) {
   return (
     <table className="table compact" data-testid={`drift-${drift.dataset}`}>
       <caption className="muted small">
-        <strong>{drift.dataset}</strong>: {formatCount(drift.rows)} rows in the last {formatCount(drift.commits)} commits, latest {formatTime(drift.lastCommitAt)}
+        <strong>{drift.dataset}</strong>: {formatCount(drift.rows)} rows in the last {drift.commits === 1 ? 'commit' : `${formatCount(drift.commits)} commits`}, latest {formatTime(drift.lastCommitAt)}
       </caption>
       <thead>
         <tr>
