@@ -1,6 +1,18 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { describeError, INGEST_SETTINGS, loadIngestConfig, redactConfig, redactUrl, resolveSourceInstances, SchemaError, type SourceInstance } from '@fluxo/schema';
+import {
+  describeError,
+  INGEST_SETTINGS,
+  InstanceReconciler,
+  loadIngestConfig,
+  redactConfig,
+  redactUrl,
+  resolveSourceInstances,
+  resolveSourceSpecs,
+  SchemaError,
+  type DefinitionCatalog,
+  type SourceInstance,
+} from '@fluxo/schema';
 import { createKafka, ensureTopics, ReferenceProducer, retryUntilReady, settingsFromConfig, waitForCluster } from '@fluxo/kafka-client';
 import { DefinitionWatcher, Lake, lakeRawFileSink, lockDirectory, ParquetEngine } from '@fluxo/parquet-io';
 import { directoryWritableCheck, measuredAnnouncer, PipelineMetrics, startObservability } from '@fluxo/metrics';
@@ -10,7 +22,6 @@ import { IngestMetrics } from './observe/ingest-metrics';
 import { createAppLogger } from './logger';
 import { PollScheduler } from './poll/poll-scheduler';
 import { SourcePoller } from './poll/source-poller';
-import { SourceReconciler } from './poll/source-reconciler';
 import { PendingAnnouncements } from './state/pending-announcements';
 import { StateStore } from './state/state-store';
 
@@ -93,9 +104,15 @@ async function main(): Promise<void> {
     ),
   });
   // Added, changed and removed definitions are applied while running (docs: libs/schema README).
-  const sources = new SourceReconciler({ specs: config.sources, baseUrl: config.sourceBaseUrl, env: process.env, scheduler, schedule, logger });
-  await sources.apply(definitions.catalog);
-  definitions.onChange(({ catalog }) => sources.apply(catalog));
+  const sources = new InstanceReconciler<SourceInstance>({
+    what: 'source',
+    start: (spec, instance) => scheduler.add(schedule(spec, instance)),
+    stop: async (spec) => void (await scheduler.remove(spec)),
+    logger,
+  });
+  const resolve = (catalog: DefinitionCatalog) => resolveSourceSpecs(catalog, config.sources, config.sourceBaseUrl, process.env);
+  await sources.apply(resolve(definitions.catalog));
+  definitions.onChange(({ catalog }) => sources.apply(resolve(catalog)));
   definitions.start();
   readiness.markStarted();
   logger.info(

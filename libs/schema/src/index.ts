@@ -59,7 +59,7 @@ export {
   type StreamProtocol,
   type ResumeMode,
 } from './sources/stream-source-definition';
-export { resolveStreamInstance, type StreamInstance } from './sources/stream-instance';
+export { resolveStreamInstance, resolveStreamSpecs, type StreamInstance } from './sources/stream-instance';
 export { createEventExtractor, type EventIdentity, type EventExtraction } from './sources/extract-event';
 export { STREAM_GAPS_SOURCE, STREAM_GAP_REASONS, type StreamGapReason, type StreamGapRecord } from './events/stream-gap';
 export { BUILTIN_DEFINITIONS } from './sources/builtin-definitions';
@@ -78,13 +78,13 @@ export {
   resolveSourceInstances,
   resolveSourceSpecs,
   FOLDER_SOURCES_SPEC,
-  type SpecResolution,
   requiredEnvironment,
   type SourceEnvironment,
   INTERVAL_OVERRIDE_MIN_MS,
   INTERVAL_OVERRIDE_MAX_MS,
   type SourceInstance,
 } from './sources/source-instance';
+export { InstanceReconciler, type InstanceReconcilerDeps, type NamedInstance, type SpecResolution } from './sources/instance-reconciler';
 export { compileMapping, timestampSql, LINEAGE_SQL_TYPES, type CompiledMapping, type CompiledColumn } from './sources/compile-mapping';
 export {
   curatedSelectSql,

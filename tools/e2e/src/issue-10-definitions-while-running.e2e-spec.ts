@@ -52,7 +52,7 @@ describe('a definition file added to, broken in and removed from the folder of a
 
     // The fix: the new source is polled, and the normalizer (started before the file existed) curates it.
     await writeFile(join(definitions, 'sources', 'github-events.json'), JSON.stringify(source));
-    await ingest.waitForLine((line) => line.msg === 'polling source github-events');
+    await ingest.waitForLine((line) => line.msg === 'source github-events started');
     const rows = await eventually(
       () => pipeline.queryTable<{ event_id: string; actor_login: string }>('github_events', 'event_id, actor_login', 'ORDER BY event_id'),
       (found) => found.length >= 2,

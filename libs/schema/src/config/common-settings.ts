@@ -36,7 +36,8 @@ export const PIPELINE_APP_SETTINGS: EnvSetting<keyof PipelineAppConfig>[] = [
 ];
 
 /**
- * How often an app that follows its definitions folder while running (ingest, normalizer) scans it
+ * How often an app that follows its definitions folder while running (ingest, stream-ingest,
+ * normalizer) scans it
  * for added, changed or removed files. Declared by those apps' config classes as
  * `definitionsScanIntervalMs` (`@IsInt() @Min(100) @Max(3_600_000)`).
  */

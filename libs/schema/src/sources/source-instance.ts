@@ -2,6 +2,7 @@ import { SchemaError } from '../errors';
 import { BUILTIN_DEFINITIONS } from './builtin-definitions';
 import type { DefinitionCatalog } from './definition-catalog';
 import { envPlaceholders, resolveEnvPlaceholders } from './env-placeholders';
+import type { SpecResolution } from './instance-reconciler';
 import type { SourceDefinition } from './source-definition';
 import { rebaseUrl, renderUrlTemplate, templatePlaceholders } from './url-template';
 
@@ -79,16 +80,12 @@ export const FOLDER_SOURCES_SPEC = '*';
 
 const BUILTIN_SOURCE_NAMES = new Set(BUILTIN_DEFINITIONS.sources.map((input) => (input.definition as { name: string }).name));
 
-/** One spec resolved: its instance, or its problems (`unknownSource` when its source is not defined). */
-export type SpecResolution =
-  | { readonly spec: string; readonly instance: SourceInstance }
-  | { readonly spec: string; readonly problems: readonly string[]; readonly unknownSource: boolean };
 
 /**
  * Resolves each spec on its own, `*` expanded to one spec per folder source (`name`). Never throws for
  * a spec's problem: a running app keeps the others (and the spec's previous version) going.
  */
-export function resolveSourceSpecs(catalog: DefinitionCatalog, specs: readonly string[], baseUrl?: string, env: SourceEnvironment = {}): SpecResolution[] {
+export function resolveSourceSpecs(catalog: DefinitionCatalog, specs: readonly string[], baseUrl?: string, env: SourceEnvironment = {}): SpecResolution<SourceInstance>[] {
   const named = new Set(specs.filter((spec) => spec.trim() !== FOLDER_SOURCES_SPEC).map((spec) => parseSourceSpec(spec).name));
   const expanded = specs.flatMap((spec) =>
     spec.trim() === FOLDER_SOURCES_SPEC ? catalog.sourceNames('poll').filter((name) => !BUILTIN_SOURCE_NAMES.has(name) && !named.has(name)) : [spec],

@@ -1,7 +1,6 @@
-import { BUILTIN_DEFINITIONS, DefinitionCatalog, silentLogger, type SourceInstance } from '@fluxo/schema';
+import { BUILTIN_DEFINITIONS, DefinitionCatalog, InstanceReconciler, resolveSourceSpecs, silentLogger, type Logger, type SourceInstance } from '@fluxo/schema';
 import { recordingLogger } from '@fluxo/schema/testing';
 import { PollScheduler, type ScheduledSource } from './poll-scheduler';
-import { SourceReconciler } from './source-reconciler';
 
 const dataset = { name: 'things', description: 'Things.', columns: [{ name: 'id', type: 'string', required: true }, { name: 'seen', type: 'timestamp', required: true }], partitionBy: 'seen', entityKey: ['id'], versionColumn: '_fetched_at' };
 function source(name: string, request: Record<string, unknown> = {}) {
@@ -53,22 +52,24 @@ async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setImmediate(resolve));
 }
 
-describe('PollScheduler and SourceReconciler: definitions applied while running', () => {
+describe('issue 10: definitions applied to a running ingest (PollScheduler + InstanceReconciler)', () => {
   let scheduler: PollScheduler;
   let pollers: GatedPoller[];
-  const reconciler = (specs: string[], logger = silentLogger) =>
-    new SourceReconciler({
-      specs,
-      baseUrl: undefined,
-      env: {},
-      scheduler,
+  /** As main.ts wires them: FLUXO_SOURCES resolved against each catalog, instances started and stopped on the scheduler. */
+  const reconciler = (specs: string[], logger: Logger = silentLogger) => {
+    const schedule = (key: string, instance: SourceInstance): ScheduledSource => {
+      const poller = new GatedPoller(instance);
+      pollers.push(poller);
+      return { key, poller, intervalMs: instance.intervalMs };
+    };
+    const running = new InstanceReconciler<SourceInstance>({
+      what: 'source',
+      start: (spec, instance) => scheduler.add(schedule(spec, instance)),
+      stop: async (spec) => void (await scheduler.remove(spec)),
       logger,
-      schedule: (key, instance): ScheduledSource => {
-        const poller = new GatedPoller(instance);
-        pollers.push(poller);
-        return { key, poller, intervalMs: instance.intervalMs };
-      },
     });
+    return { apply: (catalog: DefinitionCatalog) => running.apply(resolveSourceSpecs(catalog, specs, undefined, {})) };
+  };
   beforeEach(() => {
     scheduler = new PollScheduler(silentLogger);
     pollers = [];
@@ -109,7 +110,7 @@ describe('PollScheduler and SourceReconciler: definitions applied while running'
 
     const change = sources.apply(catalogWith(source('alpha', { url: 'https://api.example/v2/alpha?token={token}' })));
     await new Promise((resolve) => setImmediate(resolve));
-    expect(pollers[1]?.polls ?? []).toEqual([]); // the old poll is still in flight: the new poller (which loads state on its first poll) waits
+    expect(pollers).toHaveLength(1); // the old poll is still in flight: no second poller on the same state yet
     pollers[0]?.release();
     await change;
     await until(() => pollers[1]?.polling === true);
