@@ -37,8 +37,11 @@ async function main(): Promise<void> {
   let positions: () => readonly PartitionPosition[] = () => [];
   const metrics = new NormalizerMetrics(registry, { group: config.groupId, positions: () => positions() });
 
-  // Followed while running: added, changed and removed definitions apply from the next batch on.
+  // Followed while running: added and changed definitions apply from the next batch on. A removed
+  // source's last files may be announced after its removal: its definition is kept to curate them.
   await using definitions = await DefinitionWatcher.open({ dir: config.definitionsDir, intervalMs: config.definitionsScanIntervalMs, logger });
+  const curating = { catalog: definitions.catalog };
+  definitions.onChange(({ catalog }) => void (curating.catalog = catalog.keepingRemovedSourcesOf(curating.catalog)));
   const lake = await Lake.open(config.lakeDir);
   readiness.add(directoryWritableCheck('lake', lake.root));
   await assertNoLegacyLayout(lake);
@@ -93,7 +96,7 @@ async function main(): Promise<void> {
     lakehouse,
     progress,
     consumed,
-    definitions,
+    definitions: curating,
     announcer: new CuratedAnnouncer({ engine, lake, lakehouse, announcer, producer: identity, logger }),
     deadLetters: new DeadLetters(lake, announcer, logger),
     group: config.groupId,
@@ -108,8 +111,8 @@ async function main(): Promise<void> {
     { retentionDays: config.rawRetentionDays, unconsumedGraceDays: config.rawUnconsumedGraceDays, groups: config.rawRetentionGroups ?? [config.groupId] },
   );
   const maintenanceRound = async () => {
-    const tables: TableSpec[] = curatedTableSpecs(definitions.catalog);
-    await maintain(lakehouse, tables, maintenancePolicy(config, tables, definitions.catalog), logger);
+    const tables: TableSpec[] = curatedTableSpecs(curating.catalog);
+    await maintain(lakehouse, tables, maintenancePolicy(config, tables, curating.catalog), logger);
     await rawRetention.sweep();
   };
   await using maintenance = new MaintenanceLoop(maintenanceRound, config.maintenanceIntervalMs, logger);

@@ -5,11 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WORKSPACE_ROOT } from './support/app-process';
 import { eventually, PipelineHarness } from './support/pipeline-harness';
+import { announced, distinctReferences, everythingCurated, FAST_STREAM_ENV, nthLine } from './support/stream-checks';
 
 const EXAMPLE = join(WORKSPACE_ROOT, 'docs', 'examples', 'github-events');
+const WIKIMEDIA = join(WORKSPACE_ROOT, 'libs', 'schema', 'definitions', 'sources', 'wikimedia-recentchange.json');
 
 /** Issue 10, item 6: definitions are picked up by running apps, without a restart. */
-describe('a definition file added to, broken in and removed from the folder of a running ingest and normalizer', () => {
+describe('definition files added to, changed in and removed from the folder of a running ingest, stream-ingest and normalizer', () => {
   let pipeline: PipelineHarness;
   let api: Server;
   let definitions: string;
@@ -67,5 +69,30 @@ describe('a definition file added to, broken in and removed from the folder of a
     await rm(join(definitions, 'sources', 'github-events.json'));
     await ingest.waitForLine((line) => line.msg?.startsWith('source github-events stopped') === true);
     expect(await ingest.stop()).toBe(0); // never crashed
+  });
+
+  it('restarts a followed stream whose definition changed from its checkpoint (no gap, no duplicate), and stops it when its file goes', async () => {
+    // A stream of the folder: the built-in Wikimedia definition under another name, feeding the same dataset.
+    const definition = { ...(JSON.parse(await readFile(WIKIMEDIA, 'utf8')) as Record<string, unknown>), name: 'wiki-edits' };
+    const file = join(definitions, 'sources', 'wiki-edits.json');
+    await writeFile(file, JSON.stringify(definition));
+    const producer = await pipeline.startStreamIngest('wiki-edits', { ...FAST_STREAM_ENV, FLUXO_DEFINITIONS_DIR: definitions, FLUXO_DEFINITIONS_SCAN_INTERVAL_MS: '200' });
+    await nthLine(producer, announced, 1);
+
+    await writeFile(file, JSON.stringify({ ...definition, description: 'Edits on Wikimedia wikis, followed under another name.' }));
+    await producer.waitForLine((line) => line.msg === 'stream wiki-edits re-configured');
+    const before = producer.lines.filter(announced).length;
+    await nthLine(producer, announced, before + 1); // the restarted stream goes on
+
+    await rm(file);
+    await producer.waitForLine((line) => line.msg?.startsWith('stream wiki-edits stopped') === true);
+    expect(await producer.stop()).toBe(0);
+    const curated = await everythingCurated(pipeline, 'wiki-edits', 'recentchange');
+    const [rows] = await pipeline.queryTable<{ rows: number; events: number }>('recentchange', 'count(*)::INTEGER AS rows, count(DISTINCT event_id)::INTEGER AS events', "WHERE _source = 'wiki-edits'");
+    expect(rows).toEqual({ rows: curated, events: curated }); // resumed from the checkpoint: nothing twice
+    expect(distinctReferences(await pipeline.references('raw'), 'wiki-edits').length).toBeGreaterThan(before);
+    expect(await pipeline.curatedCount('stream_gaps')).toBe(0); // and nothing skipped
+    // Its last micro-batch, flushed after its file was removed, is curated too (the normalizer keeps a removed source's definition).
+    expect(await pipeline.deadLetters()).not.toContainEqual(expect.objectContaining({ reason: 'UNKNOWN_SOURCE' }));
   });
 });
