@@ -116,10 +116,10 @@ async function main(): Promise<void> {
   registerStreamMetrics(registry, () => [...runners.values()]);
   const resolve = (catalog: DefinitionCatalog) => resolveStreamSpecs(catalog, config.streams, config.sourceBaseUrl);
   await streams.apply(resolve(definitions.catalog));
-  definitions.onChange(({ catalog }) => streams.apply(resolve(catalog)));
-  definitions.start();
   // Only after recovery (a pending unit's temp file may be old), and only where this producer writes.
   await lake.sweepStaleTempFiles({ sources: [...new Set([...instances.map((i) => i.definition.name), gapsSource.name])] });
+  definitions.onChange(({ catalog }) => streams.apply(resolve(catalog)));
+  definitions.start();
   const logStats = (): void => {
     for (const runner of runners.values()) logger.info({ stream: runner.name, ...runner.snapshot() }, 'stream stats');
   };

@@ -80,7 +80,6 @@ export const FOLDER_SOURCES_SPEC = '*';
 
 const BUILTIN_SOURCE_NAMES = new Set(BUILTIN_DEFINITIONS.sources.map((input) => (input.definition as { name: string }).name));
 
-
 /**
  * Resolves each spec on its own, `*` expanded to one spec per folder source (`name`). Never throws for
  * a spec's problem: a running app keeps the others (and the spec's previous version) going.
