@@ -82,7 +82,7 @@ const handler = new libs.BatchHandler({
   lakehouse,
   progress,
   consumed,
-  catalog,
+  definitions: { catalog },
   announcer: new libs.CuratedAnnouncer({ engine, lake, lakehouse, announcer: ports, producer, logger: libs.silentLogger }),
   deadLetters: new libs.DeadLetters(lake, ports, libs.silentLogger),
   group: options.group,

@@ -1,8 +1,20 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { describeError, INGEST_SETTINGS, loadIngestConfig, redactConfig, redactUrl, resolveSourceInstances, SchemaError } from '@fluxo/schema';
+import {
+  describeError,
+  INGEST_SETTINGS,
+  InstanceReconciler,
+  loadIngestConfig,
+  redactConfig,
+  redactUrl,
+  resolveSourceInstances,
+  resolveSourceSpecs,
+  SchemaError,
+  type DefinitionCatalog,
+  type SourceInstance,
+} from '@fluxo/schema';
 import { createKafka, ensureTopics, ReferenceProducer, retryUntilReady, settingsFromConfig, waitForCluster } from '@fluxo/kafka-client';
-import { Lake, lakeRawFileSink, loadDefinitionCatalog, lockDirectory, ParquetEngine } from '@fluxo/parquet-io';
+import { DefinitionWatcher, Lake, lakeRawFileSink, lockDirectory, ParquetEngine } from '@fluxo/parquet-io';
 import { directoryWritableCheck, measuredAnnouncer, PipelineMetrics, startObservability } from '@fluxo/metrics';
 import { HttpFetcher } from './http/http-fetcher';
 import { lakeQuarantine } from './lake-adapters';
@@ -30,8 +42,9 @@ async function main(): Promise<void> {
   const producerIdentity = { app: 'ingest', instance: config.instanceId ?? `${hostname()}:${process.pid}`, version: VERSION };
   // One ingest per state folder: two would announce the same sources' polls twice.
   await using _stateLock = await lockDirectory(config.stateDir, { name: 'ingest', owner: producerIdentity.instance });
-  const catalog = await loadDefinitionCatalog(config.definitionsDir);
-  const instances = resolveSourceInstances(catalog, config.sources, config.sourceBaseUrl, process.env);
+  await using definitions = await DefinitionWatcher.open({ dir: config.definitionsDir, intervalMs: config.definitionsScanIntervalMs, logger });
+  // At startup every spec must resolve (exit code 2 otherwise); later changes never stop the app.
+  resolveSourceInstances(definitions.catalog, config.sources, config.sourceBaseUrl, process.env);
   const lake = await Lake.open(config.lakeDir);
   readiness.add(directoryWritableCheck('lake', lake.root));
   await using engine = await ParquetEngine.open({ logger, threads: 1, sandbox: { allowedDirectories: [lake.root] } });
@@ -68,37 +81,47 @@ async function main(): Promise<void> {
     new PipelineMetrics(registry, 'ingest'),
     { files: config.topicRawFiles, deadLetter: config.topicDeadLetter },
   );
-  const scheduler = new PollScheduler(
-    instances.map((instance) => ({
-      intervalMs: instance.intervalMs,
-      poller: metrics.measured(
-        new SourcePoller({
-          instance,
-          fetcher: fetcherOf(instance.definition.name),
-          retry,
-          store,
-          pending,
-          rawFiles: lakeRawFileSink(engine, lake),
-          announcer,
-          quarantine: lakeQuarantine(lake),
-          producer: producerIdentity,
-          seenTtlMs: config.seenTtlMs,
-          maxRecordBytes: config.maxRecordBytes,
-          spoolDir: join(config.stateDir, 'spool'),
-          logger,
-        }),
-      ),
-    })),
+  const scheduler = new PollScheduler(logger);
+  const schedule = (key: string, instance: SourceInstance) => ({
+    key,
+    intervalMs: instance.intervalMs,
+    poller: metrics.measured(
+      new SourcePoller({
+        instance,
+        fetcher: fetcherOf(instance.definition.name),
+        retry,
+        store,
+        pending,
+        rawFiles: lakeRawFileSink(engine, lake),
+        announcer,
+        quarantine: lakeQuarantine(lake),
+        producer: producerIdentity,
+        seenTtlMs: config.seenTtlMs,
+        maxRecordBytes: config.maxRecordBytes,
+        spoolDir: join(config.stateDir, 'spool'),
+        logger,
+      }),
+    ),
+  });
+  // Added, changed and removed definitions are applied while running (docs: libs/schema README).
+  const sources = new InstanceReconciler<SourceInstance>({
+    what: 'source',
+    start: (spec, instance) => scheduler.add(schedule(spec, instance)),
+    stop: async (spec) => void (await scheduler.remove(spec)),
     logger,
-  );
-  scheduler.start();
+  });
+  const resolve = (catalog: DefinitionCatalog) => resolveSourceSpecs(catalog, config.sources, config.sourceBaseUrl, process.env);
+  await sources.apply(resolve(definitions.catalog));
+  definitions.onChange(({ catalog }) => sources.apply(resolve(catalog)));
+  definitions.start();
   readiness.markStarted();
   logger.info(
-    { lake: lake.root, topics: [config.topicRawFiles, config.topicDeadLetter], sources: instances.map((i) => ({ name: i.definition.name, url: redactUrl(i.url), intervalMs: i.intervalMs })) },
+    { lake: lake.root, topics: [config.topicRawFiles, config.topicDeadLetter], sources: sources.instances.map((i) => ({ name: i.definition.name, url: redactUrl(i.url), intervalMs: i.intervalMs })) },
     `ingest running: raw files under ${lake.root}/raw, references on ${config.topicRawFiles}`,
   );
   await new Promise((resolve) => stopping.signal.addEventListener('abort', resolve, { once: true }));
   logger.info({}, 'stopping ingest: finishing polls in flight');
+  await definitions.close();
   await scheduler.stop();
 }
 

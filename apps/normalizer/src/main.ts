@@ -12,7 +12,7 @@ import {
 } from '@fluxo/schema';
 import { createKafka, ensureTopics, ReferenceConsumer, ReferenceProducer, retryUntilReady, settingsFromConfig, waitForCluster, type PartitionPosition } from '@fluxo/kafka-client';
 import { directoryWritableCheck, measuredAnnouncer, PipelineMetrics, startObservability } from '@fluxo/metrics';
-import { Lake, loadDefinitionCatalog, ParquetEngine } from '@fluxo/parquet-io';
+import { DefinitionWatcher, Lake, ParquetEngine } from '@fluxo/parquet-io';
 import { ConsumedRawFiles, ConsumerProgress, LAKEHOUSE_EXTENSIONS, Lakehouse, maintain, parseCatalogLocation, RawRetention, type MaintenancePolicy, type TableSpec } from '@fluxo/lakehouse';
 import { CuratedAnnouncer } from './announce/curated-announcer';
 import { assertNoLegacyLayout } from './curate/legacy-layout';
@@ -37,7 +37,11 @@ async function main(): Promise<void> {
   let positions: () => readonly PartitionPosition[] = () => [];
   const metrics = new NormalizerMetrics(registry, { group: config.groupId, positions: () => positions() });
 
-  const catalog = await loadDefinitionCatalog(config.definitionsDir);
+  // Followed while running: added and changed definitions apply from the next batch on. A removed
+  // source's last files may be announced after its removal: its definition is kept to curate them.
+  await using definitions = await DefinitionWatcher.open({ dir: config.definitionsDir, intervalMs: config.definitionsScanIntervalMs, logger });
+  const curating = { catalog: definitions.catalog };
+  definitions.onChange(({ catalog }) => void (curating.catalog = catalog.keepingRemovedSourcesOf(curating.catalog)));
   const lake = await Lake.open(config.lakeDir);
   readiness.add(directoryWritableCheck('lake', lake.root));
   await assertNoLegacyLayout(lake);
@@ -92,7 +96,7 @@ async function main(): Promise<void> {
     lakehouse,
     progress,
     consumed,
-    catalog,
+    definitions: curating,
     announcer: new CuratedAnnouncer({ engine, lake, lakehouse, announcer, producer: identity, logger }),
     deadLetters: new DeadLetters(lake, announcer, logger),
     group: config.groupId,
@@ -102,14 +106,13 @@ async function main(): Promise<void> {
     logger,
     observer,
   });
-  const tables: TableSpec[] = curatedTableSpecs(catalog);
-  const policy = maintenancePolicy(config, tables, catalog);
   const rawRetention = new RawRetention(
     { lake, consumed, logger },
     { retentionDays: config.rawRetentionDays, unconsumedGraceDays: config.rawUnconsumedGraceDays, groups: config.rawRetentionGroups ?? [config.groupId] },
   );
   const maintenanceRound = async () => {
-    await maintain(lakehouse, tables, policy, logger);
+    const tables: TableSpec[] = curatedTableSpecs(curating.catalog);
+    await maintain(lakehouse, tables, maintenancePolicy(config, tables, curating.catalog), logger);
     await rawRetention.sweep();
   };
   await using maintenance = new MaintenanceLoop(maintenanceRound, config.maintenanceIntervalMs, logger);
@@ -125,9 +128,12 @@ async function main(): Promise<void> {
     maxBytesPerPartition: 8 * 1024 * 1024,
   });
   positions = () => consumer.positions();
+  definitions.start();
   const running = consumer.runBatches(
     async (messages) => {
       metrics.consumed(messages);
+      // A reference may name a source whose definition was added a moment ago: look before curating.
+      await definitions.check();
       await handler.handle(messages);
     },
     { maxMessages: config.commitMaxFiles },

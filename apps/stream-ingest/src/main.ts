@@ -1,17 +1,21 @@
 import { hostname } from 'node:os';
 import {
   describeError,
+  InstanceReconciler,
   loadStreamIngestConfig,
   redactConfig,
   redactUrl,
   resolveStreamInstance,
+  resolveStreamSpecs,
   SchemaError,
   STREAM_GAPS_SOURCE,
   STREAM_INGEST_SETTINGS,
+  type DefinitionCatalog,
+  type StreamInstance,
   type StreamProtocol,
 } from '@fluxo/schema';
 import { createKafka, ensureTopics, ReferenceProducer, retryUntilReady, settingsFromConfig, waitForCluster } from '@fluxo/kafka-client';
-import { Lake, lakeRawFileSink, loadDefinitionCatalog, lockDirectory, ParquetEngine } from '@fluxo/parquet-io';
+import { DefinitionWatcher, Lake, lakeRawFileSink, lockDirectory, ParquetEngine } from '@fluxo/parquet-io';
 import { directoryWritableCheck, measuredAnnouncer, PipelineMetrics, startObservability } from '@fluxo/metrics';
 
 import { createAppLogger } from './logger';
@@ -39,9 +43,10 @@ async function main(): Promise<void> {
   const instanceId = config.instanceId ?? `${hostname()}:${process.pid}`;
   // One stream-ingest per state folder: two would interleave checkpoints of the same streams.
   await using _stateLock = await lockDirectory(config.stateDir, { name: 'stream-ingest', owner: instanceId });
-  const catalog = await loadDefinitionCatalog(config.definitionsDir);
-  const instances = config.streams.map((spec) => resolveStreamInstance(catalog, spec, config.sourceBaseUrl));
-  const gapsSource = catalog.internalSource(STREAM_GAPS_SOURCE);
+  await using definitions = await DefinitionWatcher.open({ dir: config.definitionsDir, intervalMs: config.definitionsScanIntervalMs, logger });
+  // At startup every spec must resolve; later changes never stop the app.
+  const instances = config.streams.map((spec) => resolveStreamInstance(definitions.catalog, spec, config.sourceBaseUrl));
+  const gapsSource = definitions.catalog.internalSource(STREAM_GAPS_SOURCE);
   const lake = await Lake.open(config.lakeDir);
   readiness.add(directoryWritableCheck('lake', lake.root));
   await using engine = await ParquetEngine.open({ logger, threads: 1, sandbox: { allowedDirectories: [lake.root] } });
@@ -69,43 +74,66 @@ async function main(): Promise<void> {
     sse: sseTransport({ connectTimeoutMs: config.connectTimeoutMs, maxLineBytes: config.maxLineBytes, userAgent }),
     websocket: websocketTransport({ connectTimeoutMs: config.connectTimeoutMs, maxMessageBytes: config.maxLineBytes, userAgent }),
   };
-  const runners = instances.map(
-    (instance) =>
-      new StreamRunner({
-        instance,
-        gapsSource,
-        transport: transports[instance.definition.stream.protocol],
-        rawFiles: lakeRawFileSink(engine, lake),
-        announcer,
-        checkpoints: new CheckpointStore(config.stateDir),
-        pending: new PendingUnits(config.stateDir),
-        producer: { app: 'stream-ingest', instance: instanceId, version: VERSION },
-        limits: { maxRows: config.batchMaxRows, maxBytes: config.batchMaxBytes, maxAgeMs: config.batchMaxAgeMs, idleFlushMs: config.idleFlushMs },
-        bufferMaxEvents: config.bufferMaxEvents,
-        dedupWindowEvents: config.dedupWindowEvents,
-        stallTimeoutMs: config.stallTimeoutMs,
-        backoff: { baseDelayMs: config.reconnectBaseDelayMs, maxDelayMs: config.reconnectMaxDelayMs },
-        logger,
-      }),
-  );
-  registerStreamMetrics(registry, () => runners);
-  for (const runner of runners) await runner.start(); // recovers pending units first
+  const runnerOf = (instance: StreamInstance) =>
+    new StreamRunner({
+      instance,
+      gapsSource,
+      transport: transports[instance.definition.stream.protocol],
+      rawFiles: lakeRawFileSink(engine, lake),
+      announcer,
+      checkpoints: new CheckpointStore(config.stateDir),
+      pending: new PendingUnits(config.stateDir),
+      producer: { app: 'stream-ingest', instance: instanceId, version: VERSION },
+      limits: { maxRows: config.batchMaxRows, maxBytes: config.batchMaxBytes, maxAgeMs: config.batchMaxAgeMs, idleFlushMs: config.idleFlushMs },
+      bufferMaxEvents: config.bufferMaxEvents,
+      dedupWindowEvents: config.dedupWindowEvents,
+      stallTimeoutMs: config.stallTimeoutMs,
+      backoff: { baseDelayMs: config.reconnectBaseDelayMs, maxDelayMs: config.reconnectMaxDelayMs },
+      logger,
+    });
+  // The runners by spec, changing with the definitions. A runner that ends without being stopped (its batch loop failed) ends the app.
+  const runners = new Map<string, StreamRunner>();
+  let endApp: { readonly resolve: () => void; readonly reject: (error: unknown) => void } | undefined;
+  const ended = new Promise<void>((resolve, reject) => (endApp = { resolve, reject }));
+  const streams = new InstanceReconciler<StreamInstance>({
+    what: 'stream',
+    start: async (spec, instance) => {
+      const runner = runnerOf(instance);
+      runners.set(spec, runner);
+      await runner.start(); // recovers pending units first
+      runner.done().then(
+        () => runners.get(spec) === runner && endApp?.resolve(), // stopped without being removed
+        (error: unknown) => endApp?.reject(error),
+      );
+    },
+    stop: async (spec) => {
+      const runner = runners.get(spec);
+      runners.delete(spec);
+      await runner?.stop(); // closes the connection and flushes what was received
+    },
+    logger,
+  });
+  registerStreamMetrics(registry, () => [...runners.values()]);
+  const resolve = (catalog: DefinitionCatalog) => resolveStreamSpecs(catalog, config.streams, config.sourceBaseUrl);
+  await streams.apply(resolve(definitions.catalog));
   // Only after recovery (a pending unit's temp file may be old), and only where this producer writes.
   await lake.sweepStaleTempFiles({ sources: [...new Set([...instances.map((i) => i.definition.name), gapsSource.name])] });
+  definitions.onChange(({ catalog }) => streams.apply(resolve(catalog)));
+  definitions.start();
   const logStats = (): void => {
-    for (const runner of runners) logger.info({ stream: runner.name, ...runner.snapshot() }, 'stream stats');
+    for (const runner of runners.values()) logger.info({ stream: runner.name, ...runner.snapshot() }, 'stream stats');
   };
   readiness.markStarted();
   const statsTimer = config.statsIntervalMs > 0 ? setInterval(logStats, config.statsIntervalMs) : undefined;
   logger.info(
-    { lake: lake.root, topics: [config.topicRawFiles, config.topicDeadLetter], streams: instances.map((i) => ({ name: i.definition.name, url: redactUrl(i.url), protocol: i.definition.stream.protocol })) },
+    { lake: lake.root, topics: [config.topicRawFiles, config.topicDeadLetter], streams: streams.instances.map((i) => ({ name: i.definition.name, url: redactUrl(i.url), protocol: i.definition.stream.protocol })) },
     `stream-ingest running: raw files under ${lake.root}/raw, references on ${config.topicRawFiles}`,
   );
-  const failed = Promise.race(runners.map((runner) => runner.done()));
-  await Promise.race([new Promise((resolve) => stopping.signal.addEventListener('abort', resolve, { once: true })), failed]);
+  await Promise.race([new Promise((resolve) => stopping.signal.addEventListener('abort', resolve, { once: true })), ended]);
   logger.info({}, 'stopping stream-ingest: closing streams and flushing what was received');
   if (statsTimer !== undefined) clearInterval(statsTimer);
-  const results = await Promise.allSettled(runners.map((runner) => runner.stop()));
+  await definitions.close();
+  const results = await Promise.allSettled([...runners.values()].map((runner) => runner.stop()));
   logStats();
   const failure = results.find((result) => result.status === 'rejected');
   if (failure !== undefined) throw failure.reason;

@@ -34,6 +34,9 @@ export default function OverviewPage() {
         <Suspense fallback={<CardSkeleton title="Dead letters & quarantine" />}>
           <OverviewWidget widget="deadLetters" />
         </Suspense>
+        <Suspense fallback={<CardSkeleton title="Schema drift" wide />}>
+          <OverviewWidget widget="drift" />
+        </Suspense>
         <Suspense fallback={<CardSkeleton title="Lake storage" />}>
           <OverviewWidget widget="storage" />
         </Suspense>

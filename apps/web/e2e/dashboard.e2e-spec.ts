@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './support/browser';
 import { ARTIFACTS_DIR, eventually, type ChildApp } from './support/processes';
-import { WebPipeline } from './support/web-pipeline';
+import { DRIFTING, WebPipeline } from './support/web-pipeline';
 
 const SOURCES = 'usgs-earthquakes?feed=all_day&intervalMs=3600000,open-meteo-forecast?intervalMs=3600000';
 const count = (value: number) => new Intl.NumberFormat('en-US').format(value);
@@ -164,6 +164,41 @@ describe('dashboard in a real browser: replay API → ingest → Kafka → norma
       refused?.resume();
       for (const stream of streams) stream.destroy();
     }
+  });
+
+  it('issue 10: shows a drifting definition on the open pages, pushed live: absent and uncastable rows per column, and the drift dead letters', async () => {
+    const overview = await open('/');
+    const page = await open(`/datasets/${DRIFTING.dataset}`);
+    await page.evaluate(() => Object.assign(window, { fluxoNoReload: true }));
+    const ingest = await pipeline.startIngest(`${DRIFTING.source}?intervalMs=3600000`);
+    const table = await eventually(() => pipeline.tableRows(DRIFTING.dataset, DRIFTING.absentColumn), (read) => read.rows > 0, 'the drifting source is curated');
+    await ingest.stop();
+    // Every curated row lacks the absent column's path and holds text where the other column wants a number.
+    expect(table.nulls).toBe(table.rows);
+    const cell = (where: Page, column: string, kind: 'absent' | 'invalid') => where.locator(`[data-testid=drift-${DRIFTING.dataset}-${column}] [data-testid=drift-${kind}]`);
+    for (const where of [page, overview]) {
+      await cell(where, DRIFTING.absentColumn, 'absent').waitFor({ timeout: 30_000 });
+      await expect(cell(where, DRIFTING.absentColumn, 'absent').textContent()).resolves.toBe(count(table.rows));
+      await expect(cell(where, DRIFTING.absentColumn, 'invalid').textContent()).resolves.toBe('0');
+      await expect(cell(where, DRIFTING.invalidColumn, 'absent').textContent()).resolves.toBe('0');
+      await expect(cell(where, DRIFTING.invalidColumn, 'invalid').textContent()).resolves.toBe(count(table.rows));
+      expect(await where.locator(`[data-testid=drift-${DRIFTING.dataset}-magnitude]`).count()).toBe(0); // a column that reads fine is not listed
+      // SCHEMA_DRIFT names each lost column with a sample record; UNMAPPED_FIELDS names the fields nobody reads.
+      const alerts = `[data-testid=drift-alert-SCHEMA_DRIFT][data-dataset=${DRIFTING.dataset}]`;
+      await where.waitForFunction((selector) => document.querySelectorAll(selector).length >= 2, alerts, { timeout: 30_000 });
+      const drift = where.locator(alerts);
+      const names = await drift.getByTestId('drift-alert-names').allTextContents();
+      expect(names.sort()).toEqual([DRIFTING.absentColumn, DRIFTING.invalidColumn].sort());
+      await expect(drift.first().getByTestId('drift-alert-sample').textContent()).resolves.toContain('"properties"');
+      const unmapped = where.locator(`[data-testid=drift-alert-UNMAPPED_FIELDS][data-dataset=${DRIFTING.dataset}] [data-testid=drift-alert-names]`);
+      await unmapped.waitFor();
+      expect((await unmapped.textContent())?.split(', ')).toEqual(expect.arrayContaining(['properties.place', 'geometry.coordinates']));
+      await expect(where.getByTestId('drift-command').textContent()).resolves.toContain('npx fluxo dead-letters list --reason SCHEMA_DRIFT');
+    }
+    expect(await page.evaluate(() => (window as unknown as { fluxoNoReload?: boolean }).fluxoNoReload)).toBe(true);
+    await screenshot(page, 'dataset-drift');
+    await screenshot(overview, 'overview-drift');
+    await Promise.all([page.close(), overview.close()]);
   });
 
   it('shows Kafka as unreachable when the broker cannot be reached, and the page as disconnected when the server goes away', async () => {

@@ -37,6 +37,7 @@ export { copyQueryToParquet, type CopyQueryToParquetInput, type CopiedParquet } 
 export { readRows, assertReadable, type ReadRowsOptions, type ReadableSummary } from './read-parquet';
 export { PARQUET_COPY_OPTIONS } from './parquet-format';
 export { loadDefinitionCatalog } from './definition-files';
+export { DefinitionWatcher, describeChange, type DefinitionChange, type DefinitionWatcherOptions } from './definition-watcher';
 export {
   lakeRawFileSink,
   rawFileReference,

@@ -59,7 +59,7 @@ export {
   type StreamProtocol,
   type ResumeMode,
 } from './sources/stream-source-definition';
-export { resolveStreamInstance, type StreamInstance } from './sources/stream-instance';
+export { resolveStreamInstance, resolveStreamSpecs, type StreamInstance } from './sources/stream-instance';
 export { createEventExtractor, type EventIdentity, type EventExtraction } from './sources/extract-event';
 export { STREAM_GAPS_SOURCE, STREAM_GAP_REASONS, type StreamGapReason, type StreamGapRecord } from './events/stream-gap';
 export { BUILTIN_DEFINITIONS } from './sources/builtin-definitions';
@@ -76,12 +76,15 @@ export {
   parseSourceSpec,
   resolveSourceInstance,
   resolveSourceInstances,
+  resolveSourceSpecs,
+  FOLDER_SOURCES_SPEC,
   requiredEnvironment,
   type SourceEnvironment,
   INTERVAL_OVERRIDE_MIN_MS,
   INTERVAL_OVERRIDE_MAX_MS,
   type SourceInstance,
 } from './sources/source-instance';
+export { InstanceReconciler, type InstanceReconcilerDeps, type NamedInstance, type SpecResolution } from './sources/instance-reconciler';
 export { compileMapping, timestampSql, LINEAGE_SQL_TYPES, type CompiledMapping, type CompiledColumn } from './sources/compile-mapping';
 export {
   curatedSelectSql,
@@ -115,7 +118,7 @@ export { unmappedFields, readFieldPaths } from './sources/unmapped-fields';
 export { ENV_PLACEHOLDER, envPlaceholders, resolveEnvPlaceholders } from './sources/env-placeholders';
 export { loadEnvConfig, redactConfig, describeSettings, type EnvSetting, type EnvKind } from './config/env-config';
 export { KafkaConnectionConfig, kafkaSettings } from './config/kafka-config';
-export { PipelineAppConfig, PIPELINE_APP_SETTINGS, LOG_LEVELS, type LogLevel } from './config/common-settings';
+export { PipelineAppConfig, PIPELINE_APP_SETTINGS, DEFINITIONS_SCAN_SETTING, LOG_LEVELS, type LogLevel } from './config/common-settings';
 export { CatalogAppConfig, CATALOG_APP_SETTINGS } from './config/catalog-settings';
 export { IngestConfig, INGEST_SETTINGS, loadIngestConfig } from './config/ingest-config';
 export { NormalizerConfig, NORMALIZER_SETTINGS, loadNormalizerConfig } from './config/normalizer-config';

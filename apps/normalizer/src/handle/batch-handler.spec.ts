@@ -1,6 +1,7 @@
 import { ConsumerProgress } from '@fluxo/lakehouse';
 import type { ConsumedReference } from '../ports';
-import { BatchHarness as Harness, feature } from '../testing/batch-harness';
+import { BUILTIN_DEFINITIONS, DefinitionCatalog } from '@fluxo/schema';
+import { BatchHarness as Harness, catalog, feature } from '../testing/batch-harness';
 
 describe('BatchHandler', () => {
   let h: Harness;
@@ -39,6 +40,24 @@ describe('BatchHandler', () => {
       expect.objectContaining({ kind: 'curated', dataset: 'earthquakes', rows: 1, minEventTime: '2025-05-04T13:40:18.110Z', uri: expect.stringMatching(/^curated\/main\/earthquakes\/year=2025\/month=5\/day=4\/ducklake-.*\.parquet$/) }),
     ]);
     expect(h.announced[0]?.inputs).toEqual([expect.objectContaining({ topic: 'fluxo.raw-files', partition: 0, offset: '0' })]);
+  });
+
+  it('issue 10: applies a changed mapping from the next batch on, without a restart (the definitions are read at each use)', async () => {
+    const definitions = { catalog };
+    const handler = h.handler('g', undefined, { definitions });
+    await handler.handle([await h.rawRecord('poll-before', [feature('before', 1)])]);
+    // The same source now reads `place` from the network code: what a user's edit of the definition file does.
+    const sources = BUILTIN_DEFINITIONS.sources.map((input) => {
+      const definition = input.definition as { name: string; mapping: { column: string; path?: string }[] };
+      if (definition.name !== 'usgs-earthquakes') return input;
+      return { ...input, definition: { ...definition, mapping: definition.mapping.map((m) => (m.column === 'place' ? { column: 'place', path: 'properties.net' } : m)) } };
+    });
+    Object.assign(definitions, { catalog: DefinitionCatalog.build({ sources, datasets: BUILTIN_DEFINITIONS.datasets }) });
+    await handler.handle([await h.rawRecord('poll-after', [feature('after', 2)])]);
+    expect(await h.rows<{ id: string; place: string }>('event_id AS id, place', 'ORDER BY 1')).toEqual([
+      { id: 'after', place: 'ci' },
+      { id: 'before', place: 'near before' },
+    ]);
   });
 
   it('quarantines rows missing a required column with a dead letter, keeps drifted optional values as NULL', async () => {

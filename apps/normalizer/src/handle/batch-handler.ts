@@ -33,7 +33,8 @@ export interface BatchHandlerDeps {
   readonly progress: ConsumerProgress;
   /** Raw files committed per group, for raw-zone retention. */
   readonly consumed: ConsumedRawFiles;
-  readonly catalog: DefinitionCatalog;
+  /** The definitions in force, read at each use: a `DefinitionWatcher` swaps them when the folder changes. */
+  readonly definitions: { readonly catalog: DefinitionCatalog };
   readonly announcer: CuratedAnnouncer;
   readonly deadLetters: DeadLetters;
   /** The consumer group: progress is committed per group, topic and partition. */
@@ -84,6 +85,8 @@ interface DatasetWork {
  */
 export class BatchHandler {
   private readonly mappings = new Map<string, CompiledMapping>();
+  /** The catalog `mappings` were compiled from. */
+  private mappingsCatalog: DefinitionCatalog | undefined;
   private readonly attempts = new Map<string, number>();
   private readonly driftWatch: DriftWatch;
   /** Failed commits per group of records (by offsets), for out-of-memory in the commit itself. */
@@ -255,7 +258,7 @@ export class BatchHandler {
   private async stage(message: ConsumedReference, work: Map<string, DatasetWork>): Promise<{ rejectedRows: number } | 'dead-lettered'> {
     let reference: FileReference | undefined;
     try {
-      const raw = await verifyRawReference(this.deps, message, (parsed) => (reference = parsed));
+      const raw = await verifyRawReference({ engine: this.deps.engine, lake: this.deps.lake, catalog: this.catalog() }, message, (parsed) => (reference = parsed));
       const entry = this.workFor(raw, work);
       const staged = await stageRawFile(this.deps, {
         rawPath: raw.path,
@@ -345,8 +348,9 @@ export class BatchHandler {
   private tableOfSource(sourceName: string | undefined): TableSpec | null {
     if (sourceName === undefined) return null;
     try {
-      const source = this.deps.catalog.source(sourceName);
-      return curatedTableSpec(this.deps.catalog.dataset(source.dataset), this.mappingOfSource(source.name));
+      const catalog = this.catalog();
+      const source = catalog.source(sourceName);
+      return curatedTableSpec(catalog.dataset(source.dataset), this.mappingOfSource(source.name));
     } catch {
       return null;
     }
@@ -366,13 +370,24 @@ export class BatchHandler {
   }
 
   private mappingOfSource(sourceName: string): CompiledMapping {
+    const catalog = this.catalog();
     let mapping = this.mappings.get(sourceName);
     if (mapping === undefined) {
-      const source = this.deps.catalog.source(sourceName);
-      mapping = compileMapping(source, this.deps.catalog.dataset(source.dataset));
+      const source = catalog.source(sourceName);
+      mapping = compileMapping(source, catalog.dataset(source.dataset));
       this.mappings.set(sourceName, mapping);
     }
     return mapping;
+  }
+
+  /** The definitions in force; compiled mappings are dropped when they changed, so a new mapping applies from the next file on. */
+  private catalog(): DefinitionCatalog {
+    const catalog = this.deps.definitions.catalog;
+    if (catalog !== this.mappingsCatalog) {
+      this.mappings.clear();
+      this.mappingsCatalog = catalog;
+    }
+    return catalog;
   }
 
   private attempt(message: ConsumedReference): number {

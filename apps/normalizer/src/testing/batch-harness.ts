@@ -54,7 +54,7 @@ export class BatchHarness {
     return new BatchHarness(tmp, engine, lakehouse);
   }
 
-  handler(group = 'g', limits: CommitLimits = { maxRows: 1_000_000, maxBytes: 1 << 30 }, overrides: { readonly lake?: Lake; readonly lakehouse?: Lakehouse; readonly maxAttempts?: number } = {}): BatchHandler {
+  handler(group = 'g', limits: CommitLimits = { maxRows: 1_000_000, maxBytes: 1 << 30 }, overrides: { readonly lake?: Lake; readonly lakehouse?: Lakehouse; readonly maxAttempts?: number; readonly definitions?: { readonly catalog: DefinitionCatalog } } = {}): BatchHandler {
     const ports = { announce: async (r: FileReferenceFields) => void this.announced.push(r), deadLetter: async (e: DeadLetterFields) => void this.deadLetters.push(e) };
     const { engine } = this;
     const lakehouse = overrides.lakehouse ?? this.lakehouse;
@@ -65,7 +65,7 @@ export class BatchHarness {
       lakehouse,
       progress: new ConsumerProgress(lakehouse),
       consumed: new ConsumedRawFiles(lakehouse),
-      catalog,
+      definitions: overrides.definitions ?? { catalog },
       announcer: new CuratedAnnouncer({ engine, lake, lakehouse, announcer: ports, producer, logger: silentLogger }),
       deadLetters: new DeadLetters(lake, ports, silentLogger),
       group,

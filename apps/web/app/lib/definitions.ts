@@ -145,6 +145,48 @@ export interface CuratedFileEvent {
   readonly receivedAt: IsoTime;
 }
 
+/** One curated column read by path, summed over a dataset's recent commits: rows whose path was absent, rows whose value did not cast. */
+export interface ColumnDriftRow {
+  readonly column: string;
+  readonly path: string;
+  readonly absent: number;
+  readonly invalid: number;
+}
+
+/** Schema drift of one dataset over its most recent commits (the window), from the curated references' `drift` blocks. */
+export interface DatasetDrift {
+  readonly dataset: string;
+  /** Commits in the window (at most `DriftReport.windowCommits`). */
+  readonly commits: number;
+  /** Raw rows those commits staged. */
+  readonly rows: number;
+  /** Columns with at least one absent or uncastable row, most affected first. */
+  readonly columns: readonly ColumnDriftRow[];
+  readonly lastCommitAt: IsoTime;
+}
+
+export const DRIFT_REASONS = ['SCHEMA_DRIFT', 'UNMAPPED_FIELDS', 'DUPLICATE_KEY'] as const;
+export type DriftReason = (typeof DRIFT_REASONS)[number];
+
+/** A recent dead letter about the shape of the data, with the column(s) it names and a sample record. */
+export interface DriftAlert {
+  readonly occurredAt: IsoTime;
+  readonly reason: DriftReason;
+  readonly source: string | null;
+  readonly dataset: string | null;
+  /** The drifting column, the unmapped fields, or the duplicated keys. */
+  readonly names: readonly string[];
+  readonly sample: string;
+  readonly message: string;
+}
+
+export interface DriftReport {
+  readonly windowCommits: number;
+  readonly datasets: readonly DatasetDrift[];
+  /** Newest first. */
+  readonly alerts: readonly DriftAlert[];
+}
+
 export type KafkaState = 'connecting' | 'connected' | 'unreachable';
 
 export interface KafkaStatus {
@@ -165,6 +207,7 @@ export interface PipelineSnapshot {
   readonly quarantine: Loaded<QuarantineSummary>;
   readonly storage: Loaded<StorageReport>;
   readonly recentFiles: readonly CuratedFileEvent[];
+  readonly drift: Loaded<DriftReport>;
 }
 
 // ---------------------------------------------------------------- earthquakes

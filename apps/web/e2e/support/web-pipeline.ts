@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '@fluxo/schema';
@@ -50,6 +50,7 @@ export class WebPipeline {
     const replay = await ChildApp.start('replay', [BUILT.replay, '--port', String(port), '--log-level', 'warn'], {});
     const replayUrl = `http://127.0.0.1:${port}`;
     await eventually(() => fetch(`${replayUrl}/_replay/state`).then((response) => response.status), (status) => status === 200, 'the replay server answers', 30_000);
+    await writeDriftingDefinition(join(dir, 'definitions'));
     const engine = await ParquetEngine.open({ logger: silentLogger, threads: 1, memoryLimitMb: 256, extensions: LAKEHOUSE_EXTENSIONS, extensionDirectory: testExtensionDirectory() });
     const pipeline = new WebPipeline(kafka, engine, dir, replayUrl, topics, `${prefix}-normalizer`);
     pipeline.apps.push(replay);
@@ -67,6 +68,8 @@ export class WebPipeline {
 
   env(extra: Record<string, string> = {}): Record<string, string> {
     return {
+      FLUXO_DEFINITIONS_DIR: join(this.dir, 'definitions'),
+      FLUXO_SCHEMA_DRIFT_FILES: '1',
       FLUXO_KAFKA_BROKERS: this.kafka.brokers.join(','),
       FLUXO_LAKE_DIR: this.lakeDir,
       FLUXO_CATALOG: `sqlite:${this.catalog.path}`,
@@ -124,6 +127,17 @@ export class WebPipeline {
     return read ?? { rows: 0, events: 0, maxMagnitude: null };
   }
 
+  /** Rows of a curated table's current snapshot (0 while it does not exist), and how many have `column` NULL. */
+  async tableRows(table: string, column: string): Promise<{ rows: number; nulls: number }> {
+    const read = await this.withCatalog(async (lakehouse) => {
+      const [row] = await this.engine.all<{ rows: number; nulls: number }>(
+        `SELECT count(*)::INTEGER AS rows, count(*) FILTER (WHERE "${column}" IS NULL)::INTEGER AS nulls FROM ${lakehouse.table(table)}`,
+      );
+      return { rows: row?.rows ?? 0, nulls: row?.nulls ?? 0 };
+    });
+    return read ?? { rows: 0, nulls: 0 };
+  }
+
   /** The data files of the earthquakes table's current snapshot, as the catalog lists them. */
   async earthquakeFiles(): Promise<DataFile[]> {
     return (await this.withCatalog((lakehouse) => lakehouse.dataFiles('earthquakes'))) ?? [];
@@ -155,4 +169,50 @@ export class WebPipeline {
     this.apps.push(app);
     return app;
   }
+}
+
+/**
+ * A source whose definition drifts from the recorded USGS `significant_month` feed (its own path on the
+ * replay server, so the other tests' polls of `all_day` are not moved): `depth_km` reads a path no record
+ * has, `event_kind` casts the text "earthquake" to a number, and most fields are left unmapped.
+ */
+export const DRIFTING = { source: 'usgs-drifting', dataset: 'quake_drift', absentColumn: 'depth_km', invalidColumn: 'event_kind' } as const;
+
+async function writeDriftingDefinition(dir: string): Promise<void> {
+  await mkdir(join(dir, 'sources'), { recursive: true });
+  await mkdir(join(dir, 'datasets'), { recursive: true });
+  const dataset = {
+    name: DRIFTING.dataset,
+    description: 'USGS significant earthquakes read by a definition that no longer matches the feed (web e2e).',
+    columns: [
+      { name: 'event_id', type: 'string', required: true },
+      { name: 'event_time', type: 'timestamp', required: true },
+      { name: 'magnitude', type: 'double' },
+      { name: DRIFTING.absentColumn, type: 'double' },
+      { name: DRIFTING.invalidColumn, type: 'double' },
+    ],
+    partitionBy: 'event_time',
+    entityKey: ['event_id'],
+    versionColumn: '_record_version',
+  };
+  const source = {
+    name: DRIFTING.source,
+    kind: 'poll',
+    dataset: DRIFTING.dataset,
+    description: 'See the dataset.',
+    request: { url: 'https://earthquake.usgs.gov/earthquakes/feed/v1.0/summary/significant_month.geojson', intervalMs: 3_600_000 },
+    records: { path: 'features', layout: 'rows' },
+    key: ['id'],
+    version: 'properties.updated',
+    eventTime: { path: 'properties.time', format: 'epoch_ms' },
+    mapping: [
+      { column: 'event_id', path: 'id' },
+      { column: 'event_time', path: 'properties.time', format: 'epoch_ms' },
+      { column: 'magnitude', path: 'properties.mag' },
+      { column: DRIFTING.absentColumn, path: 'properties.depth_in_km' },
+      { column: DRIFTING.invalidColumn, path: 'properties.type' },
+    ],
+  };
+  await writeFile(join(dir, 'datasets', `${DRIFTING.dataset}.json`), JSON.stringify(dataset, null, 2));
+  await writeFile(join(dir, 'sources', `${DRIFTING.source}.json`), JSON.stringify(source, null, 2));
 }

@@ -34,3 +34,17 @@ export const PIPELINE_APP_SETTINGS: EnvSetting<keyof PipelineAppConfig>[] = [
   { env: 'FLUXO_INSTANCE_ID', field: 'instanceId', kind: 'string', description: 'Producer identity in references (default host:pid)' },
   { env: 'FLUXO_LOG_LEVEL', field: 'logLevel', kind: 'string', default: 'info', description: 'debug, info, warn or error' },
 ];
+
+/**
+ * How often an app that follows its definitions folder while running (ingest, stream-ingest,
+ * normalizer) scans it
+ * for added, changed or removed files. Declared by those apps' config classes as
+ * `definitionsScanIntervalMs` (`@IsInt() @Min(100) @Max(3_600_000)`).
+ */
+export const DEFINITIONS_SCAN_SETTING: EnvSetting<'definitionsScanIntervalMs'> = {
+  env: 'FLUXO_DEFINITIONS_SCAN_INTERVAL_MS',
+  field: 'definitionsScanIntervalMs',
+  kind: 'int',
+  default: '5000',
+  description: 'How often FLUXO_DEFINITIONS_DIR is scanned for added, changed or removed definitions (applied without a restart)',
+};

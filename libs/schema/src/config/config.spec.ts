@@ -41,6 +41,12 @@ describe('app configuration', () => {
     );
   });
 
+  it('issue 10: "*" in FLUXO_SOURCES needs FLUXO_DEFINITIONS_DIR; the scan interval is bounded', () => {
+    expect(configError(() => loadIngestConfig({ FLUXO_SOURCES: 'usgs-earthquakes,*' })).problems).toEqual(['FLUXO_SOURCES: "*" polls the sources of FLUXO_DEFINITIONS_DIR, which is not set']);
+    expect(loadIngestConfig({ FLUXO_SOURCES: '*', FLUXO_DEFINITIONS_DIR: 'defs' }).definitionsScanIntervalMs).toBe(5000);
+    expect(configError(() => loadNormalizerConfig({ FLUXO_DEFINITIONS_SCAN_INTERVAL_MS: '10' })).problems).toEqual([expect.stringMatching(/^FLUXO_DEFINITIONS_SCAN_INTERVAL_MS: .*100/)]);
+  });
+
   it('never shows a secret, in errors or in logs', () => {
     const config = loadIngestConfig({ FLUXO_KAFKA_SASL_MECHANISM: 'plain', FLUXO_KAFKA_SASL_USERNAME: 'u', FLUXO_KAFKA_SASL_PASSWORD: 'hunter2' });
     expect(config.kafkaSaslPassword).toBe('hunter2');

@@ -1,14 +1,20 @@
 import { ArrayMinSize, IsArray, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
-import { PIPELINE_APP_SETTINGS, PipelineAppConfig } from './common-settings';
+import { SchemaError } from '../errors';
+import { FOLDER_SOURCES_SPEC } from '../sources/source-instance';
+import { DEFINITIONS_SCAN_SETTING, PIPELINE_APP_SETTINGS, PipelineAppConfig } from './common-settings';
 import { loadEnvConfig, type EnvSetting } from './env-config';
 import { kafkaSettings } from './kafka-config';
 import { DEFAULT_METRICS_PORTS, metricsSettings } from './observability-settings';
 
 /** Configuration of apps/ingest, the polling producer. */
 export class IngestConfig extends PipelineAppConfig {
-  /** Source specs: `name` or `name?param=value&intervalMs=…` (see libs/schema README). */
+  /** Source specs: `name` or `name?param=value&intervalMs=…`, or `*` for every source of the definitions folder (see libs/schema README). */
   @ArrayMinSize(1) @IsString({ each: true }) @MinLength(1, { each: true })
   sources!: string[];
+
+  /** How often the definitions folder is scanned for changes, applied without a restart. */
+  @IsInt() @Min(100) @Max(3_600_000)
+  definitionsScanIntervalMs!: number;
 
   /** Serve every source from this origin instead of the internet (the replay server). */
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
@@ -50,7 +56,8 @@ export class IngestConfig extends PipelineAppConfig {
 
 export const INGEST_SETTINGS: readonly EnvSetting<keyof IngestConfig>[] = [
   ...PIPELINE_APP_SETTINGS,
-  { env: 'FLUXO_SOURCES', field: 'sources', kind: 'list', default: 'usgs-earthquakes,open-meteo-forecast', description: 'Sources to poll (comma-separated specs)' },
+  { env: 'FLUXO_SOURCES', field: 'sources', kind: 'list', default: 'usgs-earthquakes,open-meteo-forecast', description: 'Sources to poll (comma-separated specs; `*` = every source of FLUXO_DEFINITIONS_DIR, followed while running)' },
+  DEFINITIONS_SCAN_SETTING,
   { env: 'FLUXO_SOURCE_BASE_URL', field: 'sourceBaseUrl', kind: 'string', description: 'Origin replacing every source URL\'s (replay server); unset = live internet' },
   { env: 'FLUXO_STATE_DIR', field: 'stateDir', kind: 'string', default: '.fluxo/state/ingest', description: 'Poll state: seen versions, validators, pending announcements' },
   { env: 'FLUXO_HTTP_TIMEOUT_MS', field: 'httpTimeoutMs', kind: 'int', default: '15000', description: 'Timeout of one HTTP request' },
@@ -66,5 +73,9 @@ export const INGEST_SETTINGS: readonly EnvSetting<keyof IngestConfig>[] = [
 ];
 
 export function loadIngestConfig(env: Readonly<Record<string, string | undefined>>): IngestConfig {
-  return loadEnvConfig(IngestConfig, INGEST_SETTINGS, env);
+  const config = loadEnvConfig(IngestConfig, INGEST_SETTINGS, env);
+  if (config.sources.some((spec) => spec.trim() === FOLDER_SOURCES_SPEC) && config.definitionsDir === undefined) {
+    throw new SchemaError('INVALID_CONFIG', 'Configuration is invalid', [`FLUXO_SOURCES: "${FOLDER_SOURCES_SPEC}" polls the sources of FLUXO_DEFINITIONS_DIR, which is not set`]);
+  }
+  return config;
 }

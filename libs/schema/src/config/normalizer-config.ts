@@ -1,5 +1,6 @@
 import { ArrayMinSize, IsArray, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 import { CATALOG_APP_SETTINGS, CatalogAppConfig } from './catalog-settings';
+import { DEFINITIONS_SCAN_SETTING } from './common-settings';
 import { loadEnvConfig, type EnvSetting } from './env-config';
 import { kafkaSettings } from './kafka-config';
 import { DEFAULT_METRICS_PORTS, metricsSettings } from './observability-settings';
@@ -37,6 +38,10 @@ export class NormalizerConfig extends CatalogAppConfig {
   /** Consecutive raw files with a column absent or uncastable in every row before SCHEMA_DRIFT is dead-lettered. */
   @IsInt() @Min(1) @Max(1000)
   schemaDriftFiles!: number;
+
+  /** How often the definitions folder is scanned for changes (also before each batch), applied without a restart. */
+  @IsInt() @Min(100) @Max(3_600_000)
+  definitionsScanIntervalMs!: number;
 
   /** Table maintenance (compaction, snapshot expiry, file deletion) every this often; 0 = never. */
   @IsInt() @Min(0) @Max(86_400_000)
@@ -89,6 +94,7 @@ export const NORMALIZER_SETTINGS: readonly EnvSetting<keyof NormalizerConfig>[] 
   { env: 'FLUXO_COMMIT_MAX_ROWS', field: 'commitMaxRows', kind: 'int', default: '2000000', description: 'Raw rows per table commit at most' },
   { env: 'FLUXO_COMMIT_MAX_BYTES', field: 'commitMaxBytes', kind: 'int', default: '268435456', description: 'Raw bytes per table commit at most' },
   { env: 'FLUXO_MAX_ATTEMPTS', field: 'maxAttempts', kind: 'int', default: '5', description: 'Attempts at a failing raw file before it is dead-lettered' },
+  DEFINITIONS_SCAN_SETTING,
   { env: 'FLUXO_SCHEMA_DRIFT_FILES', field: 'schemaDriftFiles', kind: 'int', default: '3', description: 'Consecutive raw files with a column absent or uncastable in every row before a SCHEMA_DRIFT dead letter' },
   { env: 'FLUXO_MAINTENANCE_INTERVAL_MS', field: 'maintenanceIntervalMs', kind: 'int', default: '300000', description: 'Compaction, snapshot expiry and file deletion every this often (0: never)' },
   { env: 'FLUXO_COMPACT_TARGET_FILE_MB', field: 'compactTargetFileMb', kind: 'int', default: '64', description: 'Compaction merges small files up to this size' },

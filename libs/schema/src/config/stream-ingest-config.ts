@@ -1,5 +1,5 @@
 import { ArrayMinSize, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
-import { PIPELINE_APP_SETTINGS, PipelineAppConfig } from './common-settings';
+import { DEFINITIONS_SCAN_SETTING, PIPELINE_APP_SETTINGS, PipelineAppConfig } from './common-settings';
 import { loadEnvConfig, type EnvSetting } from './env-config';
 import { kafkaSettings } from './kafka-config';
 import { DEFAULT_METRICS_PORTS, metricsSettings } from './observability-settings';
@@ -9,6 +9,10 @@ export class StreamIngestConfig extends PipelineAppConfig {
   /** Stream specs: `name` or `name?param=value` (stream source definitions). */
   @ArrayMinSize(1) @IsString({ each: true }) @MinLength(1, { each: true })
   streams!: string[];
+
+  /** How often the definitions folder is scanned for changes, applied without a restart. */
+  @IsInt() @Min(100) @Max(3_600_000)
+  definitionsScanIntervalMs!: number;
 
   /** Connect every stream to this origin instead of the internet (the replay server). */
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
@@ -57,6 +61,7 @@ export class StreamIngestConfig extends PipelineAppConfig {
 export const STREAM_INGEST_SETTINGS: readonly EnvSetting<keyof StreamIngestConfig>[] = [
   ...PIPELINE_APP_SETTINGS,
   { env: 'FLUXO_STREAMS', field: 'streams', kind: 'list', default: 'wikimedia-recentchange', description: 'Streams to follow (comma-separated specs: `name` or `name?param=value`)' },
+  DEFINITIONS_SCAN_SETTING,
   { env: 'FLUXO_SOURCE_BASE_URL', field: 'sourceBaseUrl', kind: 'string', description: "Origin replacing every stream URL's (replay server); unset = live internet" },
   { env: 'FLUXO_STATE_DIR', field: 'stateDir', kind: 'string', default: '.fluxo/state/stream-ingest', description: 'Checkpoints (position + dedup window) and pending announcements' },
   { env: 'FLUXO_BATCH_MAX_ROWS', field: 'batchMaxRows', kind: 'int', default: '50000', description: 'Cut a batch (one raw file) at this many events' },

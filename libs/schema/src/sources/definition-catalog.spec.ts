@@ -114,3 +114,22 @@ describe('DefinitionCatalog with stream and internal sources', () => {
     expect(error.problems.join('\n')).toContain('kind must be one of the following values: poll');
   });
 });
+
+describe('DefinitionCatalog.keepingRemovedSourcesOf (issue 10: files announced around a removal)', () => {
+  it('adds the sources (and their datasets) the previous catalog had and this one lacks; the current definitions win', () => {
+    const builtin = DefinitionCatalog.build(BUILTIN_DEFINITIONS);
+    const usgs = BUILTIN_DEFINITIONS.sources.find((input) => input.origin.includes('usgs'));
+    const quakes = BUILTIN_DEFINITIONS.datasets.find((input) => input.origin.includes('earthquakes'));
+    const withoutUsgs = DefinitionCatalog.build({
+      sources: BUILTIN_DEFINITIONS.sources.filter((input) => input !== usgs),
+      datasets: BUILTIN_DEFINITIONS.datasets.filter((input) => input !== quakes),
+    });
+    expect(withoutUsgs.sourceNames()).not.toContain('usgs-earthquakes');
+    const kept = withoutUsgs.keepingRemovedSourcesOf(builtin);
+    expect(kept.source('usgs-earthquakes')).toBe(builtin.source('usgs-earthquakes'));
+    expect(kept.dataset('earthquakes')).toBe(builtin.dataset('earthquakes'));
+    expect(kept.source('open-meteo-forecast')).toBe(withoutUsgs.source('open-meteo-forecast'));
+    expect(builtin.keepingRemovedSourcesOf(withoutUsgs)).toBe(builtin); // nothing removed: the same catalog
+  });
+});
+

@@ -106,6 +106,22 @@ export class DefinitionCatalog {
   datasetNames(): string[] {
     return [...this.datasets.keys()];
   }
+
+  /**
+   * This catalog plus the sources `previous` has and this one lacks, with their datasets where this
+   * one lacks them: a consumer following changed definitions can still read what a removed source
+   * announced just before (or while) it was removed.
+   */
+  keepingRemovedSourcesOf(previous: DefinitionCatalog): DefinitionCatalog {
+    const removed = [...previous.sources.values()].filter((source) => !this.sources.has(source.name));
+    if (removed.length === 0) return this;
+    const datasets = new Map(this.datasets);
+    for (const source of removed) {
+      const dataset = previous.datasets.get(source.dataset);
+      if (!datasets.has(source.dataset) && dataset !== undefined) datasets.set(source.dataset, dataset);
+    }
+    return new DefinitionCatalog(new Map([...this.sources, ...removed.map((source) => [source.name, source] as const)]), datasets);
+  }
 }
 
 /** The `kind` of a plain source definition; a missing or unknown kind validates as `poll`, whose check reports it. */

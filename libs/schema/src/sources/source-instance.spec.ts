@@ -1,6 +1,6 @@
 import { BUILTIN_DEFINITIONS } from './builtin-definitions';
 import { DefinitionCatalog } from './definition-catalog';
-import { resolveSourceInstance } from './source-instance';
+import { resolveSourceInstance, resolveSourceSpecs } from './source-instance';
 import { rebaseUrl } from './url-template';
 
 const catalog = DefinitionCatalog.build(BUILTIN_DEFINITIONS);
@@ -39,5 +39,32 @@ describe('rebaseUrl', () => {
   });
   it('keeps a base path prefix', () => {
     expect(rebaseUrl('https://a.test/x?y=1', 'http://h:1/replay/')).toBe('http://h:1/replay/x?y=1');
+  });
+});
+
+describe('resolveSourceSpecs (issue 10: definitions followed while running)', () => {
+  const folder = DefinitionCatalog.build({
+    sources: [
+      ...BUILTIN_DEFINITIONS.sources,
+      ...['alpha', 'beta'].map((name) => ({
+        origin: `folder/${name}.json`,
+        definition: { ...(BUILTIN_DEFINITIONS.sources[0]?.definition as object), name, request: { url: `https://api.example/${name}`, intervalMs: 60_000 } },
+      })),
+    ],
+    datasets: BUILTIN_DEFINITIONS.datasets,
+  });
+
+  it('expands "*" to the folder\'s poll sources no other spec names, never a built-in', () => {
+    expect(resolveSourceSpecs(folder, ['beta?intervalMs=500', '*']).map((r) => ['instance' in r ? r.instance.intervalMs : r.problems, r.spec])).toEqual([
+      [500, 'beta?intervalMs=500'],
+      [60_000, 'alpha'],
+    ]);
+  });
+
+  it('resolves each spec on its own, telling a source that is gone from another problem', () => {
+    const [gone, wrong, fine] = resolveSourceSpecs(folder, ['gamma', 'alpha?feed=x', 'usgs-earthquakes']);
+    expect(gone).toMatchObject({ spec: 'gamma', unknownSource: true });
+    expect(wrong).toMatchObject({ spec: 'alpha?feed=x', unknownSource: false, problems: ['"feed" is not a parameter of alpha (it has: intervalMs)'] });
+    expect(fine).toMatchObject({ spec: 'usgs-earthquakes', instance: { intervalMs: 60_000 } });
   });
 });

@@ -1,6 +1,8 @@
 import { SchemaError } from '../errors';
+import { BUILTIN_DEFINITIONS } from './builtin-definitions';
 import type { DefinitionCatalog } from './definition-catalog';
 import { envPlaceholders, resolveEnvPlaceholders } from './env-placeholders';
+import type { SpecResolution } from './instance-reconciler';
 import type { SourceDefinition } from './source-definition';
 import { rebaseUrl, renderUrlTemplate, templatePlaceholders } from './url-template';
 
@@ -70,20 +72,43 @@ export function resolveSourceInstance(catalog: DefinitionCatalog, spec: string, 
 }
 
 /**
+ * The spec standing for every poll source of the definitions folder (not built in) that no other
+ * spec names, with its default parameters: a source file added to the folder is polled without
+ * touching configuration, and one removed stops being polled.
+ */
+export const FOLDER_SOURCES_SPEC = '*';
+
+const BUILTIN_SOURCE_NAMES = new Set(BUILTIN_DEFINITIONS.sources.map((input) => (input.definition as { name: string }).name));
+
+/**
+ * Resolves each spec on its own, `*` expanded to one spec per folder source (`name`). Never throws for
+ * a spec's problem: a running app keeps the others (and the spec's previous version) going.
+ */
+export function resolveSourceSpecs(catalog: DefinitionCatalog, specs: readonly string[], baseUrl?: string, env: SourceEnvironment = {}): SpecResolution<SourceInstance>[] {
+  const named = new Set(specs.filter((spec) => spec.trim() !== FOLDER_SOURCES_SPEC).map((spec) => parseSourceSpec(spec).name));
+  const expanded = specs.flatMap((spec) =>
+    spec.trim() === FOLDER_SOURCES_SPEC ? catalog.sourceNames('poll').filter((name) => !BUILTIN_SOURCE_NAMES.has(name) && !named.has(name)) : [spec],
+  );
+  return [...new Set(expanded)].map((spec) => {
+    try {
+      return { spec, instance: resolveSourceInstance(catalog, spec, baseUrl, env) };
+    } catch (error) {
+      if (!(error instanceof SchemaError)) throw error;
+      return { spec, problems: error.problems.length > 0 ? error.problems : [error.message], unknownSource: error.code === 'UNKNOWN_SOURCE' };
+    }
+  });
+}
+
+/**
  * Resolves every source spec of the configuration, throwing one INVALID_CONFIG that lists the
  * problems of all of them (`FLUXO_SOURCES: <spec>: <problem>`), not only the first.
  */
 export function resolveSourceInstances(catalog: DefinitionCatalog, specs: readonly string[], baseUrl?: string, env: SourceEnvironment = {}): SourceInstance[] {
   const instances: SourceInstance[] = [];
   const problems: string[] = [];
-  for (const spec of specs) {
-    try {
-      instances.push(resolveSourceInstance(catalog, spec, baseUrl, env));
-    } catch (error) {
-      if (!(error instanceof SchemaError)) throw error;
-      const lines = error.problems.length > 0 ? error.problems : [error.message];
-      problems.push(...lines.map((line) => `FLUXO_SOURCES: "${spec}": ${line}`));
-    }
+  for (const resolution of resolveSourceSpecs(catalog, specs, baseUrl, env)) {
+    if ('instance' in resolution) instances.push(resolution.instance);
+    else problems.push(...resolution.problems.map((line) => `FLUXO_SOURCES: "${resolution.spec}": ${line}`));
   }
   if (problems.length > 0) throw new SchemaError('INVALID_CONFIG', 'Configuration is invalid', problems);
   return instances;

@@ -1,5 +1,6 @@
 import { SchemaError } from '../errors';
 import type { DefinitionCatalog } from './definition-catalog';
+import type { SpecResolution } from './instance-reconciler';
 import { parseSourceSpec } from './source-instance';
 import type { StreamSourceDefinition } from './stream-source-definition';
 import { rebaseUrl, renderUrlTemplate, templatePlaceholders } from './url-template';
@@ -33,4 +34,19 @@ export function resolveStreamInstance(catalog: DefinitionCatalog, spec: string, 
   let url = rebaseUrl(websocket ? rendered.replace(/^ws/, 'http') : rendered, baseUrl);
   if (websocket) url = url.replace(/^http/, 'ws');
   return { definition, url, headers: definition.stream.headers ?? {} };
+}
+
+/**
+ * Resolves each stream spec on its own (for a running app following its definitions): a spec's
+ * problem is returned, never thrown, so the other streams keep going.
+ */
+export function resolveStreamSpecs(catalog: DefinitionCatalog, specs: readonly string[], baseUrl?: string): SpecResolution<StreamInstance>[] {
+  return [...new Set(specs)].map((spec) => {
+    try {
+      return { spec, instance: resolveStreamInstance(catalog, spec, baseUrl) };
+    } catch (error) {
+      if (!(error instanceof SchemaError)) throw error;
+      return { spec, problems: error.problems.length > 0 ? error.problems : [error.message], unknownSource: error.code === 'UNKNOWN_SOURCE' };
+    }
+  });
 }

@@ -1,7 +1,7 @@
 import { notFound } from 'next/navigation';
 import { Suspense } from 'react';
 import { CardSkeleton } from '../../ui/common/skeleton';
-import { DatasetWidget } from '../../ui/datasets/sections';
+import { DatasetDriftWidget, DatasetWidget } from '../../ui/datasets/sections';
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
@@ -12,7 +12,7 @@ export default async function DatasetPage({ params }: { params: Promise<{ name: 
     <>
       <div className="page-head">
         <h1>{name}</h1>
-        <p className="muted">Generic view: rows over time, numeric summaries, latest rows.</p>
+        <p className="muted">Generic view: rows over time, numeric summaries, schema drift, latest rows.</p>
       </div>
       <div className="grid">
         <Suspense fallback={<CardSkeleton title="Dataset" wide height={60} />}>
@@ -23,6 +23,9 @@ export default async function DatasetPage({ params }: { params: Promise<{ name: 
         </Suspense>
         <Suspense fallback={<CardSkeleton title="Numeric columns" wide height={120} />}>
           <DatasetWidget widget="numeric" dataset={name} />
+        </Suspense>
+        <Suspense fallback={<CardSkeleton title="Schema drift" wide height={80} />}>
+          <DatasetDriftWidget dataset={name} />
         </Suspense>
         <Suspense fallback={<CardSkeleton title="Latest rows" wide height={300} />}>
           <DatasetWidget widget="latest" dataset={name} />

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { describeError, parseFileReference, type Logger } from '@fluxo/schema';
 import { ReferenceConsumer, type ConsumedMessage, type FluxoKafka } from '@fluxo/kafka-client';
-import type { CuratedFileEvent, DeadLetterSummary } from '../definitions';
+import type { CuratedFileEvent, DeadLetterSummary, DriftReport } from '../definitions';
+import { DriftTracker } from './drift-tracker';
 
 export interface KafkaFeedTopics {
   readonly rawFiles: string;
@@ -39,6 +40,7 @@ export class KafkaFeed {
   private deadLetterTotal = 0;
   private readonly deadLetterCounts = new Map<string, number>();
   private readonly deadLetterLatest: DeadLetterSummary['latest'][number][] = [];
+  private readonly drift = new DriftTracker();
   private lastError: string | null = null;
 
   constructor(
@@ -76,6 +78,11 @@ export class KafkaFeed {
       })
       .sort((a, b) => b.count - a.count);
     return { total: this.deadLetterTotal, byReason, latest: [...this.deadLetterLatest] };
+  }
+
+  /** Schema drift per dataset over its recent commits, and the latest drift dead letters. */
+  driftReport(): DriftReport {
+    return this.drift.report();
   }
 
   /** Timestamp (ms) of the raw-files record at `offset`, when this feed has seen it. */
@@ -161,6 +168,7 @@ export class KafkaFeed {
       producedAt: reference.producedAt,
       receivedAt: new Date().toISOString(),
     };
+    this.drift.acceptCurated(reference);
     this.recent.unshift(event);
     this.recent.length = Math.min(this.recent.length, RECENT_FILES);
     if (Date.parse(reference.producedAt) < this.startedAt) return; // history, not news
@@ -172,6 +180,7 @@ export class KafkaFeed {
     const text = (field: string) => (typeof event[field] === 'string' ? (event[field] as string) : null);
     const stage = text('stage') ?? 'unknown';
     const reason = text('reason') ?? 'UNKNOWN';
+    this.drift.acceptDeadLetter(event, message.timestampMs);
     this.deadLetterTotal += 1;
     const key = `${stage}\u0000${reason}`;
     this.deadLetterCounts.set(key, (this.deadLetterCounts.get(key) ?? 0) + 1);

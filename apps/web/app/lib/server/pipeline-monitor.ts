@@ -63,6 +63,8 @@ export class PipelineMonitor {
     const health = await this.health.read();
     const kafka = this.lag.kafkaStatus;
     const feedReady = this.feed.connected;
+    const feedDown = kafka.state === 'unreachable' && !feedReady;
+    const feedWarnings = feedReady ? [] : ['The dashboard is still connecting to the pipeline topics.'];
     return {
       generatedAt: new Date().toISOString(),
       kafka,
@@ -77,6 +79,9 @@ export class PipelineMonitor {
       quarantine: health.quarantine,
       storage: health.storage,
       recentFiles: this.feed.recentFiles(),
+      drift: feedDown
+        ? { ok: false, problem: { kind: 'kafka-unreachable', message: kafka.message ?? 'Kafka is unreachable.' }, warnings: [] }
+        : { ok: true, data: this.feed.driftReport(), warnings: feedWarnings },
     };
   }
 }

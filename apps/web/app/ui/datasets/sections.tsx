@@ -1,6 +1,7 @@
 import Link from 'next/link';
-import { getDatasets, getDatasetView } from '../../lib/data';
+import { getDatasets, getDatasetView, getPipelineSnapshot } from '../../lib/data';
 import { Card } from '../common/card';
+import { DriftCard } from '../drift/drift-card';
 import { formatBytes, formatCount } from '../common/format';
 import { DatasetInfoCard, LatestRows, NumericSummaries, RowsOverTime } from './widgets';
 
@@ -10,6 +11,11 @@ export async function DatasetWidget({ widget, dataset }: { widget: keyof typeof 
   const view = await getDatasetView(dataset);
   const Widget = WIDGETS[widget];
   return <Widget initial={view} />;
+}
+
+/** The dataset's schema drift (pushed with the pipeline snapshot every page receives). */
+export async function DatasetDriftWidget({ dataset }: { dataset: string }) {
+  return <DriftCard initial={await getPipelineSnapshot()} dataset={dataset} />;
 }
 
 /** Every dataset, defined or only present in the lake. */

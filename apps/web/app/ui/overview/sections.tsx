@@ -1,5 +1,6 @@
 import { getPipelineSnapshot } from '../../lib/data';
 import type { PipelineSnapshot } from '../../lib/definitions';
+import { DriftCard } from '../drift/drift-card';
 import { LagCard, LagTrendChart } from './lag';
 import { DeadLettersCard, FreshnessCard, LatencyCard, StorageCard } from './quality';
 import { RecentFilesCard } from './recent-files';
@@ -16,6 +17,7 @@ const WIDGETS = {
   deadLetters: DeadLettersCard,
   storage: StorageCard,
   recentFiles: RecentFilesCard,
+  drift: DriftCard,
 } as const satisfies Record<string, (props: { initial: PipelineSnapshot }) => React.ReactNode>;
 
 /** Server side of one overview widget: awaits the snapshot (shared per request), then hands it to the live client island. */
