@@ -1,34 +1,38 @@
 // @ts-check
 /**
- * `npm start`: the whole pipeline on this machine — the local Kafka broker, the replay API (recorded
- * real responses), ingest, stream-ingest, normalizer and the web dashboard. `npm start -- --live`
- * polls the real public APIs instead of the replay server. Ctrl-C stops every process; the broker
- * shuts down cleanly.
+ * `npm start`: the whole pipeline on this machine — the local Kafka broker, the replay API
+ * (recorded real responses), ingest, stream-ingest, normalizer and the web dashboard. Each
+ * project's `serve` command runs under a supervisor (tools/supervisor): an app that dies is
+ * restarted with a back-off (1 s, doubling, at most 30 s; from 1 s again once it stayed up a
+ * minute), and every exit and restart is logged; an exit with code 2 (invalid configuration,
+ * missing Java) is not retried. `npm start -- --live` polls the real public APIs instead of the
+ * replay server. Ctrl-C stops every app, then the broker, cleanly (a second Ctrl-C kills everything).
  *
- * The first minute on a fresh machine (issue 11): everything slow starts at once instead of one
- * after the other — the DuckDB extensions (PyPI wheels unpacked by Node), the broker (whose first
- * start fetches its jars), the pipeline's bundles (Nx, cached) and the dashboard's Next.js build
- * (Nx, cached: reused while its sources do not change). The pipeline starts as soon as its bundles
- * and the extensions are there (the apps wait for the broker themselves); the dashboard's port
- * answers at once with a page that shows the progress and the data already flowing, and hands over
- * to the real dashboard when its build is done. Each step prints `[fluxo +<seconds>s]`.
- * Builds run with `--exclude-task-dependencies`: the bundles and Next compile the libraries from
- * source, so the libraries' own `tsc` builds are not needed to run.
+ * The first minute on a fresh machine (docs/first-minute.md): everything slow starts at once instead
+ * of one after the other — the broker (whose first start fetches its jars), the DuckDB extensions
+ * (PyPI wheels unpacked by Node), the pipeline's bundles and the dashboard's Next.js build (Nx,
+ * cached: reused while its sources do not change). The pipeline starts as soon as its bundles and
+ * the extensions are there (the apps wait for the broker themselves); the dashboard's address
+ * answers at once with a progress page, which hands over to the dashboard when its build is done.
+ * Each step prints `[fluxo +<seconds>s]`. Builds run with `--exclude-task-dependencies`: esbuild and
+ * Next compile the libraries from source, so the libraries' own `tsc` builds are not needed to run.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { delimiter, join, resolve } from 'node:path';
 import { ensureDuckDBExtensions } from '../duckdb-extensions/extensions.mjs';
 import { stopBroker } from '../local-kafka/broker.mjs';
+import { Supervisor } from '../supervisor/supervisor.mjs';
+import { METRICS_PORTS, watchReadiness } from './readiness.mjs';
 import { startPlaceholder } from './start-placeholder.mjs';
 
 const started = Date.now();
 const root = join(import.meta.dirname, '..', '..');
 const live = process.argv.includes('--live');
 const replayUrl = 'http://127.0.0.1:8787';
-const elapsed = () => ((Date.now() - started) / 1000).toFixed(1);
 /** @param {string} message */
-const say = (message) => console.log(`[fluxo +${elapsed()}s] ${message}`);
+const say = (message) => console.log(`[fluxo +${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
 
 // Apps run from the repository root, so their relative defaults (.fluxo/lake, .fluxo/state/<app>)
 // land in the repository's .fluxo folder.
@@ -57,177 +61,214 @@ console.log(
     `  web:     ${webUrl}  (live dashboard; a progress page until it is built)`,
     `  tables:  ${env['FLUXO_CATALOG'] ?? 'sqlite:.fluxo/catalog/fluxo.sqlite'}  (DuckLake catalog: fluxo.main.<dataset>, <dataset>_latest)`,
     '  operate: npx fluxo status   (also: dead-letters, reprocess, query "SELECT * FROM earthquakes_latest LIMIT 5"; npx fluxo --help)',
+    `  metrics: ${Object.entries(METRICS_PORTS).map(([app, port]) => `${app} :${port}`).join(', ')}  (/metrics, /healthz, /readyz — docs/observability.md)`,
     '  stop:    Ctrl-C',
     '',
   ].join('\n'),
 );
 
-/** @typedef {{ label: string, child: import('node:child_process').ChildProcess, exited: Promise<number | null> }} Running */
-/** @type {Set<Running>} */
-const running = new Set();
-let stopping = false;
-
-/**
- * Runs a command (in its own process group, so Ctrl-C reaches its children) with each output line
- * prefixed by its label, as `nx run-many --outputStyle=stream` did.
- * @param {string} label @param {string} command @returns {Running}
- */
-function run(label, command) {
-  const child = spawn(command, { cwd: root, env, shell: true, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  /** @param {import('node:stream').Readable | null} stream @param {NodeJS.WriteStream} out */
-  const relay = (stream, out) => {
-    let rest = '';
-    stream?.on('data', (/** @type {Buffer} */ chunk) => {
-      const lines = (rest + chunk.toString('utf8')).split('\n');
-      rest = lines.pop() ?? '';
-      for (const line of lines) out.write(`${label}: ${line}\n`);
-    });
-    stream?.on('end', () => rest !== '' && out.write(`${label}: ${rest}\n`));
-  };
-  relay(child.stdout, process.stdout);
-  relay(child.stderr, process.stderr);
-  /** @type {Running} */
-  const entry = { label, child, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
-  running.add(entry);
-  void entry.exited.then((code) => {
-    running.delete(entry);
-    if (!stopping && code !== 0 && !label.endsWith(':build')) say(`${label} exited with code ${code}`);
-  });
-  return entry;
-}
-
-/** A project's `serve` command, as its project.json declares it (what `nx run <project>:serve` runs). @param {string} project */
-function serveCommand(project) {
-  const folder = ['local-kafka', 'replay-api'].includes(project) ? join('tools', project) : join('apps', project);
-  const config = JSON.parse(readFileSync(join(root, folder, 'project.json'), 'utf8'));
-  const command = config.targets?.serve?.options?.command;
-  if (typeof command !== 'string') throw new Error(`${folder}/project.json has no serve command`);
-  return command;
-}
-
-/** @param {string} projects */
-const nxBuild = (projects) => `npx nx run-many -t build --projects=${projects} --exclude-task-dependencies --outputStyle=static --parallel=4`;
-
-async function shutdown(/** @type {NodeJS.Signals} */ signal) {
-  if (stopping) return;
-  stopping = true;
-  say(`stopping (${signal})…`);
-  await placeholder?.close().catch(() => undefined);
-  for (const { child } of running) {
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGINT');
-    } catch {
-      // already gone
-    }
-  }
-  const deadline = new Promise((resolve) => setTimeout(resolve, 35_000).unref());
-  await Promise.race([Promise.all([...running].map((entry) => entry.exited)), deadline]);
-  for (const { child } of running) {
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  // Safety net: whatever happened to the broker's process, leave none behind (idempotent).
-  await stopBroker().catch(() => undefined);
-  process.exit(0);
-}
-for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) process.on(signal, () => void shutdown(signal));
-// The children run in process groups of their own (so a stop reaches their children too): never leave one behind.
-process.on('exit', () => {
-  for (const { child } of running) {
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+/** Where each project lives: its `serve` target is read from its project.json. */
+const ROOTS = /** @type {Record<string, string>} */ ({
+  'local-kafka': 'tools/local-kafka',
+  'replay-api': 'tools/replay-api',
+  ingest: 'apps/ingest',
+  'stream-ingest': 'apps/stream-ingest',
+  normalizer: 'apps/normalizer',
+  web: 'apps/web',
 });
 
-// 1. The dashboard's address answers at once.
+/** @param {string} project @returns {Promise<{ command: string, build: boolean }>} */
+async function serveTarget(project) {
+  const config = JSON.parse(await readFile(join(root, ROOTS[project] ?? project, 'project.json'), 'utf8'));
+  const serve = config.targets?.serve;
+  if (typeof serve?.options?.command !== 'string') throw new Error(`${project} has no serve command`);
+  return { command: serve.options.command, build: (serve.dependsOn ?? []).includes('build') };
+}
+
+/** Build processes in flight (in process groups of their own, stopped with everything else). */
+/** @type {Set<import('node:child_process').ChildProcess>} */
+const builds = new Set();
+
+/**
+ * `nx run-many -t build` over `projects` alone (cached; the libraries are compiled from source by
+ * the bundlers), output prefixed with `label`. Resolves with the exit code.
+ * @param {string} label @param {readonly string[]} projects @returns {Promise<number>}
+ */
+function build(label, projects) {
+  if (projects.length === 0) return Promise.resolve(0);
+  const child = spawn('npx', ['nx', 'run-many', '-t', 'build', `--projects=${projects.join(',')}`, '--exclude-task-dependencies', '--outputStyle=static', '--parallel=4'], {
+    cwd: root,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  builds.add(child);
+  for (const [stream, out] of /** @type {const} */ ([[child.stdout, process.stdout], [child.stderr, process.stderr]])) {
+    let rest = '';
+    stream.on('data', (/** @type {Buffer} */ chunk) => {
+      const lines = (rest + chunk.toString('utf8')).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) if (line.trim() !== '') out.write(`[${label}] ${line}\n`);
+    });
+  }
+  return new Promise((resolveExit) =>
+    child.on('exit', (code) => {
+      builds.delete(child);
+      resolveExit(code ?? 1);
+    }),
+  );
+}
+
+/** @param {NodeJS.Signals} signal */
+function signalBuilds(signal) {
+  for (const child of builds) {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+// `nx:run-commands` runs commands with node_modules/.bin on the PATH (`next start`): so do we.
+const serveEnv = { ...env, PATH: [join(root, 'node_modules', '.bin'), env['PATH'] ?? ''].join(delimiter) };
+const supervisor = new Supervisor({ log: (message) => console.log(`[supervisor] ${message}`) });
+let stopping = false;
+
+/** @param {string} project @param {(line: string) => void} [onLine] */
+async function serve(project, onLine) {
+  const target = await serveTarget(project);
+  if (stopping) return;
+  supervisor.add({
+    name: project,
+    command: `exec ${target.command}`,
+    shell: true,
+    cwd: root,
+    env: serveEnv,
+    stopGraceMs: project === 'local-kafka' ? 45_000 : 20_000,
+    ...(onLine === undefined
+      ? {}
+      : {
+          output: (line, stream) => {
+            (stream === 'stderr' ? process.stderr : process.stdout).write(`[${project}] ${line}\n`);
+            onLine(line);
+          },
+        }),
+  });
+}
+
+const readiness = new AbortController();
 /** @type {Awaited<ReturnType<typeof startPlaceholder>> | undefined} */
 let placeholder;
+let signals = 0;
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
+  process.on(signal, () => {
+    signals += 1;
+    stopping = true;
+    if (signals > 1) {
+      console.log(`[fluxo] ${signal} again: killing everything`);
+      signalBuilds('SIGKILL');
+      supervisor.killAll();
+      void stopBroker({ graceMs: 0 }).finally(() => process.exit(130));
+      return;
+    }
+    console.log(`[fluxo] ${signal}: stopping the apps, then the broker (again to force)…`);
+    readiness.abort();
+    signalBuilds('SIGINT');
+    void (placeholder?.close() ?? Promise.resolve())
+      .then(() => supervisor.stop())
+      // Safety net: whatever happened to the broker's process, leave no broker behind (idempotent).
+      .then(() => stopBroker().catch(() => undefined))
+      .then(() => process.exit(0));
+  });
+}
+// Builds run in process groups of their own: never leave one behind.
+process.on('exit', () => signalBuilds('SIGKILL'));
+
+// 1. The dashboard's address answers at once.
 try {
   placeholder = await startPlaceholder({ host: webHost, port: webPort, lakeDir, started });
   say(`progress page at ${webUrl} (the dashboard replaces it when built)`);
 } catch (error) {
   say(`no progress page (${error instanceof Error ? error.message : String(error)}); the dashboard comes up when built`);
 }
-const step = (/** @type {'extensions' | 'broker' | 'apps' | 'dashboard'} */ name, /** @type {'running' | 'done' | 'failed'} */ state, detail = '') => placeholder?.step(name, state, detail);
+/** @param {'extensions' | 'broker' | 'apps' | 'dashboard'} name @param {'running' | 'done' | 'failed'} state */
+const step = (name, state, detail = '') => placeholder?.step(name, state, detail);
 
-// 2. At once: broker (first start fetches its jars), extensions, the pipeline's bundles, the dashboard build.
-step('broker', 'running', 'fetching jars (first run) and starting');
-const broker = run('local-kafka', serveCommand('local-kafka'));
+// 2. At once: the broker (its first start fetches the jars), the extensions, the bundles, the dashboard build.
+step('broker', 'running', 'fetching its jars on the first start, then starting');
+let brokerReady = false;
+await serve('local-kafka', (line) => {
+  if (!brokerReady && /ready in [\d.]+ s/.test(line)) {
+    brokerReady = true;
+    say('Kafka broker ready');
+    step('broker', 'done');
+  }
+});
 step('extensions', 'running');
 const extensions = ensureDuckDBExtensions({ root, log: (message) => say(message) }).then(
   () => {
     say('DuckDB extensions ready');
     step('extensions', 'done');
+    return true;
   },
   (error) => {
+    say(`DuckDB extensions: ${error instanceof Error ? error.message : String(error)}`);
     step('extensions', 'failed', String(error));
-    throw error;
+    return false;
   },
 );
+const toBuild = [];
+for (const app of apps) if ((await serveTarget(app)).build) toBuild.push(app);
 step('apps', 'running', 'building bundles (Nx cache)');
-const appsBuild = run('build', nxBuild(apps.join(',')));
+const appsBuilt = build('build', toBuild);
 step('dashboard', 'running', 'next build (reused while its sources do not change)');
-const webBuild = run('web:build', nxBuild('web'));
+const webBuilt = build('web:build', ['web']);
 
-// 3. The pipeline as soon as its bundles and the extensions are ready; the apps wait for the broker themselves.
-void broker.child.stdout?.on('data', (/** @type {Buffer} */ chunk) => {
-  if (/ready in [\d.]+ s/.test(chunk.toString('utf8'))) {
-    say('Kafka broker ready');
-    step('broker', 'done');
-  }
-});
-const [appsCode] = await Promise.all([appsBuild.exited, extensions.catch(() => undefined)]);
-if (appsCode !== 0) {
-  say(`building the apps failed (exit ${appsCode}); see above`);
-  step('apps', 'failed', `nx build exited with ${appsCode}`);
-  await shutdown('SIGTERM');
+// 3. The pipeline as soon as its bundles and the extensions are there; the apps wait for the broker themselves.
+const [appsCode, extensionsOk] = await Promise.all([appsBuilt, extensions]);
+if (appsCode !== 0 || !extensionsOk) {
+  say(appsCode !== 0 ? `building the apps failed (exit ${appsCode}); nothing else started` : 'without the DuckDB extensions the normalizer and the dashboard cannot run');
+  step('apps', 'failed', appsCode !== 0 ? `nx build exited with ${appsCode}` : 'extensions missing');
+  process.kill(process.pid, 'SIGTERM');
+} else if (!stopping) {
+  say(`apps built; starting ${apps.join(', ')}`);
+  step('apps', 'done');
+  for (const app of apps) await serve(app);
+  // Report each app once its /readyz answers 200 (or, after two minutes, what it still waits for).
+  void watchReadiness(['ingest', 'stream-ingest', 'normalizer', 'web'], { log: (message) => say(message), signal: readiness.signal });
 }
-say(`apps built; starting ${apps.join(', ')}`);
-step('apps', 'done');
-for (const app of apps) run(app, serveCommand(app));
 
-// 4. The dashboard when its build is done (or reused).
-void webBuild.exited.then(async (code) => {
-  if (stopping) return;
+// 4. The dashboard when its build is done (or restored from the cache).
+void webBuilt.then(async (code) => {
+  if (stopping || !(await extensions)) return;
   if (code !== 0) {
     say(`building the dashboard failed (exit ${code}); see above — the pipeline keeps running`);
     step('dashboard', 'failed', `next build exited with ${code}`);
     return;
   }
   say('dashboard built; starting it');
-  step('dashboard', 'done', 'starting');
   await placeholder?.close();
   placeholder = undefined;
-  run('web', serveCommand('web'));
-  for (;;) {
-    if (stopping) return;
+  await serve('web');
+  while (!stopping) {
     try {
-      const response = await fetch(`${webUrl}/`, { signal: AbortSignal.timeout(10_000) });
-      if (response.ok) break;
+      if ((await fetch(`${webUrl}/`, { signal: AbortSignal.timeout(10_000) })).ok) return say(`dashboard ready at ${webUrl}`);
     } catch {
       // not listening yet
     }
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await new Promise((resolveWait) => setTimeout(resolveWait, 500));
   }
-  say(`dashboard ready at ${webUrl}`);
 });
 
-// 5. Progress of the data itself.
+// 5. The data itself: watched only in a lake that starts empty (its tree is tiny meanwhile).
 void (async () => {
-  const milestones = [
+  if (hasEntries(join(lakeDir, 'raw'))) return say(`the lake already holds data (${lakeDir})`);
+  for (const milestone of [
     { dir: join(lakeDir, 'raw'), message: 'first raw file in the lake' },
     { dir: join(lakeDir, 'curated'), message: 'first curated rows committed (npx fluxo status)' },
-  ];
-  // Watched only in a lake that starts empty (its tree is tiny meanwhile); a lake with history is not walked.
-  if (hasEntries(join(lakeDir, 'raw'))) return say(`the lake already holds data (${lakeDir})`);
-  for (const milestone of milestones) {
-    while (!stopping && !hasParquet(milestone.dir)) await new Promise((resolve) => setTimeout(resolve, 500));
+  ]) {
+    while (!stopping && !hasParquet(milestone.dir)) await new Promise((resolveWait) => setTimeout(resolveWait, 500));
     if (!stopping) say(milestone.message);
   }
 })();

@@ -98,6 +98,7 @@ export function toCliError(error: unknown): CliError {
   if (error instanceof LakehouseError) {
     switch (error.code) {
       case 'ATTACH_FAILED':
+      case 'CATALOG_UNREACHABLE':
       case 'COMMIT_CONFLICT':
         return new CliError('UNAVAILABLE', error.message, { cause: error, hints: ['The catalog is busy or unreachable (FLUXO_CATALOG); try again.'] });
       case 'INVALID_CATALOG':

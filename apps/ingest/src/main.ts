@@ -1,9 +1,12 @@
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { describeError, INGEST_SETTINGS, loadIngestConfig, redactConfig, redactUrl, resolveSourceInstances, SchemaError } from '@fluxo/schema';
 import { createKafka, ensureTopics, ReferenceProducer, retryUntilReady, settingsFromConfig, waitForCluster } from '@fluxo/kafka-client';
 import { Lake, lakeRawFileSink, loadDefinitionCatalog, lockDirectory, ParquetEngine } from '@fluxo/parquet-io';
+import { directoryWritableCheck, measuredAnnouncer, PipelineMetrics, startObservability } from '@fluxo/metrics';
 import { HttpFetcher } from './http/http-fetcher';
 import { lakeQuarantine } from './lake-adapters';
+import { IngestMetrics } from './observe/ingest-metrics';
 import { createAppLogger } from './logger';
 import { PollScheduler } from './poll/poll-scheduler';
 import { SourcePoller } from './poll/source-poller';
@@ -19,15 +22,21 @@ async function main(): Promise<void> {
   logger.info({ config: redactConfig(config, INGEST_SETTINGS) }, 'starting ingest');
   const stopping = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stopping.abort());
+  // First: /healthz answers and /readyz says why not ready while the rest starts (docs/observability.md).
+  await using observability = await startObservability({ app: 'ingest', version: VERSION, host: config.metricsHost, port: config.metricsPort, logger });
+  const { registry, readiness } = observability;
+  const metrics = new IngestMetrics(registry);
 
   const producerIdentity = { app: 'ingest', instance: config.instanceId ?? `${hostname()}:${process.pid}`, version: VERSION };
   // One ingest per state folder: two would announce the same sources' polls twice.
   await using _stateLock = await lockDirectory(config.stateDir, { name: 'ingest', owner: producerIdentity.instance });
   const catalog = await loadDefinitionCatalog(config.definitionsDir);
-  const instances = resolveSourceInstances(catalog, config.sources, config.sourceBaseUrl);
+  const instances = resolveSourceInstances(catalog, config.sources, config.sourceBaseUrl, process.env);
   const lake = await Lake.open(config.lakeDir);
-  await using engine = await ParquetEngine.open({ logger, threads: 1 });
+  readiness.add(directoryWritableCheck('lake', lake.root));
+  await using engine = await ParquetEngine.open({ logger, threads: 1, sandbox: { allowedDirectories: [lake.root] } });
   const kafka = createKafka(settingsFromConfig(config), logger);
+  readiness.add({ name: 'kafka', check: async () => void (await kafka.describeCluster()) });
   // A broker that is (re)starting may not answer or list its topics yet: wait with backoff, never exit.
   const topics = [config.topicRawFiles, config.topicDeadLetter];
   const waiting = { signal: stopping.signal, logger, what: `Kafka (${config.kafkaBrokers.join(',')}) and topics ${topics.join(', ')}` };
@@ -38,41 +47,52 @@ async function main(): Promise<void> {
   }, waiting);
 
   const retry = { limit: config.httpRetryLimit, baseDelayMs: config.httpRetryBaseDelayMs, maxDelayMs: config.httpRetryMaxDelayMs };
-  const fetcher = new HttpFetcher({
-    timeoutMs: config.httpTimeoutMs,
-    retry,
-    maxResponseBytes: config.httpMaxResponseBytes,
-    redirects: { allowedOrigins: config.httpRedirectOrigins ?? [], maxRedirects: 5 },
-    userAgent: `fluxo-ingest/${VERSION}`,
-    logger,
-  });
+  // One fetcher per source, so HTTP metrics carry the source.
+  const fetcherOf = (source: string) =>
+    new HttpFetcher({
+      timeoutMs: config.httpTimeoutMs,
+      retry,
+      maxResponseBytes: config.httpMaxResponseBytes,
+      redirects: { allowedOrigins: config.httpRedirectOrigins ?? [], maxRedirects: 5 },
+      userAgent: `fluxo-ingest/${VERSION}`,
+      logger,
+      observer: metrics.http(source),
+    });
   const store = new StateStore(config.stateDir);
   const pending = new PendingAnnouncements(config.stateDir);
-  const announcer = {
-    announce: async (reference: Parameters<typeof producer.publishReference>[1]) => void (await producer.publishReference(config.topicRawFiles, reference)),
-    deadLetter: async (event: Parameters<typeof producer.publishDeadLetter>[1]) => void (await producer.publishDeadLetter(config.topicDeadLetter, event)),
-  };
+  const announcer = measuredAnnouncer(
+    {
+      announce: async (reference) => void (await producer.publishReference(config.topicRawFiles, reference)),
+      deadLetter: async (event) => void (await producer.publishDeadLetter(config.topicDeadLetter, event)),
+    },
+    new PipelineMetrics(registry, 'ingest'),
+    { files: config.topicRawFiles, deadLetter: config.topicDeadLetter },
+  );
   const scheduler = new PollScheduler(
     instances.map((instance) => ({
       intervalMs: instance.intervalMs,
-      poller: new SourcePoller({
-        instance,
-        fetcher,
-        retry,
-        store,
-        pending,
-        rawFiles: lakeRawFileSink(engine, lake),
-        announcer,
-        quarantine: lakeQuarantine(lake),
-        producer: producerIdentity,
-        seenTtlMs: config.seenTtlMs,
-        maxRecordBytes: config.maxRecordBytes,
-        logger,
-      }),
+      poller: metrics.measured(
+        new SourcePoller({
+          instance,
+          fetcher: fetcherOf(instance.definition.name),
+          retry,
+          store,
+          pending,
+          rawFiles: lakeRawFileSink(engine, lake),
+          announcer,
+          quarantine: lakeQuarantine(lake),
+          producer: producerIdentity,
+          seenTtlMs: config.seenTtlMs,
+          maxRecordBytes: config.maxRecordBytes,
+          spoolDir: join(config.stateDir, 'spool'),
+          logger,
+        }),
+      ),
     })),
     logger,
   );
   scheduler.start();
+  readiness.markStarted();
   logger.info(
     { lake: lake.root, topics: [config.topicRawFiles, config.topicDeadLetter], sources: instances.map((i) => ({ name: i.definition.name, url: redactUrl(i.url), intervalMs: i.intervalMs })) },
     `ingest running: raw files under ${lake.root}/raw, references on ${config.topicRawFiles}`,

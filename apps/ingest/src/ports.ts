@@ -1,6 +1,6 @@
 import type { DeadLetterFields, FileReferenceFields } from '@fluxo/schema';
 
-export type { RawFileSink, StagedRawFile } from '@fluxo/parquet-io';
+export type { RawFileBuilder, RawFileSink, StagedRawFile, StreamingRawFileSink } from '@fluxo/parquet-io';
 
 /** Where announcements go (libs/kafka-client in production). Resolves once acknowledged. */
 export interface Announcer {
@@ -10,5 +10,6 @@ export interface Announcer {
 
 /** Keeps inputs that could not be processed, returning their lake URI. */
 export interface Quarantine {
-  keep(input: { readonly source: string; readonly at: Date; readonly stem: string; readonly body: Buffer }): Promise<string>;
+  /** `body` in memory, or a (large) body spooled to a file, which is moved. */
+  keep(input: { readonly source: string; readonly at: Date; readonly stem: string; readonly body: Buffer | { readonly path: string } }): Promise<string>;
 }

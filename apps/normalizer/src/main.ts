@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import {
   curatedTableSpecs,
   describeError,
@@ -10,7 +10,8 @@ import {
   type DefinitionCatalog,
   type NormalizerConfig,
 } from '@fluxo/schema';
-import { createKafka, ensureTopics, ReferenceConsumer, ReferenceProducer, retryUntilReady, settingsFromConfig, waitForCluster } from '@fluxo/kafka-client';
+import { createKafka, ensureTopics, ReferenceConsumer, ReferenceProducer, retryUntilReady, settingsFromConfig, waitForCluster, type PartitionPosition } from '@fluxo/kafka-client';
+import { directoryWritableCheck, measuredAnnouncer, PipelineMetrics, startObservability } from '@fluxo/metrics';
 import { Lake, loadDefinitionCatalog, ParquetEngine } from '@fluxo/parquet-io';
 import { ConsumedRawFiles, ConsumerProgress, LAKEHOUSE_EXTENSIONS, Lakehouse, maintain, parseCatalogLocation, RawRetention, type MaintenancePolicy, type TableSpec } from '@fluxo/lakehouse';
 import { CuratedAnnouncer } from './announce/curated-announcer';
@@ -18,7 +19,9 @@ import { assertNoLegacyLayout } from './curate/legacy-layout';
 import { BatchHandler } from './handle/batch-handler';
 import { DeadLetters } from './handle/dead-letters';
 import { createAppLogger } from './logger';
+import { commitObserverFromConfig } from './lineage/lineage-from-config';
 import { MaintenanceLoop } from './maintain/maintenance-loop';
+import { NormalizerMetrics } from './observe/normalizer-metrics';
 
 const VERSION = '0.2.0';
 
@@ -28,9 +31,15 @@ async function main(): Promise<void> {
   const logger = createAppLogger('normalizer', config.logLevel);
   logger.info({ config: redactConfig(config, NORMALIZER_SETTINGS) }, 'starting normalizer');
   const stopping = new AbortController();
+  // First: /healthz answers and /readyz says why not ready while the rest starts (docs/observability.md).
+  await using observability = await startObservability({ app: 'normalizer', version: VERSION, host: config.metricsHost, port: config.metricsPort, logger });
+  const { registry, readiness } = observability;
+  let positions: () => readonly PartitionPosition[] = () => [];
+  const metrics = new NormalizerMetrics(registry, { group: config.groupId, positions: () => positions() });
 
   const catalog = await loadDefinitionCatalog(config.definitionsDir);
   const lake = await Lake.open(config.lakeDir);
+  readiness.add(directoryWritableCheck('lake', lake.root));
   await assertNoLegacyLayout(lake);
   await using engine = await ParquetEngine.open({
     logger,
@@ -39,12 +48,24 @@ async function main(): Promise<void> {
     extensions: LAKEHOUSE_EXTENSIONS,
     extensionDirectory: resolve(config.duckdbExtensionDir),
   });
-  await using lakehouse = await Lakehouse.attach({ engine, catalog: parseCatalogLocation(config.catalog), dataPath: join(lake.root, 'curated'), logger });
+  const catalogLocation = parseCatalogLocation(config.catalog);
+  await using lakehouse = await Lakehouse.attach({ engine, catalog: catalogLocation, dataPath: join(lake.root, 'curated'), logger });
+  // DuckDB may touch only the lake and the catalog's folder from now on (a PostgreSQL catalog must be attached first).
+  await engine.restrictFileAccess({ allowedDirectories: [lake.root, ...(catalogLocation.kind === 'sqlite' ? [dirname(catalogLocation.path)] : [])] });
+  // A commit in the last 30 s proves the catalog answers; otherwise ask it (queued behind a running commit).
+  readiness.add({
+    name: 'catalog',
+    timeoutMs: 15_000,
+    check: async () => {
+      if (Date.now() - (metrics.lastCommitAtMs ?? 0) >= 30_000) await lakehouse.currentSnapshot();
+    },
+  });
   const progress = new ConsumerProgress(lakehouse);
   await progress.ensure();
   const consumed = new ConsumedRawFiles(lakehouse);
   await consumed.ensure();
   const kafka = createKafka(settingsFromConfig(config), logger);
+  readiness.add({ name: 'kafka', check: async () => void (await kafka.describeCluster()) });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stopping.abort());
   const topics = [config.topicRawFiles, config.topicCuratedFiles, config.topicDeadLetter];
   const waiting = { signal: stopping.signal, logger, what: `Kafka (${config.kafkaBrokers.join(',')}) and topics ${topics.join(', ')}` };
@@ -54,10 +75,16 @@ async function main(): Promise<void> {
     return ReferenceProducer.connect(kafka, { logger });
   }, waiting);
 
-  const announcer = {
-    announce: async (reference: Parameters<typeof producer.publishReference>[1]) => void (await producer.publishReference(config.topicCuratedFiles, reference)),
-    deadLetter: async (event: Parameters<typeof producer.publishDeadLetter>[1]) => void (await producer.publishDeadLetter(config.topicDeadLetter, event)),
-  };
+  const announcer = measuredAnnouncer(
+    {
+      announce: async (reference) => void (await producer.publishReference(config.topicCuratedFiles, reference)),
+      deadLetter: async (event) => void (await producer.publishDeadLetter(config.topicDeadLetter, event)),
+    },
+    new PipelineMetrics(registry, 'normalizer'),
+    { files: config.topicCuratedFiles, deadLetter: config.topicDeadLetter },
+  );
+  const { observer, lineage } = commitObserverFromConfig(config, { metrics, lakeRoot: lake.root, catalogAlias: lakehouse.alias, version: VERSION, logger });
+  await using _lineage = lineage;
   const identity = { app: 'normalizer', instance: config.instanceId ?? `${hostname()}:${process.pid}`, version: VERSION };
   const handler = new BatchHandler({
     engine,
@@ -71,7 +98,9 @@ async function main(): Promise<void> {
     group: config.groupId,
     limits: { maxRows: config.commitMaxRows, maxBytes: config.commitMaxBytes },
     maxAttempts: config.maxAttempts,
+    driftFiles: config.schemaDriftFiles,
     logger,
+    observer,
   });
   const tables: TableSpec[] = curatedTableSpecs(catalog);
   const policy = maintenancePolicy(config, tables, catalog);
@@ -95,7 +124,15 @@ async function main(): Promise<void> {
     // Large enough for a backlog's commit; a live reference is handed over at once, alone.
     maxBytesPerPartition: 8 * 1024 * 1024,
   });
-  const running = consumer.runBatches(async (messages) => void (await handler.handle(messages)), { maxMessages: config.commitMaxFiles });
+  positions = () => consumer.positions();
+  const running = consumer.runBatches(
+    async (messages) => {
+      metrics.consumed(messages);
+      await handler.handle(messages);
+    },
+    { maxMessages: config.commitMaxFiles },
+  );
+  readiness.markStarted();
   logger.info(
     { lake: lake.root, catalog: config.catalog, group: config.groupId, topics },
     `normalizer running: curated tables in ${config.catalog} (files under ${lake.root}/curated), references on ${config.topicCuratedFiles}, failures on ${config.topicDeadLetter}`,

@@ -12,8 +12,10 @@ import {
 } from '@fluxo/schema';
 import { createKafka, ensureTopics, ReferenceProducer, retryUntilReady, settingsFromConfig, waitForCluster } from '@fluxo/kafka-client';
 import { Lake, lakeRawFileSink, loadDefinitionCatalog, lockDirectory, ParquetEngine } from '@fluxo/parquet-io';
+import { directoryWritableCheck, measuredAnnouncer, PipelineMetrics, startObservability } from '@fluxo/metrics';
 
 import { createAppLogger } from './logger';
+import { registerStreamMetrics } from './observe/stream-metrics';
 import { CheckpointStore } from './state/checkpoint-store';
 import { PendingUnits } from './state/pending-units';
 import { StreamRunner } from './stream-runner';
@@ -30,6 +32,9 @@ async function main(): Promise<void> {
   logger.info({ config: redactConfig(config, STREAM_INGEST_SETTINGS) }, 'starting stream-ingest');
   const stopping = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stopping.abort());
+  // First: /healthz answers and /readyz says why not ready while the rest starts (docs/observability.md).
+  await using observability = await startObservability({ app: 'stream-ingest', version: VERSION, host: config.metricsHost, port: config.metricsPort, logger });
+  const { registry, readiness } = observability;
 
   const instanceId = config.instanceId ?? `${hostname()}:${process.pid}`;
   // One stream-ingest per state folder: two would interleave checkpoints of the same streams.
@@ -38,8 +43,10 @@ async function main(): Promise<void> {
   const instances = config.streams.map((spec) => resolveStreamInstance(catalog, spec, config.sourceBaseUrl));
   const gapsSource = catalog.internalSource(STREAM_GAPS_SOURCE);
   const lake = await Lake.open(config.lakeDir);
-  await using engine = await ParquetEngine.open({ logger, threads: 1 });
+  readiness.add(directoryWritableCheck('lake', lake.root));
+  await using engine = await ParquetEngine.open({ logger, threads: 1, sandbox: { allowedDirectories: [lake.root] } });
   const kafka = createKafka(settingsFromConfig(config), logger);
+  readiness.add({ name: 'kafka', check: async () => void (await kafka.describeCluster()) });
   // A broker that is (re)starting may not answer or list its topics yet: wait with backoff, never exit.
   const topics = [config.topicRawFiles, config.topicDeadLetter];
   const waiting = { signal: stopping.signal, logger, what: `Kafka (${config.kafkaBrokers.join(',')}) and topics ${topics.join(', ')}` };
@@ -49,10 +56,14 @@ async function main(): Promise<void> {
     return ReferenceProducer.connect(kafka, { logger });
   }, waiting);
 
-  const announcer = {
-    announce: async (reference: Parameters<typeof producer.publishReference>[1]) => void (await producer.publishReference(config.topicRawFiles, reference)),
-    deadLetter: async (event: Parameters<typeof producer.publishDeadLetter>[1]) => void (await producer.publishDeadLetter(config.topicDeadLetter, event)),
-  };
+  const announcer = measuredAnnouncer(
+    {
+      announce: async (reference) => void (await producer.publishReference(config.topicRawFiles, reference)),
+      deadLetter: async (event) => void (await producer.publishDeadLetter(config.topicDeadLetter, event)),
+    },
+    new PipelineMetrics(registry, 'stream-ingest'),
+    { files: config.topicRawFiles, deadLetter: config.topicDeadLetter },
+  );
   const userAgent = `fluxo-stream-ingest/${VERSION}`;
   const transports: Record<StreamProtocol, StreamTransport> = {
     sse: sseTransport({ connectTimeoutMs: config.connectTimeoutMs, maxLineBytes: config.maxLineBytes, userAgent }),
@@ -77,11 +88,14 @@ async function main(): Promise<void> {
         logger,
       }),
   );
+  registerStreamMetrics(registry, () => runners);
   for (const runner of runners) await runner.start(); // recovers pending units first
-  await lake.sweepStaleTempFiles(); // only after recovery: a pending unit's temp file may be old
+  // Only after recovery (a pending unit's temp file may be old), and only where this producer writes.
+  await lake.sweepStaleTempFiles({ sources: [...new Set([...instances.map((i) => i.definition.name), gapsSource.name])] });
   const logStats = (): void => {
     for (const runner of runners) logger.info({ stream: runner.name, ...runner.snapshot() }, 'stream stats');
   };
+  readiness.markStarted();
   const statsTimer = config.statsIntervalMs > 0 ? setInterval(logStats, config.statsIntervalMs) : undefined;
   logger.info(
     { lake: lake.root, topics: [config.topicRawFiles, config.topicDeadLetter], streams: instances.map((i) => ({ name: i.definition.name, url: redactUrl(i.url), protocol: i.definition.stream.protocol })) },

@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { get as httpGet, type IncomingMessage } from 'node:http';
 import { dirname, join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './support/browser';
@@ -119,6 +120,39 @@ describe('dashboard in a real browser: replay API → ingest → Kafka → norma
     expect(await page.getByTestId('widget-warnings').count()).toBe(0);
     await screenshot(page, 'earthquakes-stray-file');
     await page.close();
+  });
+
+  it('issue 9: answers only to its own host names (421 otherwise), sends security headers, and caps live connections', async () => {
+    const port = Number(new URL(web.url).port);
+    const get = (path: string, host: string) =>
+      new Promise<IncomingMessage>((resolve, reject) => {
+        const request = httpGet({ host: '127.0.0.1', port, path, headers: { host } }, resolve);
+        request.on('error', reject);
+      });
+    const rebound = await get('/', `attacker.example:${port}`);
+    rebound.resume();
+    expect(rebound.statusCode).toBe(421);
+    const own = await get('/', `localhost:${port}`);
+    own.resume();
+    expect(own.statusCode).toBe(200);
+    expect(own.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(own.headers['x-frame-options']).toBe('DENY');
+    expect(own.headers['x-content-type-options']).toBe('nosniff');
+
+    const streams: IncomingMessage[] = [];
+    let refused: IncomingMessage | undefined;
+    try {
+      for (let i = 0; i < 64 && refused === undefined; i += 1) {
+        const response = await get('/api/stream?view=overview', `127.0.0.1:${port}`);
+        if (response.statusCode === 503) refused = response;
+        else streams.push(response);
+      }
+      expect(refused?.headers['retry-after']).toBe('5');
+      expect(streams.length).toBeLessThanOrEqual(32); // FLUXO_WEB_MAX_STREAMS default
+    } finally {
+      refused?.resume();
+      for (const stream of streams) stream.destroy();
+    }
   });
 
   it('shows Kafka as unreachable when the broker cannot be reached, and the page as disconnected when the server goes away', async () => {

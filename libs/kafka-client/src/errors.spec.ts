@@ -8,6 +8,9 @@ const protocolError = (type: string, retriable: boolean) => new KafkaJSProtocolE
 // kafkajs's typings declare no constructor arguments for this one; at runtime it takes a message.
 const saslError = (message: string) => new (KafkaJSSASLAuthenticationError as unknown as new (message: string) => Error)(message);
 
+// What kafkajs's retrier throws when an error stops its retries inside one call: the error as message and cause.
+const nonRetriableAround = (cause: Error) => new (KafkaJSNonRetriableError as unknown as new (e: Error, options: { cause: Error }) => Error)(cause, { cause });
+
 describe('KafkaClientError', () => {
   it('is a FluxoError with its context as fields and in toJSON', () => {
     const error = new KafkaClientError('PUBLISH_FAILED', 'no ack', { topic: 'fluxo.raw-files', partition: 2, offset: '41', retriable: true });
@@ -28,6 +31,9 @@ describe('isRetriableKafkaError', () => {
     ['a retriable protocol error', protocolError('NOT_COORDINATOR', true), true],
     ['a non-retriable protocol error', protocolError('TOPIC_AUTHORIZATION_FAILED', false), false],
     ['a non-retriable kafkajs error', new KafkaJSNonRetriableError('invalid'), false],
+    // issue 9 (found by the chaos soak): a publish while the broker is down — the normalizer stopped on it
+    ['kafkajs refusing to retry a connection error (publish with the broker down)', nonRetriableAround(new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092')), true],
+    ['kafkajs refusing to retry a permanent protocol error', nonRetriableAround(protocolError('INVALID_RECORD', false)), false],
     ['retries exhausted on a transient failure', new KafkaJSNumberOfRetriesExceeded(new KafkaJSConnectionError('down'), { retryCount: 5, retryTime: 100 }), true],
     ['retries exhausted on a permanent failure', new KafkaJSNumberOfRetriesExceeded(protocolError('INVALID_TOPIC_EXCEPTION', false), { retryCount: 5, retryTime: 100 }), false],
     ['a failed SASL authentication', saslError('bad password'), false],

@@ -60,8 +60,9 @@ const TRANSIENT_ERROR_NAMES = new Set([
 
 /**
  * Whether retrying the same operation later can succeed. Follows the cause chain of kafkajs errors:
- * `KafkaJSNumberOfRetriesExceeded` is itself marked non-retriable, but when what it gave up on was a
- * transient failure (a broker down, a leader election) the caller may well succeed later.
+ * `KafkaJSNumberOfRetriesExceeded` and `KafkaJSNonRetriableError` are themselves marked
+ * non-retriable, but when what they gave up on was a transient failure (a broker down, a leader
+ * election) the caller may well succeed later.
  */
 export function isRetriableKafkaError(error: unknown): boolean {
   const seen = new Set<unknown>();
@@ -71,7 +72,9 @@ export function isRetriableKafkaError(error: unknown): boolean {
     const { name, retriable, cause } = current as { name?: unknown; retriable?: unknown; cause?: unknown };
     if (name === 'KafkaJSSASLAuthenticationError') return false;
     if (typeof name === 'string' && TRANSIENT_ERROR_NAMES.has(name)) return true;
-    if (name === 'KafkaJSNumberOfRetriesExceeded' && cause !== undefined) {
+    // kafkajs gives up (retries exceeded) or refuses to retry inside one call (non-retriable wrapper,
+    // e.g. a publish while the broker is down): what it gave up on decides whether a later try can work.
+    if ((name === 'KafkaJSNumberOfRetriesExceeded' || name === 'KafkaJSNonRetriableError') && cause !== undefined) {
       current = cause;
       continue;
     }

@@ -38,6 +38,7 @@ export {
   type AssignedPartition,
 } from './reference-consumer';
 export { existingTopics, topicOffsets, offsetsAtTime, readRanges, type PartitionOffsets, type OffsetRange, type ReadRangesOptions, type RangeRead } from './topic-reader';
+export { PartitionPositions, type PartitionPosition } from './partition-positions';
 export { settingsFromConfig } from './settings-from-config';
 export { waitForCluster, type WaitForClusterOptions } from './wait-for-cluster';
 export { retryUntilReady, type RetryUntilReadyOptions } from './retry-until-ready';

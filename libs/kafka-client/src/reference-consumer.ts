@@ -13,6 +13,8 @@ import type {
 import { describeError, type Logger } from '@fluxo/schema';
 import { kafkajsOf, settingsOf, type FluxoKafka } from './create-kafka';
 import { KafkaClientError, toKafkaClientError } from './errors';
+import { PartitionPositions, type PartitionPosition } from './partition-positions';
+import { describeLag } from './topic-admin';
 
 /** One record as the handler sees it. */
 export interface ConsumedMessage {
@@ -110,8 +112,11 @@ export class ReferenceConsumer implements AsyncDisposable {
   private commits: Promise<void> = Promise.resolve();
   /** Highest offset committed per `topic\u0000partition` since this member last joined the group. */
   private readonly highestCommit = new Map<string, bigint>();
+  /** High watermark, next offset and waiting records per owned partition, for lag (`positions()`). */
+  private readonly partitionPositions = new PartitionPositions();
 
   private constructor(
+    private readonly kafka: FluxoKafka,
     private readonly consumer: Consumer,
     private readonly options: ReferenceConsumerOptions,
     private readonly tuning: Tuning,
@@ -161,7 +166,7 @@ export class ReferenceConsumer implements AsyncDisposable {
       await consumer.disconnect().catch(() => undefined);
       throw toKafkaClientError('CONSUMER_FAILED', `Could not subscribe to ${options.topics.join(', ')}`, error, { groupId: options.groupId });
     }
-    return new ReferenceConsumer(consumer, options, tuning, logger);
+    return new ReferenceConsumer(kafka, consumer, options, tuning, logger);
   }
 
   /**
@@ -246,6 +251,16 @@ export class ReferenceConsumer implements AsyncDisposable {
     return this.close();
   }
 
+  /**
+   * This member's position in each partition it owns: lag in records (high watermark at the last
+   * fetch − next offset to process) and the Kafka timestamp of the oldest record fetched but not
+   * processed yet. Only `runBatches` fetches carry the high watermark; an idle partition is seeded
+   * from the admin API after each join. Cheap: no I/O.
+   */
+  positions(): PartitionPosition[] {
+    return this.partitionPositions.snapshot();
+  }
+
   private track(processing: Promise<void>): Promise<void> {
     this.inFlight.add(processing);
     const forget = () => this.inFlight.delete(processing);
@@ -256,6 +271,7 @@ export class ReferenceConsumer implements AsyncDisposable {
   private async process({ topic, partition, message, heartbeat }: EachMessagePayload, handler: MessageHandler): Promise<void> {
     await this.assignmentReady;
     const consumed = toConsumedMessage(topic, partition, message);
+    this.partitionPositions.fetched(topic, partition, null, [consumed]);
     if (await this.handleWithRetries({ topic, partition, offset: message.offset }, heartbeat, () => handler(consumed))) {
       await this.commit(topic, partition, message.offset);
     }
@@ -265,6 +281,7 @@ export class ReferenceConsumer implements AsyncDisposable {
     await this.assignmentReady;
     const { topic, partition } = batch;
     const messages = batch.messages.map((message) => toConsumedMessage(topic, partition, message));
+    this.partitionPositions.fetched(topic, partition, batch.highWatermark, messages);
     for (let start = 0; start < messages.length; start += maxMessages) {
       if (!isRunning() || isStale()) return; // a rebalance moved the partition: the new owner re-reads from the commit
       const group = messages.slice(start, start + maxMessages);
@@ -322,6 +339,7 @@ export class ReferenceConsumer implements AsyncDisposable {
       if ((this.highestCommit.get(key) ?? -1n) >= next) return; // checked in turn: commits run one at a time
       await this.consumer.commitOffsets([{ topic, partition, offset: next.toString() }]);
       this.highestCommit.set(key, next);
+      this.partitionPositions.committed(topic, partition, next.toString());
     });
     this.commits = commit.catch(() => undefined);
     return commit;
@@ -353,6 +371,8 @@ export class ReferenceConsumer implements AsyncDisposable {
   private onGroupJoin({ payload }: ConsumerGroupJoinEvent): void {
     this.highestCommit.clear(); // another member may have moved the offsets meanwhile
     const partitions = Object.entries(payload.memberAssignment).flatMap(([topic, numbers]) => numbers.map((partition) => ({ topic, partition })));
+    this.partitionPositions.assigned(partitions);
+    void this.seedPositions([...new Set(partitions.map((p) => p.topic))]);
     this.logger.info(
       { memberId: payload.memberId, isLeader: payload.isLeader, durationMs: payload.duration, partitions: partitions.map((p) => `${p.topic}[${p.partition}]`) },
       'joined the consumer group',
@@ -362,6 +382,19 @@ export class ReferenceConsumer implements AsyncDisposable {
     this.assignmentReady = Promise.resolve()
       .then(() => onAssigned(partitions))
       .catch((error: unknown) => this.logger.error({ error: describeError(error) }, 'onAssigned callback failed; continuing'));
+  }
+
+  /** Idle partitions send no batches: take their end and committed offsets from the admin API once. */
+  private async seedPositions(topics: readonly string[]): Promise<void> {
+    for (const topic of topics) {
+      try {
+        const lag = await describeLag(this.kafka, { groupId: this.options.groupId, topic });
+        // Nothing committed yet: the group starts at the log start (fromBeginning), endOffset − lag.
+        for (const p of lag.partitions) this.partitionPositions.seed(topic, p.partition, p.endOffset, p.committedOffset ?? String(BigInt(p.endOffset) - BigInt(p.lag)));
+      } catch (error) {
+        this.logger.debug({ topic, error: describeError(error) }, 'could not read offsets for lag; fetches will tell');
+      }
+    }
   }
 
   private onCrash({ payload }: ConsumerCrashEvent): void {

@@ -14,7 +14,7 @@ import { FluxoError, type FluxoErrorOptions } from '@fluxo/schema';
  * | `QUERY_FAILED` | by cause | a catalog statement failed |
  * | `CLOSED` | no | the lakehouse was used after `close()` |
  */
-export type LakehouseErrorCode = 'INVALID_ARGUMENT' | 'INVALID_CATALOG' | 'ATTACH_FAILED' | 'SCHEMA_CONFLICT' | 'COMMIT_CONFLICT' | 'PROGRESS_MOVED' | 'QUERY_FAILED' | 'CLOSED';
+export type LakehouseErrorCode = 'INVALID_ARGUMENT' | 'INVALID_CATALOG' | 'ATTACH_FAILED' | 'SCHEMA_CONFLICT' | 'COMMIT_CONFLICT' | 'PROGRESS_MOVED' | 'QUERY_FAILED' | 'CLOSED' | 'CATALOG_UNREACHABLE';
 
 export class LakehouseError extends FluxoError<LakehouseErrorCode> {
   constructor(code: LakehouseErrorCode, message: string, options: FluxoErrorOptions = {}) {

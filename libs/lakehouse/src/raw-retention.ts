@@ -1,6 +1,6 @@
 import { readdir, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '@fluxo/schema';
+import { describeError, type Logger } from '@fluxo/schema';
 import type { ConsumedRawFiles } from './consumed-raw-files';
 
 /**
@@ -81,7 +81,7 @@ export class RawRetention {
             }
           }
           if (options.dryRun === true) continue;
-          for (const uri of doomed) await rm(await this.deps.lake.resolve(uri), { force: true });
+          for (const uri of doomed) await this.remove(uri);
           await this.deps.consumed.forget(doomed);
         }
         if (options.dryRun !== true) await rmdir(join(rawRoot, source, folder)).catch(() => undefined); // only when empty
@@ -89,6 +89,24 @@ export class RawRetention {
     }
     if (result.deleted + result.unconsumedDeleted + result.waiting > 0) this.deps.logger.info({ ...result, cutoff, dryRun: options.dryRun === true }, 'raw retention sweep');
     return result;
+  }
+
+  /**
+   * Deletes one raw file. A name the lake refuses to resolve (a dangling symlink, an extra hard
+   * link: planted, never written by a producer) is removed itself — `rm` never follows the link —
+   * so one hostile entry cannot stop the sweep; any other failure is logged and the sweep goes on.
+   */
+  private async remove(uri: string): Promise<void> {
+    try {
+      await rm(await this.deps.lake.resolve(uri), { force: true });
+    } catch (error) {
+      if ((error as { code?: unknown } | null)?.code === 'LINK_REFUSED') {
+        await rm(join(this.deps.lake.root, ...uri.split('/')), { force: true });
+        this.deps.logger.warn({ uri, code: 'LINK_REFUSED' }, 'raw retention removed a link the lake refuses (a dangling symlink or an extra hard link)');
+        return;
+      }
+      this.deps.logger.warn({ uri, error: describeError(error) }, 'raw retention could not delete a raw file; the next sweep tries again');
+    }
   }
 }
 

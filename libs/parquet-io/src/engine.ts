@@ -1,5 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBResultReader } from '@duckdb/node-api';
-import { describeError, type Logger } from '@fluxo/schema';
+import { describeError, sqlString, type Logger } from '@fluxo/schema';
 import { ParquetIoError } from './errors';
 import { toPlainValue, type PlainValue } from './plain-values';
 
@@ -15,6 +18,27 @@ export interface ParquetEngineOptions {
    */
   readonly extensions?: readonly string[];
   readonly extensionDirectory?: string;
+  /**
+   * Where DuckDB spills when a query needs more than `memoryLimitMb`. Default: a directory of its
+   * own under the OS temp directory (`fluxo-duckdb-<pid>-<hex>`, created only when DuckDB spills),
+   * so two processes never share spill files — DuckDB's default, `.tmp` in the working directory,
+   * is the same folder for every app started from the repository.
+   */
+  readonly tempDirectory?: string;
+  /**
+   * Restrict file access at open, after the extensions are loaded (see `restrictFileAccess`). An
+   * engine that must ATTACH a catalog first (DuckLake on PostgreSQL cannot attach once external
+   * access is off) calls `restrictFileAccess` after attaching instead.
+   */
+  readonly sandbox?: FileSandbox;
+}
+
+/** What DuckDB may still touch once the engine is sandboxed. Absolute paths only. */
+export interface FileSandbox {
+  /** Directories DuckDB may read and write, with everything below them. */
+  readonly allowedDirectories: readonly string[];
+  /** Single files DuckDB may read and write besides. */
+  readonly allowedPaths?: readonly string[];
 }
 
 /** What a transaction body may do: statements on the engine's connection, inside the transaction. */
@@ -33,6 +57,7 @@ export type PlainRow = Record<string, PlainValue>;
 export class ParquetEngine implements AsyncDisposable {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private sandbox: FileSandbox | null = null;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -50,6 +75,8 @@ export class ParquetEngine implements AsyncDisposable {
       config['memory_limit'] = `${positiveInteger('memoryLimitMb', options.memoryLimitMb)}MB`;
     }
     if (options.extensionDirectory !== undefined) config['extension_directory'] = options.extensionDirectory;
+    config['temp_directory'] = options.tempDirectory ?? join(tmpdir(), `fluxo-duckdb-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const sandbox = options.sandbox === undefined ? undefined : checkSandbox(options.sandbox);
     const logger = options.logger.child({ component: 'parquet-engine' });
     let instance: DuckDBInstance | undefined;
     try {
@@ -59,12 +86,46 @@ export class ParquetEngine implements AsyncDisposable {
       // session setting, set on our only connection rather than passed to create().
       await connection.run(`SET TimeZone = 'UTC'`);
       for (const name of options.extensions ?? []) await loadExtension(connection, name, options.extensionDirectory);
-      logger.debug({ threads: options.threads, memoryLimitMb: options.memoryLimitMb }, 'duckdb engine opened');
-      return new ParquetEngine(instance, connection, logger);
+      const engine = new ParquetEngine(instance, connection, logger);
+      if (sandbox !== undefined) await engine.restrictFileAccess(sandbox);
+      logger.debug({ threads: options.threads, memoryLimitMb: options.memoryLimitMb, sandbox: sandbox ?? null }, 'duckdb engine opened');
+      return engine;
     } catch (error) {
       instance?.closeSync();
+      if (error instanceof ParquetIoError && error.code !== 'QUERY_FAILED') throw error;
       throw new ParquetIoError('QUERY_FAILED', `could not open DuckDB: ${describeError(error)}`, { cause: error });
     }
+  }
+
+  /**
+   * Sandboxes the engine for the rest of its life: DuckDB may then read and write only below
+   * `allowedDirectories` (and the single `allowedPaths`) — any other file, any URL, any new ATTACH
+   * fails with `ACCESS_DENIED` — and its configuration is locked, so no statement can widen the
+   * access again, raise the memory limit or move the spill directory (`SET …` fails). Catalogs
+   * attached before keep working. Call it once, after loading extensions and attaching what is
+   * needed; a second call fails with INVALID_ARGUMENT.
+   */
+  async restrictFileAccess(sandbox: FileSandbox): Promise<void> {
+    const checked = checkSandbox(sandbox);
+    if (this.sandbox !== null) {
+      throw new ParquetIoError('INVALID_ARGUMENT', 'file access is already restricted (the configuration is locked)', { context: { actual: this.sandbox } });
+    }
+    const list = (paths: readonly string[]) => `[${paths.map(sqlString).join(', ')}]`;
+    await this.run(
+      [
+        `SET allowed_directories = ${list(checked.allowedDirectories.map((dir) => (dir.endsWith('/') ? dir : `${dir}/`)))}`,
+        `SET allowed_paths = ${list(checked.allowedPaths ?? [])}`,
+        'SET enable_external_access = false',
+        'SET lock_configuration = true',
+      ].join('; '),
+    );
+    this.sandbox = checked;
+    this.logger.info({ allowedDirectories: checked.allowedDirectories, allowedPaths: checked.allowedPaths ?? [] }, 'duckdb file access restricted and configuration locked');
+  }
+
+  /** The sandbox in force, or null while DuckDB may touch any file the process can. */
+  get fileSandbox(): FileSandbox | null {
+    return this.sandbox;
   }
 
   /** Runs one statement (or several separated by `;`), discarding results. */
@@ -190,15 +251,41 @@ async function loadExtension(connection: DuckDBConnection, name: string, directo
   }
 }
 
-/** DuckDB errors become `QUERY_FAILED`; running out of memory is the one retriable kind. */
+/**
+ * DuckDB errors carry their kind only as the start of the message (`Out of Memory Error: …`,
+ * `Permission Error: …`): it is read here, once, and becomes a code. Running out of memory is
+ * `OUT_OF_MEMORY`, the one retriable kind (callers bound the attempts); a file outside the sandbox
+ * is `ACCESS_DENIED`; anything else `QUERY_FAILED`.
+ */
 function asQueryError(error: unknown, sql: string): ParquetIoError {
   if (error instanceof ParquetIoError) return error;
-  const message = describeError(error);
-  return new ParquetIoError('QUERY_FAILED', `DuckDB statement failed: ${message}`, {
-    cause: error,
-    retriable: message.startsWith('Out of Memory Error'),
-    context: { sql },
-  });
+  const message = duckdbMessage(error);
+  if (message.startsWith('Out of Memory Error')) {
+    return new ParquetIoError('OUT_OF_MEMORY', `DuckDB ran out of memory: ${firstLine(message)}`, { cause: error, retriable: true, context: { sql } });
+  }
+  if (message.startsWith('Permission Error') || message.includes('disabled through configuration') || message.includes('disabled by configuration')) {
+    return new ParquetIoError('ACCESS_DENIED', `DuckDB refused file or network access: ${firstLine(message)}`, { cause: error, context: { sql } });
+  }
+  return new ParquetIoError('QUERY_FAILED', `DuckDB statement failed: ${message}`, { cause: error, context: { sql } });
+}
+
+/** The message of a DuckDB error, also when it comes from another realm (Jest's VM contexts: not `instanceof Error`). */
+function duckdbMessage(error: unknown): string {
+  const message = typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string' ? (error as { message: string }).message : String(error);
+  return message.replace(/^Error: /, '');
+}
+
+function firstLine(text: string): string {
+  return text.split('\n', 1)[0] ?? text;
+}
+
+function checkSandbox(sandbox: FileSandbox): FileSandbox {
+  const paths = [...sandbox.allowedDirectories, ...(sandbox.allowedPaths ?? [])];
+  const bad = paths.filter((path) => typeof path !== 'string' || !isAbsolute(path) || path.includes('\0'));
+  if (bad.length > 0 || sandbox.allowedDirectories.length === 0) {
+    throw new ParquetIoError('INVALID_ARGUMENT', 'a file sandbox lists at least one directory, and absolute paths only', { context: { actual: bad.length > 0 ? bad : paths } });
+  }
+  return { allowedDirectories: [...sandbox.allowedDirectories], ...(sandbox.allowedPaths === undefined ? {} : { allowedPaths: [...sandbox.allowedPaths] }) };
 }
 
 function positiveInteger(name: string, value: number): number {

@@ -17,7 +17,11 @@ import { FluxoError, type FluxoErrorOptions } from '@fluxo/schema';
  * | `SCHEMA_MISMATCH` | no | the file's columns are not the expected ones |
  * | `WRITE_FAILED` | by errno | writing, fsyncing or renaming failed (ENOSPC, EIO… are retriable) |
  * | `READ_FAILED` | by errno | reading or hashing failed for another reason than absence |
- * | `QUERY_FAILED` | OOM only | DuckDB rejected or failed a statement |
+ * | `QUERY_FAILED` | no | DuckDB rejected or failed a statement |
+ * | `OUT_OF_MEMORY` | yes | DuckDB ran out of memory (the engine's `memoryLimitMb`): may pass once memory frees up; callers bound the attempts |
+ * | `ACCESS_DENIED` | no | a statement touched a file outside the engine's allowed directories (`restrictFileAccess`) |
+ * | `FILE_CHANGED` | no | a verified lake file was replaced or modified before it was read (`VerifiedFile.assertUnchanged`) |
+ * | `LINK_REFUSED` | no | a dangling symlink, or a file with another hard link than its writer's temp file |
  * | `ENGINE_CLOSED` | no | the engine was used after `close()` |
  * | `LOCKED` | no | another live process holds the directory lock |
  * | `EXTENSION_MISSING` | no | a DuckDB extension asked for at open could not be loaded |
@@ -35,6 +39,10 @@ export type ParquetIoErrorCode =
   | 'WRITE_FAILED'
   | 'READ_FAILED'
   | 'QUERY_FAILED'
+  | 'OUT_OF_MEMORY'
+  | 'ACCESS_DENIED'
+  | 'FILE_CHANGED'
+  | 'LINK_REFUSED'
   | 'ENGINE_CLOSED'
   | 'LOCKED'
   | 'EXTENSION_MISSING';

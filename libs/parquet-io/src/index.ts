@@ -6,7 +6,7 @@ export {
   type ParquetIoErrorContext,
   type ParquetIoErrorOptions,
 } from './errors';
-export { ParquetEngine, type ParquetEngineOptions, type PlainRow, type SqlSession } from './engine';
+export { ParquetEngine, type FileSandbox, type ParquetEngineOptions, type PlainRow, type SqlSession } from './engine';
 export { toPlainValue, type PlainValue } from './plain-values';
 export { sqlString, sqlIdentifier, sqlFilePath, sqlReadParquet } from './sql';
 export {
@@ -21,7 +21,7 @@ export {
   type StageOptions,
   type SweepOptions,
 } from './atomic-file';
-export { Lake, type LakeLocation, type FileExpectation, type QuarantineExtension } from './lake';
+export { Lake, type LakeLocation, type FileExpectation, type QuarantineExtension, type VerifiedFile } from './lake';
 export { LAKE_ZONES, STEM_PATTERN, type LakeZone } from './lake-names';
 export {
   schemaFingerprint,
@@ -37,5 +37,15 @@ export { copyQueryToParquet, type CopyQueryToParquetInput, type CopiedParquet } 
 export { readRows, assertReadable, type ReadRowsOptions, type ReadableSummary } from './read-parquet';
 export { PARQUET_COPY_OPTIONS } from './parquet-format';
 export { loadDefinitionCatalog } from './definition-files';
-export { lakeRawFileSink, rawFileReference, rawFileStem, stemTime, type RawFileSink, type StagedRawFile } from './raw-file-sink';
+export {
+  lakeRawFileSink,
+  rawFileReference,
+  rawFileStem,
+  stagedRawFile,
+  stemTime,
+  type RawFileSink,
+  type StagedRawFile,
+  type StreamingRawFileSink,
+} from './raw-file-sink';
+export { openRawFileBuilder, type RawFileBuilder } from './raw-file-builder';
 export { lockDirectory, type DirectoryLock } from './directory-lock';

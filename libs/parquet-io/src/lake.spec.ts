@@ -126,4 +126,15 @@ describe('Lake', () => {
       await expect(lake.verify(expectation)).rejects.toMatchObject(error);
     });
   });
+
+  it('sweeps temp files only below the raw folders of the named sources', async () => {
+    const mine = join(lake.root, 'raw', 'mine', 'date=2025-05-04');
+    const theirs = join(lake.root, 'raw', 'theirs', 'date=2025-05-04');
+    await mkdir(mine, { recursive: true });
+    await mkdir(theirs, { recursive: true });
+    await writeFile(join(mine, '.a.parquet.0123456789abcdef.tmp'), 'x');
+    await writeFile(join(theirs, '.b.parquet.0123456789abcdef.tmp'), 'x');
+    expect(await lake.sweepStaleTempFiles({ sources: ['mine'], olderThanMs: 0 })).toEqual([join(mine, '.a.parquet.0123456789abcdef.tmp')]);
+    expect(await lake.sweepStaleTempFiles({ olderThanMs: 0 })).toEqual([join(theirs, '.b.parquet.0123456789abcdef.tmp')]);
+  });
 });

@@ -4,7 +4,8 @@ import { recoverStagedFile, sha256File } from './atomic-file';
 import type { ParquetEngine } from './engine';
 import type { Lake } from './lake';
 import type { RawRow } from './raw-schema';
-import { writeRawFile } from './raw-file-writer';
+import { writeRawFile, type WrittenRawFile } from './raw-file-writer';
+import { openRawFileBuilder, type RawFileBuilder } from './raw-file-builder';
 
 /** A raw file written under a hidden temp name: everything its reference needs, visible only after `commit`. */
 export interface StagedRawFile {
@@ -33,9 +34,33 @@ export interface RawFileSink {
   sha256Of(path: string): Promise<string>;
 }
 
-/** The lake-backed sink: `writeRawFile` (RAW_SCHEMA, DuckDB) plus the recovery helpers. */
-export function lakeRawFileSink(engine: ParquetEngine, lake: Lake): RawFileSink {
+/** A sink that can also build one raw file from records that arrive in parts (a streamed response). */
+export interface StreamingRawFileSink extends RawFileSink {
+  open(input: { readonly source: string; readonly fetchedAt: Date }): Promise<RawFileBuilder>;
+}
+
+/** Stages what a builder wrote, in the form `stage` returns. */
+export function stagedRawFile(written: WrittenRawFile): StagedRawFile {
+  const { staged } = written;
   return {
+    uri: written.uri,
+    finalPath: staged.finalPath,
+    tmpPath: staged.tmpPath,
+    sha256: written.sha256,
+    bytes: written.bytes,
+    rows: written.rows,
+    minEventTime: written.minEventTime,
+    maxEventTime: written.maxEventTime,
+    schemaFingerprint: written.schemaFingerprint,
+    commit: () => staged.commit(),
+    discard: () => staged.discard(),
+  };
+}
+
+/** The lake-backed sink: `writeRawFile` (RAW_SCHEMA, DuckDB) plus the recovery helpers. */
+export function lakeRawFileSink(engine: ParquetEngine, lake: Lake): StreamingRawFileSink {
+  return {
+    open: (input) => openRawFileBuilder(engine, lake, input),
     async stage({ source, stem, fetchedAt, records }) {
       const { staged, ...written } = await writeRawFile(engine, lake, { source, stem, fetchedAt, rows: records });
       return {

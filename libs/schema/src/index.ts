@@ -7,6 +7,10 @@ export {
   FileReference,
   ProducerIdentity,
   InputLineage,
+  ColumnDrift,
+  DriftSummary,
+  DRIFT_SUMMARY_VERSION,
+  type DriftSummaryFields,
   FILE_REFERENCE_VERSION,
   FILE_KINDS,
   NAME_PATTERN,
@@ -31,10 +35,19 @@ export {
   SourceDefinition,
   RequestDefinition,
   RecordsDefinition,
+  ExplodeDefinition,
+  PagingDefinition,
+  IncrementalDefinition,
   ColumnMapping,
   TimeField,
   TIME_FORMATS,
+  RECORD_LAYOUTS,
+  BODY_FORMATS,
+  PAGING_TYPES,
   type TimeFormat,
+  type RecordLayout,
+  type BodyFormat,
+  type PagingType,
 } from './sources/source-definition';
 export { DefinitionCatalog, SOURCE_KINDS, type DefinitionInput, type AnySourceDefinition, type SourceKind } from './sources/definition-catalog';
 export {
@@ -63,6 +76,8 @@ export {
   parseSourceSpec,
   resolveSourceInstance,
   resolveSourceInstances,
+  requiredEnvironment,
+  type SourceEnvironment,
   INTERVAL_OVERRIDE_MIN_MS,
   INTERVAL_OVERRIDE_MAX_MS,
   type SourceInstance,
@@ -76,6 +91,9 @@ export {
   requiredColumns,
   requiredPredicate,
   missingColumnsSql,
+  driftColumns,
+  type DriftColumn,
+  type CuratedSelectOptions,
   type FileLineage,
   type LineageExpressions,
   type CuratedTableSpec,
@@ -84,9 +102,17 @@ export {
   createRecordExtractor,
   parseTime,
   ResponseShapeError,
+  ResponseExtraction,
+  JsonSyntaxError,
   type ExtractedRecord,
+  type RejectedRecord,
   type ExtractionResult,
+  type ExtractionBatch,
+  type ResponseExtractionOptions,
 } from './sources/extract-records';
+export { JsonScanner, type ScanTarget, type ScannedValue } from './sources/json-scanner';
+export { unmappedFields, readFieldPaths } from './sources/unmapped-fields';
+export { ENV_PLACEHOLDER, envPlaceholders, resolveEnvPlaceholders } from './sources/env-placeholders';
 export { loadEnvConfig, redactConfig, describeSettings, type EnvSetting, type EnvKind } from './config/env-config';
 export { KafkaConnectionConfig, kafkaSettings } from './config/kafka-config';
 export { PipelineAppConfig, PIPELINE_APP_SETTINGS, LOG_LEVELS, type LogLevel } from './config/common-settings';
@@ -94,5 +120,6 @@ export { CatalogAppConfig, CATALOG_APP_SETTINGS } from './config/catalog-setting
 export { IngestConfig, INGEST_SETTINGS, loadIngestConfig } from './config/ingest-config';
 export { NormalizerConfig, NORMALIZER_SETTINGS, loadNormalizerConfig } from './config/normalizer-config';
 export { StreamIngestConfig, STREAM_INGEST_SETTINGS, loadStreamIngestConfig } from './config/stream-ingest-config';
-export { WebConfig, WEB_SETTINGS, loadWebConfig } from './config/web-config';
+export { WebConfig, WEB_SETTINGS, loadWebConfig, allowedWebHosts, hostNameOf } from './config/web-config';
 export { CliConfig, CLI_SETTINGS, loadCliConfig } from './config/cli-config';
+export { DEFAULT_METRICS_PORTS, metricsSettings } from './config/observability-settings';

@@ -14,7 +14,9 @@ export function validatePlain<T extends object>(
     return { value: undefined, problems: ['(root): must be a JSON object'] };
   }
   const instance = plainToInstance(type, plain, { exposeDefaultValues: true });
-  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
+  // One message per property: a missing `key` is one problem, not "must be an array" + "must have
+  // at least 1 element" + "each value must match".
+  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true });
   const problems = flattenValidationErrors(errors);
   return problems.length === 0 ? { value: instance, problems: [] } : { value: undefined, problems };
 }

@@ -21,6 +21,12 @@ describe('admin API', () => {
       '/earthquakes/feed/v1.0/summary/significant_month.geojson',
       '/v1/forecast',
       '/v2/stream/recentchange',
+      // recorded APIs (fixtures/apis/*/recording.json), in the order the server lists them
+      '/api/v3/simple/price',
+      '/repos/octokit-fixture-org/tmp-scenario-paginate-issues-20220719043836917-izyoe/issues',
+      '/repositories/515435940/issues',
+      '/api/tournament/hallow23/results',
+      '/api/states/all',
     ]);
     const hour = current.endpoints.find((e) => e.path === ALL_HOUR);
     expect(hour).toMatchObject({ position: 2, recorded: 6, requests: 2, served: 2 });

@@ -5,6 +5,8 @@ import { createServer } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { type Endpoint, newCounters } from './endpoints/endpoint';
 import { openMeteoEndpoint } from './endpoints/open-meteo-forecast';
+import { recordedApiEndpoints } from './endpoints/recorded-api';
+import { loadRecordedApis } from './recordings/load-recorded-apis';
 import { recentChangeEndpoint } from './endpoints/recentchange-sse';
 import { usgsFeedEndpoint } from './endpoints/usgs-feed';
 import { ReplayError } from './errors';
@@ -20,16 +22,18 @@ import { type FaultSpec, type QueuedFault, type ReplayServer, type ReplayServerO
 export async function startReplayServer(options: ReplayServerOptions = {}): Promise<ReplayServer> {
   const config = resolveOptions(options);
   const logger = config.logger.child({ component: 'replay-api' });
-  const [usgs, forecasts, recentChanges] = await Promise.all([
+  const [usgs, forecasts, recentChanges, apis] = await Promise.all([
     loadUsgsFeeds(config.fixturesDir),
     loadOpenMeteoSnapshots(config.fixturesDir),
     loadRecentChanges(config.fixturesDir),
+    loadRecordedApis(config.fixturesDir),
   ]);
   const cursor = (length: number): RecordingCursor => new RecordingCursor(length, config.advance, config.stepMs);
   const endpoints: Endpoint[] = [
     ...usgs.map((feed) => usgsFeedEndpoint(feed, cursor(feed.polls.length), logger)),
     openMeteoEndpoint(forecasts, cursor(forecasts.length), logger),
     recentChangeEndpoint(recentChanges, config.sse, logger),
+    ...apis.flatMap((api) => recordedApiEndpoints(api, cursor, logger)),
   ];
   const faults = new FaultQueue();
   for (const fault of config.faults) faults.add(fault);

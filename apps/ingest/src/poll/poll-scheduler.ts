@@ -2,7 +2,7 @@ import { describeError, type Logger } from '@fluxo/schema';
 import type { SourcePoller } from './source-poller';
 
 export interface ScheduledSource {
-  readonly poller: SourcePoller;
+  readonly poller: Pick<SourcePoller, 'name' | 'poll'>;
   readonly intervalMs: number;
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { BUILTIN_DEFINITIONS, DefinitionCatalog, resolveSourceInstance, silentLogger, type DeadLetterFields, type FileReferenceFields } from '@fluxo/schema';
 import { lakeRawFileSink, type ParquetEngine } from '@fluxo/parquet-io';
 import { createTempLake, openTestEngine, type TempLake } from '@fluxo/parquet-io/testing';
-import type { FetchResult } from '../http/http-fetcher';
+import type { BodyConsumer, StreamedResult, Validators } from '../http/http-fetcher';
 import { lakeQuarantine } from '../lake-adapters';
 import type { Announcer } from '../ports';
 import { PendingAnnouncements } from '../state/pending-announcements';
@@ -20,14 +20,19 @@ const feature = (id: string, updated: number) => ({
 });
 const body = (features: unknown[]) => Buffer.from(JSON.stringify({ type: 'FeatureCollection', features }));
 
-/** Answers each fetch with the next queued body (the last one repeats). */
+/** Answers each fetch with the next queued body (the last one repeats), streamed in small chunks. */
 class ScriptedFetcher {
   calls = 0;
   constructor(private readonly bodies: Buffer[]) {}
-  fetch(): Promise<FetchResult> {
+  async fetchWith<T>(_url: string, _headers: unknown, _validators: Validators, consume: BodyConsumer<T>): Promise<StreamedResult<T>> {
     const next = this.bodies[Math.min(this.calls, this.bodies.length - 1)] ?? Buffer.alloc(0);
     this.calls += 1;
-    return Promise.resolve({ status: 'ok', body: next, validators: {}, fetchedAt: new Date('2025-05-04T14:00:00Z'), attempts: 1 });
+    const fetchedAt = new Date('2025-05-04T14:00:00Z');
+    async function* chunks(): AsyncGenerator<Buffer> {
+      for (let at = 0; at < next.length; at += 100) yield next.subarray(at, at + 100);
+    }
+    const value = await consume(chunks(), { headers: {}, fetchedAt, attempt: 1 });
+    return { status: 'ok', value, validators: {}, headers: {}, fetchedAt, attempts: 1 };
   }
 }
 
@@ -78,6 +83,7 @@ describe('SourcePoller', () => {
       quarantine: lakeQuarantine(lake.lake),
       producer: { app: 'ingest', instance: 'test:1', version: '0' },
       seenTtlMs: 86_400_000,
+      spoolDir: join(lake.dir, 'state', 'spool'),
       maxRecordBytes,
       logger: silentLogger,
     });
@@ -148,7 +154,7 @@ describe('SourcePoller', () => {
   });
 
   it('issue-9-record-size-cap: dead-letters a record over the cap as RECORD_TOO_LARGE, once, and writes the others', async () => {
-    const huge = { ...feature('huge', 1), properties: { mag: 1, time: 1746366018110, updated: 1, blob: 'x'.repeat(200_000) } };
+    const huge = { ...feature('huge', 1), properties: { mag: 1, time: 1746366018110, updated: 1, title: 'x'.repeat(200_000) } };
     const response = body([feature('a', 1), huge]);
     const source = poller(new ScriptedFetcher([response, response]), 100_000);
     expect(await source.poll()).toMatchObject({ kind: 'announced', records: 2 });
@@ -187,6 +193,7 @@ describe('SourcePoller', () => {
       quarantine: lakeQuarantine(lake.lake),
       producer: { app: 'ingest', instance: 'test:1', version: '0' },
       seenTtlMs: 86_400_000,
+      spoolDir: join(lake.dir, 'state', 'spool'),
       maxRecordBytes: 1 << 20,
       logger: silentLogger,
     });

@@ -1,38 +1,46 @@
 import { createHash, randomUUID } from 'node:crypto';
 import {
-  createRecordExtractor,
   describeError,
   encodeOriginal,
+  JsonSyntaxError,
   redactUrl,
+  ResponseExtraction,
   ResponseShapeError,
+  unmappedFields,
   type ExtractedRecord,
+  type ExtractionBatch,
   type FileReferenceFields,
   type Logger,
   type ProducerIdentity,
   type SourceInstance,
 } from '@fluxo/schema';
-import { rawFileReference, rawFileStem, stemTime } from '@fluxo/parquet-io';
+import { rawFileReference, stagedRawFile, stemTime } from '@fluxo/parquet-io';
 import { IngestError } from '../errors';
-import type { HttpFetcher } from '../http/http-fetcher';
+import type { HttpFetcher, Validators } from '../http/http-fetcher';
 import { retryDelayMs, type RetryPolicy } from '../http/retry-delay';
-import type { Announcer, Quarantine, RawFileSink } from '../ports';
+import type { Announcer, Quarantine, RawFileBuilder, StreamingRawFileSink } from '../ports';
 import type { PendingAnnouncements } from '../state/pending-announcements';
-import { applyUpdate, selectChanges, type PollUpdate, type SourceState } from '../state/poll-state';
+import { applyUpdate, type PollUpdate, type SourceState } from '../state/poll-state';
 import type { StateStore } from '../state/state-store';
+import { BodySpool } from './body-spool';
+import { firstPageUrl, nextPage } from './paging';
+import { PollCollector, type PageCollector } from './poll-collector';
 
 export interface SourcePollerDeps {
   readonly instance: SourceInstance;
-  readonly fetcher: Pick<HttpFetcher, 'fetch'>;
+  readonly fetcher: Pick<HttpFetcher, 'fetchWith'>;
   readonly retry: RetryPolicy;
   readonly store: StateStore;
   readonly pending: PendingAnnouncements;
-  readonly rawFiles: RawFileSink;
+  readonly rawFiles: StreamingRawFileSink;
   readonly announcer: Announcer;
   readonly quarantine: Quarantine;
   readonly producer: ProducerIdentity;
   readonly seenTtlMs: number;
   /** Largest record (JSON text, with its context) written; larger ones are dead-lettered as RECORD_TOO_LARGE. */
   readonly maxRecordBytes: number;
+  /** Where bodies too large to keep in memory are spooled while they stream (for quarantine). */
+  readonly spoolDir: string;
   readonly logger: Logger;
 }
 
@@ -40,6 +48,10 @@ export interface SourcePollerDeps {
 const PREVIEW_BYTES = 64 * 1024;
 /** Quarantined bodies remembered per source, so a source serving the same broken bytes is kept once. */
 const QUARANTINE_MEMORY = 32;
+/** Records handed to the raw file at once. */
+const APPEND_BATCH = 2048;
+/** Findings (rejected records, duplicate keys, unmapped fields) remembered per source so each is reported once. */
+const REPORTED_MEMORY = 100_000;
 
 export type PollOutcome =
   | { readonly kind: 'not-modified' }
@@ -47,28 +59,33 @@ export type PollOutcome =
   | { readonly kind: 'announced'; readonly reference: FileReferenceFields; readonly records: number }
   | { readonly kind: 'quarantined'; readonly reason: string; readonly uri: string };
 
+/** One page read: in full, or its body kept for quarantine. */
+type PageOutcome =
+  | { readonly kind: 'read'; readonly page: PageCollector; readonly envelope: ReadonlyMap<string, unknown>; readonly headers: Readonly<Record<string, string | string[] | undefined>>; readonly validators: Validators; readonly fetchedAt: Date }
+  | { readonly kind: 'not-modified' }
+  | Extract<PollOutcome, { kind: 'quarantined' }>;
+
 /**
- * One polling source. A poll fetches, keeps only new or changed record versions, writes them as
- * one raw Parquet file, announces its reference, and only then advances the source's state:
+ * One polling source. A poll fetches every page, keeps only new or changed record versions, writes
+ * them as one raw Parquet file, announces its reference, and only then advances the source's state:
  *
- *   stage file (temp name) → record pending announcement → commit (rename) → publish (acks=all)
- *   → advance state → drop pending
+ *   stream pages into a raw file → stage it (temp name) → record pending announcement → commit
+ *   (rename) → publish (acks=all) → advance state → drop pending
  *
- * A crash anywhere leaves either nothing visible (the poll is redone) or a pending announcement
- * that `recover()` finishes with the same event id and file: nothing is lost, and no data is
- * announced twice as two different files.
+ * Bodies are streamed: records are extracted as the bytes arrive and appended to the raw file in
+ * batches, so memory does not grow with the response. A crash anywhere leaves either nothing
+ * visible (the poll is redone) or a pending announcement that `recover()` finishes with the same
+ * event id and file: nothing is lost, and no data is announced twice as two different files.
  */
 export class SourcePoller {
-  private readonly extract: ReturnType<typeof createRecordExtractor>;
   private readonly logger: Logger;
   private state: SourceState | undefined;
   /** SHA-256 → lake URI of bodies already quarantined (oldest first), bounded by QUARANTINE_MEMORY. */
   private readonly quarantined = new Map<string, string>();
-  /** Rejected records already dead-lettered, so a feed repeating them does not flood the topic. */
-  private readonly rejectedSeen = new Set<string>();
+  /** Rejected records, duplicate keys and unmapped fields already reported, so a feed repeating them does not flood the topic. */
+  private readonly reported = new Set<string>();
 
   constructor(private readonly deps: SourcePollerDeps) {
-    this.extract = createRecordExtractor(deps.instance.definition);
     this.logger = deps.logger.child({ source: this.name });
   }
 
@@ -111,39 +128,52 @@ export class SourcePoller {
     if (this.state === undefined) await this.recover();
     else await this.finishPending();
     const state = this.currentState();
-    const { url, headers } = this.deps.instance;
-    const fetched = await this.fetchParsed(url, headers, state);
-    if (fetched.kind !== 'ok') return fetched;
-    const { response, fetchedAt, validators, body } = fetched;
-
-    let extraction: ReturnType<typeof this.extract>;
+    const { definition, url } = this.deps.instance;
+    const paging = definition.request.paging;
+    const collector = new PollCollector(state);
+    const builder: { current: RawFileBuilder | undefined } = { current: undefined };
     try {
-      extraction = this.extract(response);
-    } catch (error) {
-      if (!(error instanceof ResponseShapeError)) throw error;
-      return this.quarantine(body, fetchedAt, 'RESPONSE_SHAPE', error.message);
+      let pageUrl: string | undefined = firstPageUrl(url, paging, definition.request.incremental, state.watermarkMs);
+      let first: Extract<PageOutcome, { kind: 'read' }> | undefined;
+      const fetched = new Set<string>();
+      for (let number = 1; pageUrl !== undefined; number += 1) {
+        fetched.add(pageUrl);
+        const outcome = await this.readPage(pageUrl, number === 1 ? state.validators : {}, collector, builder);
+        if (outcome.kind === 'quarantined') return outcome;
+        if (outcome.kind === 'not-modified') {
+          if (number === 1) return { kind: 'not-modified' };
+          break;
+        }
+        first ??= outcome;
+        const next = nextPage(paging, { url: pageUrl, number, records: outcome.page.records, headers: outcome.headers, envelope: outcome.envelope }, fetched);
+        if ('stop' in next) {
+          if (paging !== undefined) this.logger.debug({ pages: number, stop: next.stop }, 'paging stopped');
+          pageUrl = undefined;
+        } else {
+          pageUrl = next.url;
+        }
+      }
+      if (first === undefined) return { kind: 'not-modified' };
+      await this.reportFindings(collector);
+      const update: PollUpdate = {
+        url,
+        validators: first.validators,
+        observed: [...collector.seen],
+        observedAtMs: first.fetchedAt.getTime(),
+        ...(definition.request.incremental === undefined || collector.newestEventMs === undefined ? {} : { watermarkMs: collector.newestEventMs }),
+      };
+      const written = builder.current;
+      if (written === undefined || written.rows === 0) {
+        await this.advance(update);
+        this.logger.debug({ records: collector.records }, 'poll brought nothing new');
+        return { kind: 'unchanged', records: collector.records };
+      }
+      builder.current = undefined;
+      const reference = await this.writeAndAnnounce(written, `${stemTime(first.fetchedAt)}-${collector.stemHash()}`, update);
+      return { kind: 'announced', reference, records: collector.records };
+    } finally {
+      await builder.current?.discard();
     }
-    for (const rejected of extraction.rejected) await this.deadLetterRecord(rejected.record, rejected.reason);
-
-    const update: PollUpdate = {
-      url,
-      validators,
-      observed: extraction.records.map((r) => [r.key, r.version] as const),
-      observedAtMs: fetchedAt.getTime(),
-    };
-    const changes: ExtractedRecord[] = [];
-    for (const record of selectChanges(state, extraction.records)) {
-      const bytes = Buffer.byteLength(record.record) + (record.context === null ? 0 : Buffer.byteLength(record.context));
-      if (bytes <= this.deps.maxRecordBytes) changes.push(record);
-      else await this.deadLetterRecord(record.record, `record ${record.key} (version ${record.version}) is ${bytes} bytes, over the limit of ${this.deps.maxRecordBytes}`, 'RECORD_TOO_LARGE', { bytes, key: record.key, version: record.version });
-    }
-    if (changes.length === 0) {
-      await this.advance(update);
-      this.logger.debug({ records: extraction.records.length }, 'poll brought nothing new');
-      return { kind: 'unchanged', records: extraction.records.length };
-    }
-    const reference = await this.writeAndAnnounce(changes, fetchedAt, update);
-    return { kind: 'announced', reference, records: extraction.records.length };
   }
 
   private currentState(): SourceState {
@@ -151,8 +181,77 @@ export class SourcePoller {
     return this.state;
   }
 
-  private async writeAndAnnounce(changes: readonly ExtractedRecord[], fetchedAt: Date, update: PollUpdate): Promise<FileReferenceFields> {
-    const staged = await this.deps.rawFiles.stage({ source: this.name, stem: rawFileStem(fetchedAt, changes), fetchedAt, records: changes });
+  /**
+   * Fetches one page and streams it into the raw file. A body that is not JSON is fetched again
+   * (with backoff) before it is quarantined; one whose records are not where the definition says
+   * is quarantined at once. Either way the page's rows are dropped from the raw file again.
+   */
+  private async readPage(url: string, validators: Validators, collector: PollCollector, builder: { current: RawFileBuilder | undefined }): Promise<PageOutcome> {
+    const { instance } = this.deps;
+    const envelope = instance.definition.request.paging?.cursorPath;
+    for (let attempt = 1; ; attempt += 1) {
+      const result = await this.deps.fetcher.fetchWith(url, instance.headers, validators, async (chunks, response) => {
+        builder.current ??= await this.deps.rawFiles.open({ source: this.name, fetchedAt: response.fetchedAt });
+        const file = builder.current;
+        file.beginPart();
+        const page = collector.page();
+        const spool = new BodySpool(this.deps.spoolDir, PREVIEW_BYTES);
+        const extraction = new ResponseExtraction(instance.definition, { envelope: envelope === undefined ? [] : [envelope], inventory: true });
+        const pending: ExtractedRecord[] = [];
+        try {
+          for await (const chunk of chunks) {
+            await spool.write(chunk);
+            await this.take(extraction.write(chunk), page, pending, file, false);
+          }
+          const last = extraction.end();
+          await this.take(last, page, pending, file, true);
+          for (const field of extraction.fields()) page.fields.add(field);
+          await spool.discard();
+          return { ok: true as const, page, envelope: last.envelope };
+        } catch (error) {
+          await file.discardPart();
+          if (error instanceof JsonSyntaxError || error instanceof ResponseShapeError) return { ok: false as const, error, spool };
+          await spool.discard();
+          throw error;
+        }
+      });
+      if (result.status === 'not-modified') return { kind: 'not-modified' };
+      const read = result.value;
+      if (read.ok) {
+        read.page.commit();
+        return { kind: 'read', page: read.page, envelope: read.envelope, headers: result.headers, validators: result.validators, fetchedAt: result.fetchedAt };
+      }
+      if (read.error instanceof ResponseShapeError) return this.quarantine(read.spool, result.fetchedAt, 'RESPONSE_SHAPE', read.error.message);
+      if (attempt > this.deps.retry.limit) return this.quarantine(read.spool, result.fetchedAt, 'MALFORMED_BODY', `Response is not JSON: ${describeError(read.error)}`);
+      await read.spool.discard();
+      const delayMs = retryDelayMs(this.deps.retry, attempt);
+      this.logger.warn({ url: redactUrl(url), attempt, delayMs, code: 'MALFORMED_BODY', err: read.error.message }, 'response is not JSON; fetching again');
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+
+  /** Selects a batch's new or changed records and appends them to the raw file. */
+  private async take(batch: ExtractionBatch, page: PageCollector, pending: ExtractedRecord[], file: RawFileBuilder, last: boolean): Promise<void> {
+    for (const rejected of batch.rejected) await this.deadLetterRecord(rejected.record, rejected.reason);
+    for (const record of batch.records) {
+      if (page.select(record) !== 'new') continue;
+      const bytes = Buffer.byteLength(record.record) + (record.context === null ? 0 : Buffer.byteLength(record.context));
+      if (bytes > this.deps.maxRecordBytes) {
+        await this.deadLetterRecord(record.record, `record ${record.key} (version ${record.version}) is ${bytes} bytes, over the limit of ${this.deps.maxRecordBytes}`, 'RECORD_TOO_LARGE', {
+          bytes,
+          key: record.key,
+          version: record.version,
+        });
+        continue;
+      }
+      page.wrote(record);
+      pending.push(record);
+    }
+    if (pending.length >= APPEND_BATCH || (last && pending.length > 0)) await file.append(pending.splice(0, pending.length));
+  }
+
+  private async writeAndAnnounce(builder: RawFileBuilder, stem: string, update: PollUpdate): Promise<FileReferenceFields> {
+    const staged = stagedRawFile(await builder.finish(stem));
     const reference = rawFileReference(staged, { source: this.name, dataset: this.deps.instance.definition.dataset, producer: this.deps.producer });
     try {
       await this.deps.pending.add(this.name, { reference, tmpPath: staged.tmpPath, finalPath: staged.finalPath, update });
@@ -177,44 +276,55 @@ export class SourcePoller {
     await this.deps.store.save(this.state);
   }
 
-  /** Fetches and parses, re-fetching a body that is not JSON (with backoff) before giving up on it. */
-  private async fetchParsed(
-    url: string,
-    headers: Readonly<Record<string, string>>,
-    state: SourceState,
-  ): Promise<
-    | { readonly kind: 'ok'; readonly response: unknown; readonly body: Buffer; readonly fetchedAt: Date; readonly validators: PollUpdate['validators'] }
-    | Extract<PollOutcome, { kind: 'not-modified' | 'quarantined' }>
-  > {
-    for (let attempt = 1; ; attempt += 1) {
-      const result = await this.deps.fetcher.fetch(url, headers, state.validators);
-      if (result.status === 'not-modified') return { kind: 'not-modified' };
-      try {
-        return { kind: 'ok', response: JSON.parse(result.body.toString('utf8')), body: result.body, fetchedAt: result.fetchedAt, validators: result.validators };
-      } catch (error) {
-        if (attempt > this.deps.retry.limit) {
-          return this.quarantine(result.body, result.fetchedAt, 'MALFORMED_BODY', `Response is not JSON: ${describeError(error)}`);
-        }
-        const delayMs = retryDelayMs(this.deps.retry, attempt);
-        this.logger.warn({ url: redactUrl(url), attempt, delayMs, code: 'MALFORMED_BODY' }, 'response is not JSON; fetching again');
-        await new Promise((resolve) => setTimeout(resolve, delayMs));
-      }
+  /**
+   * Reports, once each: keys the response held more than once with different versions (the first
+   * is kept; without this they would be re-announced poll after poll), and record fields the
+   * definition does not read.
+   */
+  private async reportFindings(collector: PollCollector): Promise<void> {
+    const fresh = [...collector.duplicates.values()].filter((duplicate) => this.remember(`duplicate\u0000${duplicate.key}`));
+    if (fresh.length > 0) {
+      const total = [...collector.duplicates.values()].reduce((sum, d) => sum + d.count, 0);
+      const sample = fresh.slice(0, 5);
+      const message = `${collector.duplicates.size} key(s) appear more than once with different versions in one poll (${total} extra record(s)); the first of each was kept: ${sample.map((d) => d.key).join(', ')}${fresh.length > sample.length ? ', …' : ''}. The key does not identify a record: extend "key" (a composite key) or fix the version`;
+      await this.deadLetter('DUPLICATE_KEY', message, sample.map((d) => d.other).join('\n'), {
+        keys: collector.duplicates.size,
+        extraRecords: total,
+        sample: sample.map((d) => ({ key: d.key, keptVersion: d.kept, other: d.other.slice(0, 4096) })),
+      });
+      this.logger.warn({ reason: 'DUPLICATE_KEY', keys: collector.duplicates.size, extraRecords: total }, message);
     }
+    const unmapped = unmappedFields(this.deps.instance.definition, collector.fields).filter((field) => this.remember(`field\u0000${field}`));
+    if (unmapped.length > 0) {
+      const message = `records hold field(s) the definition does not map: ${unmapped.join(', ')}`;
+      await this.deadLetter('UNMAPPED_FIELDS', message, '', { fields: unmapped });
+      this.logger.warn({ reason: 'UNMAPPED_FIELDS', fields: unmapped }, message);
+    }
+  }
+
+  /** True the first time `finding` is seen (bounded memory). */
+  private remember(finding: string): boolean {
+    if (this.reported.has(finding)) return false;
+    if (this.reported.size >= REPORTED_MEMORY) this.reported.clear();
+    this.reported.add(finding);
+    return true;
   }
 
   /**
    * Keeps a body that could not be processed and dead-letters it. The same bytes (by SHA-256) are
    * kept and dead-lettered once: a source that stays broken does not fill the lake or the topic.
    */
-  private async quarantine(body: Buffer, at: Date, reason: string, message: string): Promise<Extract<PollOutcome, { kind: 'quarantined' }>> {
-    const digest = createHash('sha256').update(body).digest('hex');
+  private async quarantine(spool: BodySpool, at: Date, reason: string, message: string): Promise<Extract<PollOutcome, { kind: 'quarantined' }>> {
+    const digest = spool.sha256();
     const known = this.quarantined.get(digest);
     if (known !== undefined) {
+      await spool.discard();
       this.logger.warn({ reason, uri: known, sha256: digest }, `${message} (same bytes as already quarantined; not kept again)`);
       return { kind: 'quarantined', reason, uri: known };
     }
     const stem = `${stemTime(at)}-${digest.slice(0, 12)}`;
-    const uri = await this.deps.quarantine.keep({ source: this.name, at, stem, body });
+    const uri = await this.deps.quarantine.keep({ source: this.name, at, stem, body: await spool.content() });
+    await spool.discard();
     await this.deps.announcer.deadLetter({
       schemaVersion: 1,
       eventId: randomUUID(),
@@ -223,9 +333,9 @@ export class SourcePoller {
       message,
       source: this.name,
       dataset: this.deps.instance.definition.dataset,
-      original: { ...encodeOriginal(body.subarray(0, PREVIEW_BYTES)), key: redactUrl(this.deps.instance.url) },
+      original: { ...encodeOriginal(spool.preview()), key: redactUrl(this.deps.instance.url) },
       quarantineUri: uri,
-      details: { bytes: body.length, sha256: digest, truncated: body.length > PREVIEW_BYTES },
+      details: { bytes: spool.bytes, sha256: digest, truncated: spool.bytes > PREVIEW_BYTES },
       occurredAt: new Date().toISOString(),
     });
     if (this.quarantined.size >= QUARANTINE_MEMORY) this.quarantined.delete(this.quarantined.keys().next().value ?? '');
@@ -235,9 +345,13 @@ export class SourcePoller {
   }
 
   private async deadLetterRecord(record: string, message: string, reason = 'RECORD_REJECTED', details: Record<string, unknown> = {}): Promise<void> {
-    const digest = createHash('sha256').update(record).digest('hex');
-    if (this.rejectedSeen.has(digest)) return;
-    const bytes = Buffer.byteLength(record);
+    if (!this.remember(`record\u0000${createHash('sha256').update(record).digest('hex')}`)) return;
+    await this.deadLetter(reason, message, record, details);
+    if (reason === 'RECORD_TOO_LARGE') this.logger.warn({ reason, ...details }, message);
+  }
+
+  private async deadLetter(reason: string, message: string, original: string, details: Record<string, unknown>): Promise<void> {
+    const bytes = Buffer.byteLength(original);
     await this.deps.announcer.deadLetter({
       schemaVersion: 1,
       eventId: randomUUID(),
@@ -246,12 +360,9 @@ export class SourcePoller {
       message,
       source: this.name,
       dataset: this.deps.instance.definition.dataset,
-      original: encodeOriginal(bytes > PREVIEW_BYTES ? record.slice(0, PREVIEW_BYTES) : record),
+      original: { ...encodeOriginal(bytes > PREVIEW_BYTES ? original.slice(0, PREVIEW_BYTES) : original), key: redactUrl(this.deps.instance.url) },
       details: { bytes, truncated: bytes > PREVIEW_BYTES, ...details },
       occurredAt: new Date().toISOString(),
     });
-    if (reason === 'RECORD_TOO_LARGE') this.logger.warn({ reason, bytes, ...details }, message);
-    if (this.rejectedSeen.size >= 100_000) this.rejectedSeen.clear();
-    this.rejectedSeen.add(digest);
   }
 }

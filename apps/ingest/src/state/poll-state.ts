@@ -1,4 +1,3 @@
-import type { ExtractedRecord } from '@fluxo/schema';
 import type { Validators } from '../http/http-fetcher';
 
 /** What ingest remembers about one source between polls. */
@@ -10,6 +9,8 @@ export interface SourceState {
   readonly validators: Validators;
   /** Record key → [last version announced, last time the feed showed the key (ms)]. */
   readonly seen: Readonly<Record<string, readonly [string, number]>>;
+  /** Newest event time (ms) of a poll already announced: the incremental parameter starts from it. */
+  readonly watermarkMs?: number;
 }
 
 /** The state change a poll makes, applied only after its file is announced. */
@@ -19,26 +20,12 @@ export interface PollUpdate {
   /** Every key the response held, with the version it held. */
   readonly observed: readonly (readonly [string, string])[];
   readonly observedAtMs: number;
+  /** Newest event time the poll saw, when the source has an incremental parameter. */
+  readonly watermarkMs?: number;
 }
 
 export function emptyState(source: string, url: string): SourceState {
   return { stateVersion: 1, source, url, validators: {}, seen: {} };
-}
-
-/**
- * Records that are new or changed since they were last announced: a key never seen, or seen with
- * another version. Duplicates inside one response are kept once.
- */
-export function selectChanges(state: SourceState, records: readonly ExtractedRecord[]): ExtractedRecord[] {
-  const changes: ExtractedRecord[] = [];
-  const taken = new Set<string>();
-  for (const record of records) {
-    const identity = `${record.key}\u0000${record.version}`;
-    if (taken.has(identity)) continue;
-    taken.add(identity);
-    if (state.seen[record.key]?.[0] !== record.version) changes.push(record);
-  }
-  return changes;
 }
 
 /** Applies an announced poll, forgetting keys the feed has not shown for `ttlMs`. */
@@ -47,5 +34,6 @@ export function applyUpdate(state: SourceState, update: PollUpdate, ttlMs: numbe
   const horizon = update.observedAtMs - ttlMs;
   for (const [key, entry] of Object.entries(state.seen)) if (entry[1] >= horizon) seen[key] = entry;
   for (const [key, version] of update.observed) seen[key] = [version, update.observedAtMs];
-  return { ...state, url: update.url, validators: update.validators, seen };
+  const watermarkMs = Math.max(update.watermarkMs ?? Number.NEGATIVE_INFINITY, state.watermarkMs ?? Number.NEGATIVE_INFINITY);
+  return { ...state, url: update.url, validators: update.validators, seen, ...(Number.isFinite(watermarkMs) ? { watermarkMs } : {}) };
 }

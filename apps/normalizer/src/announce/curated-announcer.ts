@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { access } from 'node:fs/promises';
 import { relative } from 'node:path';
-import { FILE_REFERENCE_VERSION, type FileReference, type FileReferenceFields, type Logger, type ProducerIdentity } from '@fluxo/schema';
+import { FILE_REFERENCE_VERSION, type DriftSummaryFields, type FileReference, type FileReferenceFields, type Logger, type ProducerIdentity } from '@fluxo/schema';
 import { schemaFingerprint, sha256File, sqlFilePath, type Lake, type ParquetEngine } from '@fluxo/parquet-io';
 import type { DataFile, Lakehouse, TableSpec } from '@fluxo/lakehouse';
 import type { Announcer, ConsumedReference } from '../ports';
@@ -29,14 +30,32 @@ export class CuratedAnnouncer {
     },
   ) {}
 
-  /** Announces the files `snapshotId` added to `table`; returns how many. */
-  async announce(snapshotId: number, table: TableSpec, inputs: readonly BatchInput[]): Promise<number> {
+  /**
+   * Announces the files `snapshotId` added to `table`; returns those announced. A file that maintenance
+   * merged and deleted meanwhile (its rows live on in the merged file; a commit announced again
+   * after a crash, or a maintenance round between the commit and its announcement) is not
+   * announced: there is nothing left to point at, and the table is the record. Any other failure
+   * is thrown.
+   */
+  async announce(snapshotId: number, table: TableSpec, inputs: readonly BatchInput[], drift?: DriftSummaryFields): Promise<DataFile[]> {
     const files = await this.deps.lakehouse.filesAddedIn(table.name, snapshotId);
-    for (const file of files) await this.deps.announcer.announce(await this.referenceOf(snapshotId, table, file, inputs));
-    return files.length;
+    const announced: DataFile[] = [];
+    for (const file of files) {
+      let reference: FileReferenceFields;
+      try {
+        reference = await this.referenceOf(snapshotId, table, file, inputs, drift);
+      } catch (error) {
+        if (await exists(file.path)) throw error;
+        this.deps.logger.info({ table: table.name, snapshot: snapshotId, file: relative(this.deps.lake.root, file.path) }, 'a data file of the commit was merged and deleted by maintenance before its announcement; not announced');
+        continue;
+      }
+      await this.deps.announcer.announce(reference);
+      announced.push(file);
+    }
+    return announced;
   }
 
-  private async referenceOf(snapshotId: number, table: TableSpec, file: DataFile, inputs: readonly BatchInput[]): Promise<FileReferenceFields> {
+  private async referenceOf(snapshotId: number, table: TableSpec, file: DataFile, inputs: readonly BatchInput[], drift: DriftSummaryFields | undefined): Promise<FileReferenceFields> {
     const uri = relative(this.deps.lake.root, file.path).split('\\').join('/');
     const time = `"${table.eventTimeColumn.replaceAll('"', '""')}"`;
     const [range] = await this.deps.engine.all<{ min: string | null; max: string | null }>(
@@ -59,10 +78,17 @@ export class CuratedAnnouncer {
       producer: this.deps.producer,
       producedAt: new Date().toISOString(),
       inputs: inputs.map(({ message, reference }) => ({ uri: reference.uri, sha256: reference.sha256, topic: message.topic, partition: message.partition, offset: message.offset })),
+      ...(drift === undefined ? {} : { drift }),
     };
   }
 }
 
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
 
 /** A version-4-shaped UUID derived from a name (stable across replays). */
 export function uuidFrom(name: string): string {

@@ -1,3 +1,3 @@
-// The curation SQL moved to libs/schema (src/sources/curated-sql.ts), shared with the CLI's
+// The curation SQL lives in libs/schema (src/sources/curated-sql.ts), shared with the CLI's
 // reprocess and `definitions try`. This path stays for bench/lib/fluxo-libs.ts, which imports it.
-export { curatedSelectSql, missingColumnsSql, requiredPredicate, type FileLineage } from '@fluxo/schema';
+export { curatedSelectSql, driftColumns, missingColumnsSql, requiredPredicate, type DriftColumn, type FileLineage } from '@fluxo/schema';

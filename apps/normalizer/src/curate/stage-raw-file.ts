@@ -1,6 +1,12 @@
 import { basename } from 'node:path';
-import { curatedSelectSql, missingColumnsSql, requiredColumns, requiredPredicate, sqlIdentifier, type CompiledMapping, type DatasetDefinition, type FileLineage } from '@fluxo/schema';
+import { curatedSelectSql, driftColumns, missingColumnsSql, requiredColumns, requiredPredicate, sqlIdentifier, type CompiledMapping, type DatasetDefinition, type FileLineage } from '@fluxo/schema';
 import { copyQueryToParquet, sqlFilePath, type Lake, type ParquetEngine } from '@fluxo/parquet-io';
+
+/** Per column read by path: rows of one raw file whose path was absent, and whose value did not cast. */
+export interface FileDrift {
+  readonly rows: number;
+  readonly columns: readonly { readonly column: string; readonly path: string; readonly absent: number; readonly invalid: number }[];
+}
 
 export interface StageInput {
   readonly rawPath: string;
@@ -9,6 +15,11 @@ export interface StageInput {
   readonly lineage: FileLineage;
   /** Temp table collecting the batch's accepted rows for this dataset (created on first use). */
   readonly stagingTable: string;
+  /**
+   * Called right after the one statement that reads the raw file, before its rows are used: throws
+   * when the file read may not be the file verified (`VerifiedFile.assertUnchanged`).
+   */
+  readonly afterRead?: () => Promise<void>;
 }
 
 export interface StagedRows {
@@ -18,6 +29,9 @@ export interface StagedRows {
   readonly accepted: number;
   /** Rows kept out because a required column was NULL after mapping, parked in quarantine. */
   readonly rejected: { readonly rows: number; readonly uri: string; readonly missing: Readonly<Record<string, number>> } | null;
+  readonly drift: FileDrift;
+  /** Earliest `fetched_at` of the file's rows (ms since the epoch): where end-to-end latency starts. Null for an empty file. */
+  readonly fetchedAtMs: number | null;
 }
 
 /**
@@ -31,32 +45,50 @@ export async function stageRawFile(deps: { readonly engine: ParquetEngine; reado
   const { dataset, mapping, lineage } = input;
   const required = requiredColumns(dataset, mapping);
   const stem = `${lineage.source}-${basename(lineage.rawUri, '.parquet')}`;
-  await engine.run(`CREATE OR REPLACE TEMP TABLE curate_file AS ${curatedSelectSql(sqlFilePath(input.rawPath), mapping, lineage)}`);
+  const flags = driftColumns(mapping);
+  const columns = flags.length === 0 ? '*' : `* EXCLUDE (${flags.flatMap((f) => [f.absent, f.invalid]).join(', ')})`;
+  await engine.run(`CREATE OR REPLACE TEMP TABLE curate_file AS ${curatedSelectSql(sqlFilePath(input.rawPath), mapping, lineage, { drift: true })}`);
   try {
-    const { rejected, rows } = await quarantineRejected(deps, required, stem);
+    await input.afterRead?.();
+    const drift = await countDrift(engine, flags);
+    const { rejected, rows, fetchedAtMs } = await quarantineRejected(deps, required, stem, columns);
     const staging = sqlIdentifier(input.stagingTable);
-    await engine.run(`CREATE TEMP TABLE IF NOT EXISTS ${staging} AS SELECT * FROM curate_file LIMIT 0`);
-    const [inserted] = await engine.all<{ Count: number }>(`INSERT INTO ${staging} BY NAME SELECT * FROM curate_file WHERE ${requiredPredicate(required)}`);
-    return { rows, accepted: Number(inserted?.Count ?? 0), rejected };
+    await engine.run(`CREATE TEMP TABLE IF NOT EXISTS ${staging} AS SELECT ${columns} FROM curate_file LIMIT 0`);
+    const [inserted] = await engine.all<{ Count: number }>(`INSERT INTO ${staging} BY NAME SELECT ${columns} FROM curate_file WHERE ${requiredPredicate(required)}`);
+    return { rows, accepted: Number(inserted?.Count ?? 0), rejected, drift, fetchedAtMs };
   } finally {
     await engine.run('DROP TABLE IF EXISTS curate_file');
   }
+}
+
+/** One pass over the staged file's flag columns: per path-mapped column, absent and uncastable rows. */
+async function countDrift(engine: ParquetEngine, flags: ReturnType<typeof driftColumns>): Promise<FileDrift> {
+  const counts = flags.flatMap((f, i) => [`count_if(${f.absent})::INTEGER AS "a${i}"`, `count_if(${f.invalid})::INTEGER AS "i${i}"`]);
+  const [row] = await engine.all<Record<string, number>>(`SELECT ${['count(*)::INTEGER AS "rows"', ...counts].join(', ')} FROM curate_file`);
+  return {
+    rows: Number(row?.['rows'] ?? 0),
+    columns: flags.map((f, i) => ({ column: f.column, path: f.path, absent: Number(row?.[`a${i}`] ?? 0), invalid: Number(row?.[`i${i}`] ?? 0) })),
+  };
 }
 
 async function quarantineRejected(
   deps: { readonly engine: ParquetEngine; readonly lake: Lake },
   required: readonly string[],
   stem: string,
-): Promise<{ readonly rejected: StagedRows['rejected']; readonly rows: number }> {
+  columns: string,
+): Promise<{ readonly rejected: StagedRows['rejected']; readonly rows: number; readonly fetchedAtMs: number | null }> {
   const { engine, lake } = deps;
   // One pass over the file counts every row and, for incomplete ones, which columns they lack.
-  const summary = await engine.all<{ missing: string; n: number }>(`SELECT ${missingColumnsSql(required)} AS missing, count(*)::INTEGER AS n FROM curate_file GROUP BY 1 ORDER BY 1`);
+  const summary = await engine.all<{ missing: string; n: number; fetched: number | null }>(
+    `SELECT ${missingColumnsSql(required)} AS missing, count(*)::INTEGER AS n, epoch_ms(min(_fetched_at))::DOUBLE AS fetched FROM curate_file GROUP BY 1 ORDER BY 1`,
+  );
   const rows = summary.reduce((total, row) => total + row.n, 0);
+  const fetchedAtMs = summary.reduce<number | null>((min, row) => (row.fetched === null || (min !== null && min <= row.fetched) ? min : Number(row.fetched)), null);
   const incomplete = summary.filter((row) => row.missing !== '');
-  if (incomplete.length === 0) return { rejected: null, rows };
-  const rejectedSql = `SELECT ${missingColumnsSql(required)} AS _missing_columns, * FROM curate_file WHERE NOT (${requiredPredicate(required)})`;
+  if (incomplete.length === 0) return { rejected: null, rows, fetchedAtMs };
+  const rejectedSql = `SELECT ${missingColumnsSql(required)} AS _missing_columns, ${columns} FROM curate_file WHERE NOT (${requiredPredicate(required)})`;
   const location = lake.quarantinePath('normalizer', new Date(), stem, 'parquet');
   const { staged, rows: rejectedRows } = await copyQueryToParquet(engine, { sql: rejectedSql, finalPath: await lake.resolve(location.uri), overwrite: true });
   await staged.commit();
-  return { rejected: { rows: rejectedRows, uri: location.uri, missing: Object.fromEntries(incomplete.map((s) => [s.missing, s.n])) }, rows };
+  return { rejected: { rows: rejectedRows, uri: location.uri, missing: Object.fromEntries(incomplete.map((s) => [s.missing, s.n])) }, rows, fetchedAtMs };
 }

@@ -1,93 +1,6 @@
-import { join } from 'node:path';
-import { BUILTIN_DEFINITIONS, createRecordExtractor, DefinitionCatalog, silentLogger, type DeadLetterFields, type FileReferenceFields } from '@fluxo/schema';
-import { ParquetEngine, rawFileReference, writeRawFile } from '@fluxo/parquet-io';
-import { createTempLake, type TempLake } from '@fluxo/parquet-io/testing';
-import { ConsumedRawFiles, ConsumerProgress, LAKEHOUSE_EXTENSIONS, Lakehouse } from '@fluxo/lakehouse';
-import { testExtensionDirectory } from '@fluxo/lakehouse/testing';
-import { CuratedAnnouncer } from '../announce/curated-announcer';
+import { ConsumerProgress } from '@fluxo/lakehouse';
 import type { ConsumedReference } from '../ports';
-import { BatchHandler, type CommitLimits } from './batch-handler';
-import { DeadLetters } from './dead-letters';
-
-const catalog = DefinitionCatalog.build(BUILTIN_DEFINITIONS);
-const extract = createRecordExtractor(catalog.pollSource('usgs-earthquakes'));
-const producer = { app: 'test', instance: 'test', version: '0' };
-
-function feature(id: string, updated: number, overrides: Record<string, unknown> = {}) {
-  return {
-    type: 'Feature',
-    properties: { mag: 1.5, place: `near ${id}`, time: 1746366018110, updated, tsunami: 0, status: 'automatic', type: 'earthquake', sig: 34, net: 'ci', magType: 'ml' },
-    geometry: { type: 'Point', coordinates: [-117.8075, 35.3405, 8.83] },
-    id,
-    ...overrides,
-  };
-}
-
-/** The normalizer's curation core on a real lake, DuckDB and SQLite catalog; Kafka replaced by recording ports. */
-class Harness {
-  readonly announced: FileReferenceFields[] = [];
-  readonly deadLetters: DeadLetterFields[] = [];
-  private offset = 0;
-
-  private constructor(
-    readonly tmp: TempLake,
-    readonly engine: ParquetEngine,
-    readonly lakehouse: Lakehouse,
-  ) {}
-
-  static async open(): Promise<Harness> {
-    const tmp = await createTempLake('fluxo-normalizer-');
-    const engine = await ParquetEngine.open({ logger: silentLogger, threads: 1, memoryLimitMb: 256, extensions: LAKEHOUSE_EXTENSIONS, extensionDirectory: testExtensionDirectory() });
-    const lakehouse = await Lakehouse.attach({ engine, catalog: { kind: 'sqlite', path: join(tmp.dir, 'catalog.sqlite') }, dataPath: join(tmp.lake.root, 'curated'), logger: silentLogger });
-    await new ConsumerProgress(lakehouse).ensure();
-    await new ConsumedRawFiles(lakehouse).ensure();
-    return new Harness(tmp, engine, lakehouse);
-  }
-
-  handler(group = 'g', limits: CommitLimits = { maxRows: 1_000_000, maxBytes: 1 << 30 }): BatchHandler {
-    const ports = { announce: async (r: FileReferenceFields) => void this.announced.push(r), deadLetter: async (e: DeadLetterFields) => void this.deadLetters.push(e) };
-    const { engine, lakehouse } = this;
-    const lake = this.tmp.lake;
-    return new BatchHandler({
-      engine,
-      lake,
-      lakehouse,
-      progress: new ConsumerProgress(lakehouse),
-      consumed: new ConsumedRawFiles(lakehouse),
-      catalog,
-      announcer: new CuratedAnnouncer({ engine, lake, lakehouse, announcer: ports, producer, logger: silentLogger }),
-      deadLetters: new DeadLetters(lake, ports, silentLogger),
-      group,
-      limits,
-      maxAttempts: 3,
-      logger: silentLogger,
-    });
-  }
-
-  /** Writes a raw file of USGS features and returns the Kafka record announcing it, at the next offset. */
-  async rawRecord(stem: string, features: unknown[], fetchedAt = new Date('2025-05-04T13:52:57Z')): Promise<ConsumedReference> {
-    const { records } = extract({ features });
-    const written = await writeRawFile(this.engine, this.tmp.lake, {
-      source: 'usgs-earthquakes',
-      stem,
-      fetchedAt,
-      rows: records.map((r) => ({ key: r.key, version: r.version, eventTime: r.eventTime, record: r.record, context: r.context })),
-    });
-    await written.staged.commit();
-    const file = { ...written, finalPath: written.path, tmpPath: written.path, commit: async () => undefined, discard: async () => undefined };
-    const reference = rawFileReference(file, { source: 'usgs-earthquakes', dataset: 'earthquakes', producer });
-    return { topic: 'fluxo.raw-files', partition: 0, offset: String(this.offset++), key: 'earthquakes', value: Buffer.from(JSON.stringify(reference)) };
-  }
-
-  rows<T extends object>(select: string, rest = ''): Promise<T[]> {
-    return this.engine.all<T>(`SELECT ${select} FROM ${this.lakehouse.table('earthquakes')} ${rest}`);
-  }
-
-  async close(): Promise<void> {
-    await this.engine.close();
-    await this.tmp.cleanup();
-  }
-}
+import { BatchHarness as Harness, feature } from '../testing/batch-harness';
 
 describe('BatchHandler', () => {
   let h: Harness;
@@ -137,6 +50,31 @@ describe('BatchHandler', () => {
       { id: 'drift', m: null },
       { id: 'ok', m: 1.5 },
     ]);
+  });
+
+  it('issue 10: counts per column the rows whose path was absent or whose value did not cast, and announces them with the commit; ROWS_REJECTED names its columns', async () => {
+    const record = await h.rawRecord('poll-drift', [feature('ok', 1), feature('nogeo', 2, { geometry: null }), feature('drift', 3, { properties: { ...feature('x', 3).properties, mag: 'strong', place: undefined } })]);
+    await h.handler().handle([record]);
+    expect(h.deadLetters[0]).toMatchObject({ reason: 'ROWS_REJECTED', message: expect.stringContaining('lack required column(s) longitude (1), latitude (1)'), details: { columns: { longitude: 1, latitude: 1 } } });
+    const drift = h.announced[0]?.drift;
+    expect(drift).toMatchObject({ version: 1, rows: 3 });
+    const byColumn = Object.fromEntries((drift?.columns ?? []).map((c) => [c.column, [c.absent, c.invalid]]));
+    expect(byColumn).toMatchObject({ event_id: [0, 0], magnitude: [0, 1], place: [1, 0], longitude: [1, 0], depth_km: [1, 0], updated_at: [0, 0] });
+  });
+
+  it('issue 10: a column absent from every row of three consecutive files raises one SCHEMA_DRIFT with the column and a sample', async () => {
+    const handler = h.handler();
+    const renamed = (id: string, updated: number) => {
+      const { mag, ...properties } = feature(id, updated).properties;
+      return feature(id, updated, { properties: { ...properties, magnitude: mag } });
+    };
+    for (let file = 0; file < 5; file += 1) await handler.handle([await h.rawRecord(`poll-${file}`, [renamed(`e${file}`, file)])]);
+    expect(h.deadLetters.filter((d) => d.reason === 'SCHEMA_DRIFT').map((d) => d.details?.['column'])).toEqual(['magnitude']);
+    const drift = h.deadLetters.filter((d) => d.reason === 'SCHEMA_DRIFT' && d.details?.['column'] === 'magnitude');
+    expect(drift[0]).toMatchObject({
+      message: expect.stringContaining('column magnitude of earthquakes (path "properties.mag" of source usgs-earthquakes) was absent from every record in 3 consecutive raw files'),
+      details: { column: 'magnitude', path: 'properties.mag', files: 3, sample: expect.stringContaining('"magnitude":1.5') },
+    });
   });
 
   it('keeps every (event, version) once across overlapping files, replays and a second consumer group', async () => {

@@ -6,16 +6,18 @@ import {
   parseFileReference,
   type CompiledMapping,
   type DefinitionCatalog,
+  type DriftSummaryFields,
   type FileReference,
   type Logger,
 } from '@fluxo/schema';
-import type { Lake, ParquetEngine } from '@fluxo/parquet-io';
+import { ParquetIoError, sqlFilePath, type Lake, type ParquetEngine } from '@fluxo/parquet-io';
 import { LakehouseError, type ConsumedRawFiles, type ConsumerProgress, type Lakehouse, type TableSpec } from '@fluxo/lakehouse';
 import { type CuratedAnnouncer, type BatchInput } from '../announce/curated-announcer';
 import { stageRawFile } from '../curate/stage-raw-file';
-import type { ConsumedReference } from '../ports';
+import type { CommitObserver, CommittedInput, ConsumedReference } from '../ports';
 import type { DeadLetters } from './dead-letters';
 import { verifyRawReference, type VerifiedRawFile } from './raw-reference';
+import { addDrift, DriftWatch, type DriftAlarm } from './drift-watch';
 
 export interface CommitLimits {
   /** Raw rows per commit at most (a single larger file still commits alone). */
@@ -39,7 +41,11 @@ export interface BatchHandlerDeps {
   readonly limits: CommitLimits;
   /** Attempts at one raw file that keeps failing with a retriable error before it is dead-lettered. */
   readonly maxAttempts: number;
+  /** Consecutive raw files with a column absent or uncastable in every row before SCHEMA_DRIFT (default 3). */
+  readonly driftFiles?: number;
   readonly logger: Logger;
+  /** Hears about every commit and about rows kept out (metrics, lineage). Optional. */
+  readonly observer?: CommitObserver;
 }
 
 export interface BatchOutcome {
@@ -56,6 +62,10 @@ interface DatasetWork {
   readonly table: TableSpec;
   readonly staging: string;
   readonly inputs: BatchInput[];
+  /** Schema drift of the staged raw files, announced with the commit's curated references. */
+  drift: DriftSummaryFields | undefined;
+  /** The same inputs with what staging found (rows, fetch time), for the commit report. */
+  readonly staged: CommittedInput[];
 }
 
 /**
@@ -75,8 +85,15 @@ interface DatasetWork {
 export class BatchHandler {
   private readonly mappings = new Map<string, CompiledMapping>();
   private readonly attempts = new Map<string, number>();
+  private readonly driftWatch: DriftWatch;
+  /** Failed commits per group of records (by offsets), for out-of-memory in the commit itself. */
+  private readonly commitAttempts = new Map<string, number>();
+  /** Records to commit alone: their group kept running out of memory when committed together. */
+  private readonly isolated = new Set<string>();
 
-  constructor(private readonly deps: BatchHandlerDeps) {}
+  constructor(private readonly deps: BatchHandlerDeps) {
+    this.driftWatch = new DriftWatch(deps.driftFiles);
+  }
 
   async handle(messages: readonly ConsumedReference[]): Promise<BatchOutcome> {
     const first = messages[0];
@@ -105,7 +122,8 @@ export class BatchHandler {
     let bytes = 0;
     for (const message of messages) {
       const size = announcedSize(message);
-      if (current.length > 0 && (rows + size.rows > this.deps.limits.maxRows || bytes + size.bytes > this.deps.limits.maxBytes)) {
+      const alone = this.isolated.has(attemptKey(message));
+      if (current.length > 0 && (alone || rows + size.rows > this.deps.limits.maxRows || bytes + size.bytes > this.deps.limits.maxBytes)) {
         groups.push(current);
         current = [];
         rows = 0;
@@ -114,6 +132,12 @@ export class BatchHandler {
       current.push(message);
       rows += size.rows;
       bytes += size.bytes;
+      if (alone) {
+        groups.push(current);
+        current = [];
+        rows = 0;
+        bytes = 0;
+      }
     }
     if (current.length > 0) groups.push(current);
     return groups;
@@ -131,26 +155,51 @@ export class BatchHandler {
         if (staged === 'dead-lettered') deadLettered += 1;
         else rejectedRows += staged.rejectedRows;
       }
-      for (const { table } of work.values()) await lakehouse.ensureTable(table);
+      // A dataset whose every file of the group was dead-lettered has no staging table: nothing to append.
+      const staged = [...work.values()].filter((entry) => entry.inputs.length > 0);
+      for (const { table } of staged) await lakehouse.ensureTable(table);
       const last = messages[messages.length - 1];
       if (last === undefined) return { curatedRows: 0, rejectedRows, deadLettered };
       const inserted = new Map<string, number>();
       const from = messages[0]?.offset ?? last.offset;
-      try {
-        await lakehouse.commit(`curate ${last.topic}[${last.partition}]@${from}..${last.offset}`, async (tx) => {
-          for (const { table, staging } of work.values()) inserted.set(table.name, await lakehouse.appendDistinct(tx, table, staging));
-          await this.deps.consumed.record(tx, this.deps.group, [...work.values()].flatMap((entry) => entry.inputs.map((input) => input.reference.uri)));
+      const write = (entries: readonly DatasetWork[]) =>
+        lakehouse.commit(`curate ${last.topic}[${last.partition}]@${from}..${last.offset}`, async (tx) => {
+          for (const { table, staging } of entries) inserted.set(table.name, await lakehouse.appendDistinct(tx, table, staging));
+          await this.deps.consumed.record(tx, this.deps.group, entries.flatMap((entry) => entry.inputs.map((input) => input.reference.uri)));
           await progress.advance(tx, { group: this.deps.group, topic: last.topic, partition: last.partition, nextOffset: (BigInt(last.offset) + 1n).toString() }, from);
         });
+      let committed = staged;
+      try {
+        try {
+          await write(staged);
+        } catch (error) {
+          if (!(error instanceof ParquetIoError && error.code === 'OUT_OF_MEMORY')) throw error;
+          await this.outOfMemoryAtCommit(messages, error); // throws, unless it dead-lettered a lone file
+          deadLettered += 1;
+          committed = [];
+          inserted.clear();
+          await write(committed); // the partition moves past it
+        }
       } catch (error) {
         if (!(error instanceof LakehouseError && error.code === 'PROGRESS_MOVED')) throw error;
         logger.warn({ partition: last.partition, offsets: `${from}..${last.offset}`, error: error.message }, 'another member committed these records meanwhile; nothing written');
         return { curatedRows: 0, rejectedRows, deadLettered };
       }
       const snapshot = await progress.read(this.deps.group, last.topic, last.partition);
+      const committedAtMs = Date.now();
       let files = 0;
-      for (const { table, inputs } of work.values()) files += await this.deps.announcer.announce(snapshot?.snapshotId ?? -1, table, inputs);
-      for (const message of messages) this.attempts.delete(attemptKey(message));
+      const datasets = [];
+      for (const { table, inputs, drift, staged: stagedInputs } of committed) {
+        const added = await this.deps.announcer.announce(snapshot?.snapshotId ?? -1, table, inputs, drift);
+        files += added.length;
+        datasets.push({ table, inputs: stagedInputs, files: added });
+      }
+      await this.deps.observer?.committed({ group: this.deps.group, snapshotId: snapshot?.snapshotId ?? -1, startedAtMs: started, committedAtMs, replayed: false, datasets });
+      for (const message of messages) {
+        this.attempts.delete(attemptKey(message));
+        this.isolated.delete(attemptKey(message));
+      }
+      this.commitAttempts.delete(groupKey(messages));
       const curatedRows = [...inserted.values()].reduce((a, b) => a + b, 0);
       logger.info(
         { partition: last.partition, offsets: `${messages[0]?.offset ?? last.offset}..${last.offset}`, rawFiles: messages.length, rows: curatedRows, rejected: rejectedRows, deadLettered, files, snapshot: snapshot?.snapshotId, ms: Date.now() - started },
@@ -160,6 +209,46 @@ export class BatchHandler {
     } finally {
       for (const { staging } of work.values()) await engine.run(`DROP TABLE IF EXISTS ${staging}`);
     }
+  }
+
+  /**
+   * The commit of a group ran out of memory (its files staged, appending them did not fit). It is
+   * retried `maxAttempts` times; then its files are committed one at a time, and a file that still
+   * cannot be committed alone after `maxAttempts` is dead-lettered (ATTEMPTS_EXHAUSTED, lastCode
+   * OUT_OF_MEMORY, step commit) — so no file stalls its partition, and no good file goes with it.
+   * Throws the error for the consumer to retry, except when it dead-lettered a lone file.
+   */
+  private async outOfMemoryAtCommit(messages: readonly ConsumedReference[], error: ParquetIoError): Promise<void> {
+    const key = groupKey(messages);
+    const failures = (this.commitAttempts.get(key) ?? 0) + 1;
+    if (this.commitAttempts.size > 10_000) this.commitAttempts.clear();
+    if (failures < this.deps.maxAttempts) {
+      this.commitAttempts.set(key, failures);
+      throw error;
+    }
+    this.commitAttempts.delete(key);
+    const [message, ...others] = messages;
+    if (message === undefined) throw error;
+    if (others.length > 0) {
+      if (this.isolated.size > 10_000) this.isolated.clear();
+      for (const each of messages) this.isolated.add(attemptKey(each));
+      this.deps.logger.warn({ partition: message.partition, offsets: `${message.offset}..${messages[messages.length - 1]?.offset}`, attempts: failures }, 'a commit keeps running out of memory; committing its raw files one at a time');
+      throw error;
+    }
+    let reference: FileReference | undefined;
+    try {
+      reference = parseFileReference(message.value ?? Buffer.alloc(0));
+    } catch {
+      // staged, so it parsed; nothing to add if not
+    }
+    await this.deps.deadLetters.send({
+      message,
+      reason: 'ATTEMPTS_EXHAUSTED',
+      description: `gave up after ${this.deps.maxAttempts} attempts to commit it: ${describeError(error)}`,
+      ...(reference === undefined ? {} : { reference }),
+      details: { lastCode: error.code, step: 'commit' },
+    });
+    this.isolated.delete(attemptKey(message));
   }
 
   /** Verifies and stages one raw file; anything that would fail again is dead-lettered instead. */
@@ -174,16 +263,24 @@ export class BatchHandler {
         mapping: this.mappingOf(raw),
         lineage: { source: raw.source.name, rawUri: raw.reference.uri, topic: message.topic, partition: message.partition, offset: message.offset },
         stagingTable: entry.staging.slice(1, -1),
+        afterRead: raw.assertUnchanged,
       });
       entry.inputs.push({ message, reference: raw.reference });
+      entry.drift = addDrift(entry.drift, staged.drift);
+      for (const alarm of this.driftWatch.observe(raw.source.name, staged.drift)) await this.raiseDrift(message, raw, alarm);
+      entry.staged.push({ message, reference: raw.reference, rows: staged.rows, fetchedAtMs: staged.fetchedAtMs });
       if (staged.rejected !== null) {
+        this.deps.observer?.rowsQuarantined('ROWS_REJECTED', staged.rejected.rows);
+        const byColumn = new Map<string, number>();
+        for (const [columns, rows] of Object.entries(staged.rejected.missing)) for (const column of columns.split(',')) byColumn.set(column, (byColumn.get(column) ?? 0) + rows);
+        const named = [...byColumn].map(([column, rows]) => `${column} (${rows})`).join(', ');
         await this.deps.deadLetters.send({
           message,
           reason: 'ROWS_REJECTED',
-          description: `${staged.rejected.rows} row(s) of ${raw.reference.uri} lack a required column and were quarantined`,
+          description: `${staged.rejected.rows} row(s) of ${raw.reference.uri} lack required column(s) ${named} and were quarantined`,
           reference: raw.reference,
           quarantineUri: staged.rejected.uri,
-          details: { missingColumns: staged.rejected.missing },
+          details: { missingColumns: staged.rejected.missing, columns: Object.fromEntries(byColumn) },
         });
       }
       return { rejectedRows: staged.rejected?.rows ?? 0 };
@@ -200,8 +297,22 @@ export class BatchHandler {
         ...(error instanceof FluxoError ? { details: { ...error.context, ...(exhausted ? { lastCode: error.code } : {}) } } : {}),
       });
       this.attempts.delete(attemptKey(message));
+      this.deps.observer?.rowsQuarantined(reason, reference?.rows ?? 0);
       return 'dead-lettered';
     }
+  }
+
+  /** A column lost in every row of several consecutive files: one dead letter, with a sample raw record. */
+  private async raiseDrift(message: ConsumedReference, raw: VerifiedRawFile, alarm: DriftAlarm): Promise<void> {
+    const [sample] = await this.deps.engine.all<{ record: string }>(`SELECT record FROM read_parquet(${sqlFilePath(raw.path)}) LIMIT 1`);
+    const what = alarm.absent >= alarm.rows ? `absent from every record` : alarm.invalid >= alarm.rows ? `not castable to the column's type in any record` : `absent or not castable in every record`;
+    await this.deps.deadLetters.send({
+      message,
+      reason: 'SCHEMA_DRIFT',
+      description: `column ${alarm.column} of ${raw.dataset.name} (path "${alarm.path}" of source ${alarm.source}) was ${what} in ${alarm.files} consecutive raw files: the API changed or the definition is wrong`,
+      reference: raw.reference,
+      details: { ...alarm, sample: (sample?.record ?? '').slice(0, 4096) },
+    });
   }
 
   /** Re-announces the commits that replayed records already made (a crash came before their announcement). */
@@ -222,7 +333,10 @@ export class BatchHandler {
     for (const dataset of new Set(inputs.map((input) => input.reference.dataset))) {
       const ofDataset = inputs.filter((input) => input.reference.dataset === dataset);
       const table = this.tableOfSource(ofDataset[0]?.reference.source);
-      if (table !== null) await this.deps.announcer.announce(last.snapshotId, table, ofDataset);
+      if (table === null) continue;
+      const files = await this.deps.announcer.announce(last.snapshotId, table, ofDataset);
+      const replayed = ofDataset.map((input) => ({ ...input, rows: input.reference.rows, fetchedAtMs: null }));
+      await this.deps.observer?.committed({ group: this.deps.group, snapshotId: last.snapshotId, startedAtMs: Date.now(), committedAtMs: Date.now(), replayed: true, datasets: [{ table, inputs: replayed, files }] });
     }
     this.deps.logger.info({ partition: first.partition, skipped: done.length, snapshot: last.snapshotId }, 'records already committed to the tables; announced their commit again and skipped them');
   }
@@ -241,7 +355,7 @@ export class BatchHandler {
   private workFor(raw: VerifiedRawFile, work: Map<string, DatasetWork>): DatasetWork {
     let entry = work.get(raw.dataset.name);
     if (entry === undefined) {
-      entry = { table: curatedTableSpec(raw.dataset, this.mappingOf(raw)), staging: `"stage_${raw.dataset.name}"`, inputs: [] };
+      entry = { table: curatedTableSpec(raw.dataset, this.mappingOf(raw)), staging: `"stage_${raw.dataset.name}"`, inputs: [], drift: undefined, staged: [] };
       work.set(raw.dataset.name, entry);
     }
     return entry;
@@ -268,6 +382,11 @@ export class BatchHandler {
     this.attempts.set(key, count);
     return count;
   }
+}
+
+function groupKey(messages: readonly ConsumedReference[]): string {
+  const first = messages[0];
+  return first === undefined ? '' : `${attemptKey(first)}\u0000${messages[messages.length - 1]?.offset ?? first.offset}`;
 }
 
 function attemptKey(message: ConsumedReference): string {

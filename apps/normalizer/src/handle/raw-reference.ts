@@ -10,6 +10,8 @@ export interface VerifiedRawFile {
   readonly dataset: DatasetDefinition;
   /** Absolute path of the verified file inside the lake. */
   readonly path: string;
+  /** FILE_CHANGED (retriable) when the path no longer leads to the bytes verified: call after reading. */
+  readonly assertUnchanged: () => Promise<void>;
 }
 
 /**
@@ -37,7 +39,7 @@ export async function verifyRawReference(
       context: { expected: RAW_SCHEMA_FINGERPRINT, actual: reference.schemaFingerprint },
     });
   }
-  const path = await deps.lake.verify(reference);
+  const { path, assertUnchanged } = await deps.lake.verifyFile(reference);
   await assertSchema(deps.engine, path, RAW_SCHEMA); // the file itself, not only what the reference claims
-  return { reference, source, dataset: deps.catalog.dataset(source.dataset), path };
+  return { reference, source, dataset: deps.catalog.dataset(source.dataset), path, assertUnchanged };
 }

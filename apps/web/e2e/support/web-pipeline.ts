@@ -78,6 +78,7 @@ export class WebPipeline {
       FLUXO_TOPIC_DEAD_LETTER: this.topics.deadLetter,
       FLUXO_TOPIC_PARTITIONS: '2',
       FLUXO_NORMALIZER_GROUP: this.groupId,
+      FLUXO_METRICS_PORT: '0',
       FLUXO_HTTP_RETRY_BASE_DELAY_MS: '50',
       FLUXO_RETRY_BASE_DELAY_MS: '200',
       ...extra,

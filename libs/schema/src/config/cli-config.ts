@@ -2,6 +2,7 @@ import { ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Max, Min, MinLength
 import { CATALOG_APP_SETTINGS, CatalogAppConfig } from './catalog-settings';
 import { loadEnvConfig, type EnvSetting } from './env-config';
 import { kafkaSettings } from './kafka-config';
+import { metricsSettings } from './observability-settings';
 
 /**
  * Configuration of apps/cli, the operators' `fluxo` command. The same variables as the apps (lake,
@@ -74,6 +75,8 @@ export const CLI_SETTINGS: readonly EnvSetting<keyof CliConfig>[] = [
   // An interactive tool: warnings and errors only, unless asked.
   ...CATALOG_APP_SETTINGS.map((setting) => (setting.env === 'FLUXO_LOG_LEVEL' ? { ...setting, default: 'warn' } : setting)),
   { env: 'FLUXO_NORMALIZER_GROUP', field: 'normalizerGroup', kind: 'string', default: 'fluxo-normalizer', description: "The normalizer's consumer group (lag, progress)" },
+  // Every pipeline app's settings include its metrics endpoint; the CLI serves none (port 0).
+  ...metricsSettings(0),
   { env: 'FLUXO_ENGINE_THREADS', field: 'engineThreads', kind: 'int', default: '2', description: 'DuckDB worker threads' },
   { env: 'FLUXO_ENGINE_MEMORY_LIMIT_MB', field: 'engineMemoryLimitMb', kind: 'int', default: '1024', description: 'DuckDB memory limit (spills to disk beyond it)' },
   { env: 'FLUXO_STATUS_MAX_LAG_MESSAGES', field: 'statusMaxLagMessages', kind: 'int', default: '1000', description: '`status` fails when more raw-file references wait for the normalizer' },

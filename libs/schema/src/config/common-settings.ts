@@ -1,4 +1,4 @@
-import { IsIn, IsOptional, IsString, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { KafkaConnectionConfig } from './kafka-config';
 import type { EnvSetting } from './env-config';
 
@@ -18,6 +18,14 @@ export class PipelineAppConfig extends KafkaConnectionConfig {
 
   @IsIn(LOG_LEVELS)
   logLevel!: LogLevel;
+
+  /** Interface of the metrics and health endpoint (observability-settings.ts). */
+  @IsString() @Matches(/^[A-Za-z0-9.:-]+$/, { message: 'must be a host name or an IP address' })
+  metricsHost!: string;
+
+  /** Port of the metrics and health endpoint; 0 = off. */
+  @IsInt() @Min(0) @Max(65_535)
+  metricsPort!: number;
 }
 
 export const PIPELINE_APP_SETTINGS: EnvSetting<keyof PipelineAppConfig>[] = [

@@ -2,6 +2,7 @@ import { ArrayMinSize, IsArray, IsInt, IsOptional, IsString, IsUrl, Matches, Max
 import { PIPELINE_APP_SETTINGS, PipelineAppConfig } from './common-settings';
 import { loadEnvConfig, type EnvSetting } from './env-config';
 import { kafkaSettings } from './kafka-config';
+import { DEFAULT_METRICS_PORTS, metricsSettings } from './observability-settings';
 
 /** Configuration of apps/ingest, the polling producer. */
 export class IngestConfig extends PipelineAppConfig {
@@ -61,6 +62,7 @@ export const INGEST_SETTINGS: readonly EnvSetting<keyof IngestConfig>[] = [
   { env: 'FLUXO_MAX_RECORD_BYTES', field: 'maxRecordBytes', kind: 'int', default: '1048576', description: 'Largest record (JSON text) accepted; larger ones are dead-lettered (RECORD_TOO_LARGE), never written' },
   { env: 'FLUXO_SEEN_TTL_MS', field: 'seenTtlMs', kind: 'int', default: '604800000', description: 'Forget a record version this long after it left the feed' },
   ...kafkaSettings('fluxo-ingest'),
+  ...metricsSettings(DEFAULT_METRICS_PORTS.ingest),
 ];
 
 export function loadIngestConfig(env: Readonly<Record<string, string | undefined>>): IngestConfig {

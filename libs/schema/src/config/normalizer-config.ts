@@ -1,7 +1,8 @@
-import { ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import { ArrayMinSize, IsArray, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 import { CATALOG_APP_SETTINGS, CatalogAppConfig } from './catalog-settings';
 import { loadEnvConfig, type EnvSetting } from './env-config';
 import { kafkaSettings } from './kafka-config';
+import { DEFAULT_METRICS_PORTS, metricsSettings } from './observability-settings';
 
 /** Configuration of apps/normalizer, the consumer group that curates raw files. */
 export class NormalizerConfig extends CatalogAppConfig {
@@ -33,6 +34,10 @@ export class NormalizerConfig extends CatalogAppConfig {
   @IsInt() @Min(1) @Max(100)
   maxAttempts!: number;
 
+  /** Consecutive raw files with a column absent or uncastable in every row before SCHEMA_DRIFT is dead-lettered. */
+  @IsInt() @Min(1) @Max(1000)
+  schemaDriftFiles!: number;
+
   /** Table maintenance (compaction, snapshot expiry, file deletion) every this often; 0 = never. */
   @IsInt() @Min(0) @Max(86_400_000)
   maintenanceIntervalMs!: number;
@@ -57,6 +62,21 @@ export class NormalizerConfig extends CatalogAppConfig {
   /** Consumer groups that must all have curated a raw file before it is deleted (default: this normalizer's group). */
   @IsOptional() @IsArray() @ArrayMinSize(1) @IsString({ each: true }) @MinLength(1, { each: true })
   rawRetentionGroups?: string[];
+
+  /** OpenLineage HTTP endpoint each commit's run events are POSTed to (e.g. Marquez `http://host:5000/api/v1/lineage`). */
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  lineageUrl?: string;
+
+  /** JSON-lines file each commit's run events are appended to. */
+  @IsOptional() @IsString() @MinLength(1)
+  lineageFile?: string;
+
+  /** Namespace of the lineage jobs (`normalizer.<dataset>`). */
+  @IsString() @Matches(/^\S{1,200}$/, { message: 'must be 1 to 200 characters without spaces' })
+  lineageNamespace!: string;
+
+  @IsInt() @Min(100) @Max(120_000)
+  lineageTimeoutMs!: number;
 }
 
 export const NORMALIZER_SETTINGS: readonly EnvSetting<keyof NormalizerConfig>[] = [
@@ -69,6 +89,7 @@ export const NORMALIZER_SETTINGS: readonly EnvSetting<keyof NormalizerConfig>[] 
   { env: 'FLUXO_COMMIT_MAX_ROWS', field: 'commitMaxRows', kind: 'int', default: '2000000', description: 'Raw rows per table commit at most' },
   { env: 'FLUXO_COMMIT_MAX_BYTES', field: 'commitMaxBytes', kind: 'int', default: '268435456', description: 'Raw bytes per table commit at most' },
   { env: 'FLUXO_MAX_ATTEMPTS', field: 'maxAttempts', kind: 'int', default: '5', description: 'Attempts at a failing raw file before it is dead-lettered' },
+  { env: 'FLUXO_SCHEMA_DRIFT_FILES', field: 'schemaDriftFiles', kind: 'int', default: '3', description: 'Consecutive raw files with a column absent or uncastable in every row before a SCHEMA_DRIFT dead letter' },
   { env: 'FLUXO_MAINTENANCE_INTERVAL_MS', field: 'maintenanceIntervalMs', kind: 'int', default: '300000', description: 'Compaction, snapshot expiry and file deletion every this often (0: never)' },
   { env: 'FLUXO_COMPACT_TARGET_FILE_MB', field: 'compactTargetFileMb', kind: 'int', default: '64', description: 'Compaction merges small files up to this size' },
   { env: 'FLUXO_SNAPSHOT_RETENTION_MS', field: 'snapshotRetentionMs', kind: 'int', default: '3600000', description: 'Snapshots older than this are expired' },
@@ -76,7 +97,12 @@ export const NORMALIZER_SETTINGS: readonly EnvSetting<keyof NormalizerConfig>[] 
   { env: 'FLUXO_RAW_RETENTION_DAYS', field: 'rawRetentionDays', kind: 'int', default: '7', description: 'Delete raw files this many days after their fetch date, once every group below curated them (0: keep forever)' },
   { env: 'FLUXO_RAW_UNCONSUMED_GRACE_DAYS', field: 'rawUnconsumedGraceDays', kind: 'int', default: '1', description: 'Raw files no group consumed are deleted this long after the retention' },
   { env: 'FLUXO_RAW_RETENTION_GROUPS', field: 'rawRetentionGroups', kind: 'list', description: 'Consumer groups that must all have curated a raw file before deletion (default: FLUXO_NORMALIZER_GROUP)' },
+  { env: 'FLUXO_LINEAGE_URL', field: 'lineageUrl', kind: 'string', description: 'OpenLineage HTTP endpoint for one run event per commit (e.g. http://marquez:5000/api/v1/lineage); unset = off' },
+  { env: 'FLUXO_LINEAGE_FILE', field: 'lineageFile', kind: 'string', description: 'JSON-lines file the OpenLineage run events are appended to; unset = off' },
+  { env: 'FLUXO_LINEAGE_NAMESPACE', field: 'lineageNamespace', kind: 'string', default: 'fluxo', description: 'OpenLineage namespace of the normalizer jobs (normalizer.<dataset>)' },
+  { env: 'FLUXO_LINEAGE_TIMEOUT_MS', field: 'lineageTimeoutMs', kind: 'int', default: '5000', description: 'Timeout of one POST to FLUXO_LINEAGE_URL (a failure is logged and counted, never stops curation)' },
   ...kafkaSettings('fluxo-normalizer'),
+  ...metricsSettings(DEFAULT_METRICS_PORTS.normalizer),
 ];
 
 export function loadNormalizerConfig(env: Readonly<Record<string, string | undefined>>): NormalizerConfig {

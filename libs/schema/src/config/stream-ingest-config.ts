@@ -2,6 +2,7 @@ import { ArrayMinSize, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength }
 import { PIPELINE_APP_SETTINGS, PipelineAppConfig } from './common-settings';
 import { loadEnvConfig, type EnvSetting } from './env-config';
 import { kafkaSettings } from './kafka-config';
+import { DEFAULT_METRICS_PORTS, metricsSettings } from './observability-settings';
 
 /** Configuration of apps/stream-ingest, the streaming producer (SSE / WebSocket → micro-batches). */
 export class StreamIngestConfig extends PipelineAppConfig {
@@ -71,6 +72,7 @@ export const STREAM_INGEST_SETTINGS: readonly EnvSetting<keyof StreamIngestConfi
   { env: 'FLUXO_DEDUP_WINDOW_EVENTS', field: 'dedupWindowEvents', kind: 'int', default: '10000', description: 'Event keys remembered (and checkpointed) to drop events a server re-sends after a resume' },
   { env: 'FLUXO_STATS_INTERVAL_MS', field: 'statsIntervalMs', kind: 'int', default: '30000', description: 'Period of the `stream stats` log line (0 = off)' },
   ...kafkaSettings('fluxo-stream-ingest'),
+  ...metricsSettings(DEFAULT_METRICS_PORTS['stream-ingest']),
 ];
 
 export function loadStreamIngestConfig(env: Readonly<Record<string, string | undefined>>): StreamIngestConfig {

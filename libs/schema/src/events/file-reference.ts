@@ -61,6 +61,41 @@ export class InputLineage {
   offset!: string;
 }
 
+/** Version of the `drift` block; a reader meeting another version ignores the block, never the reference. */
+export const DRIFT_SUMMARY_VERSION = 1;
+
+/** One curated column read by path: rows whose path was absent, rows whose value did not cast. */
+export class ColumnDrift {
+  @IsString() @MinLength(1) @MaxLength(63)
+  column!: string;
+
+  @IsString() @MinLength(1) @MaxLength(500)
+  path!: string;
+
+  @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER)
+  absent!: number;
+
+  @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER)
+  invalid!: number;
+}
+
+/**
+ * Schema drift of the raw files a curated commit read (issue 10): per column read by path, how many
+ * rows lacked the path and how many had a value that did not cast to the column's type. Travels
+ * with every curated reference of the commit, so drift is visible without opening a file.
+ */
+export class DriftSummary {
+  @IsInt() @Min(1) @Max(1000)
+  version!: number;
+
+  /** Raw rows the commit staged (after dropping repeated versions inside each file). */
+  @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER)
+  rows!: number;
+
+  @IsArray() @ValidateNested({ each: true }) @Type(() => ColumnDrift)
+  columns!: ColumnDrift[];
+}
+
 /**
  * The claim-check event: a small, typed pointer to a Parquet file in the lake. Kafka carries this;
  * the data stays in the file. Consumers must verify `sha256` and `bytes` before trusting the file.
@@ -116,6 +151,13 @@ export class FileReference {
   /** For curated files: the inputs they were derived from. */
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => InputLineage)
   inputs?: InputLineage[];
+
+  /**
+   * For curated files (optional, added in issue 10; `schemaVersion` stays 1): the commit's schema
+   * drift per column. Readers built before it reject unknown fields: deploy readers first.
+   */
+  @IsOptional() @ValidateNested() @Type(() => DriftSummary)
+  drift?: DriftSummary;
 }
 
 /** The plain shape of a reference, for producers building one. */
@@ -124,5 +166,13 @@ export type FileReferenceFields = {
     ? Readonly<ProducerIdentity>
     : FileReference[K] extends InputLineage[] | undefined
       ? readonly Readonly<InputLineage>[] | undefined
-      : FileReference[K];
+      : FileReference[K] extends DriftSummary | undefined
+        ? DriftSummaryFields | undefined
+        : FileReference[K];
 };
+
+export interface DriftSummaryFields {
+  readonly version: number;
+  readonly rows: number;
+  readonly columns: readonly Readonly<ColumnDrift>[];
+}

@@ -12,6 +12,12 @@ export interface CompiledColumn {
   readonly sqlType: string;
   readonly sql: string;
   readonly required: boolean;
+  /**
+   * For a column read by path: SQL booleans telling, per row, that the path was absent from the
+   * record (not merely JSON null) or that its value did not cast to the column's type. The
+   * normalizer counts them per file (schema drift you can see).
+   */
+  readonly drift?: { readonly path: string; readonly absentSql: string; readonly invalidSql: string };
 }
 
 /**
@@ -43,7 +49,14 @@ export function compileMapping(source: Pick<AnySourceDefinition, 'mapping'>, dat
   const columns = dataset.columns.map((column): CompiledColumn => {
     const sqlType = COLUMN_TYPES[column.type];
     const mapping = byColumn.get(column.name);
-    return { name: column.name, identifier: sqlIdentifier(column.name), sqlType, required: column.required === true, sql: columnSql(column, sqlType, mapping, extract) };
+    const sql = columnSql(column, sqlType, mapping, extract);
+    const compiled = { name: column.name, identifier: sqlIdentifier(column.name), sqlType, required: column.required === true, sql };
+    if (mapping?.path === undefined) return compiled;
+    const value = extract(mapping.path);
+    const { column: raw, jsonPath } = toJsonPath(parseRecordPath(mapping.path));
+    // the value is NULL for an absent path and for JSON null: only then is the record parsed again to tell them apart
+    const absentSql = `CASE WHEN ${value} IS NULL THEN json_extract(${sqlIdentifier(raw)}, ${sqlString(jsonPath)}) IS NULL ELSE false END`;
+    return { ...compiled, drift: { path: mapping.path, absentSql, invalidSql: `(${value} IS NOT NULL AND (${sql}) IS NULL)` } };
   });
 
   const extractions = (['record', 'context'] as const)

@@ -24,19 +24,43 @@ export interface LineageExpressions {
   readonly offset: string;
 }
 
+/** The per-row drift flags of a path-mapped column, as extra columns of the staging SELECT. */
+export interface DriftColumn {
+  readonly column: string;
+  readonly path: string;
+  readonly absent: string;
+  readonly invalid: string;
+}
+
+/** Names (quoted) of the drift flag columns `curatedSelectSql(…, { drift: true })` adds. */
+export function driftColumns(mapping: CompiledMapping): DriftColumn[] {
+  return mapping.columns.flatMap((c) =>
+    c.drift === undefined ? [] : [{ column: c.name, path: c.drift.path, absent: sqlIdentifier(`__absent__${c.name}`), invalid: sqlIdentifier(`__invalid__${c.name}`) }],
+  );
+}
+
+/** Options of the curated SELECT. */
+export interface CuratedSelectOptions {
+  /**
+   * Adds two boolean flag columns per path-mapped column (path absent, value not castable) for
+   * the staging step to count; they never reach the curated table.
+   */
+  readonly drift?: boolean;
+}
+
 /**
  * The SELECT that turns one raw file into curated rows: JSON parsed once per row, every column
  * mapped and typed, lineage appended, and duplicate (key, version) pairs inside the file dropped.
  * `rawPathLiteral` is a quoted absolute path (parquet-io's `sqlFilePath`).
  */
-export function curatedSelectSql(rawPathLiteral: string, mapping: CompiledMapping, lineage: FileLineage): string {
+export function curatedSelectSql(rawPathLiteral: string, mapping: CompiledMapping, lineage: FileLineage, options: CuratedSelectOptions = {}): string {
   return curatedSelectFrom(`read_parquet(${rawPathLiteral})`, mapping, {
     source: sqlString(lineage.source),
     rawUri: sqlString(lineage.rawUri),
     topic: sqlString(lineage.topic),
     partition: `${Math.trunc(lineage.partition)}`,
     offset: /^\d+$/.test(lineage.offset) ? lineage.offset : 'NULL',
-  });
+  }, options);
 }
 
 /**
@@ -45,7 +69,7 @@ export function curatedSelectSql(rawPathLiteral: string, mapping: CompiledMappin
  * several raw files read at once. Duplicate (key, version) pairs across the relation are dropped,
  * keeping the earliest fetched — what the normalizer's batch commit keeps.
  */
-export function curatedSelectFrom(rawRelation: string, mapping: CompiledMapping, lineage: LineageExpressions): string {
+export function curatedSelectFrom(rawRelation: string, mapping: CompiledMapping, lineage: LineageExpressions, options: CuratedSelectOptions = {}): string {
   const lineageValues: Record<string, string> = {
     _source: lineage.source,
     _record_key: 'record_key',
@@ -59,6 +83,12 @@ export function curatedSelectFrom(rawRelation: string, mapping: CompiledMapping,
   const columns = [
     ...mapping.columns.map((c) => `${c.sql} AS ${c.identifier}`),
     ...LINEAGE_SQL_TYPES.map((c) => `CAST(${lineageValues[c.name] ?? 'NULL'} AS ${c.sqlType}) AS ${sqlIdentifier(c.name)}`),
+    ...(options.drift === true
+      ? driftColumns(mapping).flatMap((d) => {
+          const drift = mapping.columns.find((c) => c.name === d.column)?.drift;
+          return drift === undefined ? [] : [`${drift.absentSql} AS ${d.absent}`, `${drift.invalidSql} AS ${d.invalid}`];
+        })
+      : []),
   ];
   const source = mapping.extractions.length === 0 ? '*' : `*, ${mapping.extractions.join(', ')}`;
   return [

@@ -76,7 +76,7 @@ describe('DefinitionCatalog', () => {
       ],
       datasets: BUILTIN_DEFINITIONS.datasets,
     });
-    expect(error.problems).toEqual(['source (b.json): name "usgs-earthquakes" is defined twice', 'source usgs-earthquakes: dataset "ghosts" is not defined']);
+    expect(error.problems).toEqual(['source (b.json): name "usgs-earthquakes" is defined twice', 'source usgs-earthquakes: dataset "ghosts" is not defined (datasets: earthquakes, weather_hourly, recentchange, stream_gaps)']);
   });
 });
 

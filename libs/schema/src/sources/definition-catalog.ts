@@ -5,6 +5,7 @@ import { SourceDefinition } from './source-definition';
 import { InternalSourceDefinition, StreamSourceDefinition } from './stream-source-definition';
 import { sqlExpressionProblems } from './sql-expression';
 import { templatePlaceholders } from './url-template';
+import { envPlaceholderProblems, envPlaceholders } from './env-placeholders';
 
 /**
  * Every kind of source, told apart by `kind`: `poll` (apps/ingest), `stream` (apps/stream-ingest)
@@ -34,13 +35,15 @@ export class DefinitionCatalog {
 
   static build(input: { readonly sources: readonly DefinitionInput[]; readonly datasets: readonly DefinitionInput[] }): DefinitionCatalog {
     const problems: string[] = [];
-    const datasets = collect<DatasetDefinition>(() => DatasetDefinition, input.datasets, 'dataset', problems);
-    const sources = collect<AnySourceDefinition>((plain) => SOURCE_CLASSES[kindOf(plain)], input.sources, 'source', problems);
+    const invalid = new Set<string>();
+    const datasets = collect<DatasetDefinition>(() => DatasetDefinition, input.datasets, 'dataset', problems, invalid);
+    const sources = collect<AnySourceDefinition>((plain) => SOURCE_CLASSES[kindOf(plain)], input.sources, 'source', problems, new Set());
     for (const [name, dataset] of datasets) problems.push(...checkDataset(dataset).map((p) => `dataset ${name}: ${p}`));
     for (const [name, source] of sources) {
       const dataset = datasets.get(source.dataset);
       if (dataset === undefined) {
-        problems.push(`source ${name}: dataset "${source.dataset}" is not defined`);
+        // A dataset whose file has a mistake is reported there, once: not again as "not defined".
+        if (!invalid.has(source.dataset)) problems.push(`source ${name}: dataset "${source.dataset}" is not defined (datasets: ${[...datasets.keys()].join(', ')})`);
         continue;
       }
       problems.push(...checkSource(source, dataset).map((p) => `source ${name}: ${p}`));
@@ -116,11 +119,14 @@ function collect<T extends { name: string }>(
   inputs: readonly DefinitionInput[],
   kind: string,
   problems: string[],
+  invalid: Set<string>,
 ): Map<string, T> {
   const byName = new Map<string, T>();
   for (const { origin, definition } of inputs) {
     const result = validatePlain(typeOf(definition), definition);
     if (result.value === undefined) {
+      const name = typeof definition === 'object' && definition !== null ? (definition as Record<string, unknown>)['name'] : undefined;
+      if (typeof name === 'string') invalid.add(name);
       problems.push(...result.problems.map((p) => `${kind} (${origin}): ${p}`));
     } else if (byName.has(result.value.name)) {
       problems.push(`${kind} (${origin}): name "${result.value.name}" is defined twice`);
@@ -178,9 +184,11 @@ function checkSource(source: AnySourceDefinition, dataset: DatasetDefinition): s
     }
   }
   if (source.kind === 'stream') problems.push(...checkStream(source));
+  if (source.kind === 'poll') problems.push(...checkPoll(source));
   const contextFields = new Set(source.kind === 'poll' ? (source.records.context ?? []) : []);
   const required = source.kind === 'stream' ? (source.required ?? []) : [];
-  for (const path of [...source.key, ...required, source.version, source.eventTime?.path, ...source.mapping.map((m) => m.path)]) {
+  const versions = source.version === undefined ? [] : Array.isArray(source.version) ? source.version : [source.version];
+  for (const path of [...source.key, ...required, ...versions, source.eventTime?.path, ...source.mapping.map((m) => m.path)]) {
     if (path?.startsWith('$context.') === true) {
       const field = path.slice('$context.'.length).split(/[.[]/)[0] ?? '';
       if (!contextFields.has(field)) {
@@ -192,6 +200,38 @@ function checkSource(source: AnySourceDefinition, dataset: DatasetDefinition): s
       }
     }
   }
+  return problems;
+}
+
+function checkPoll(source: SourceDefinition): string[] {
+  const problems: string[] = [];
+  const { records, request } = source;
+  const layout = records.layout ?? 'rows';
+  if (records.format === 'ndjson') {
+    if (records.path !== '$') problems.push(`records.path: an ndjson body has one record per line: use "$"`);
+    if (layout !== 'rows') problems.push(`records.layout: an ndjson body has one record per line: use "rows" (or leave it out)`);
+    if ((records.context ?? []).length > 0) problems.push(`records.context: an ndjson body has no envelope to keep fields from`);
+    if (request.paging?.type === 'cursor') problems.push(`request.paging: an ndjson body has no envelope to read a cursor from (use "link", "page" or "offset")`);
+  }
+  if (records.keyField !== undefined && layout !== 'keyed') problems.push(`records.keyField applies to the "keyed" layout only`);
+  if (records.path === '$' && layout === 'rows' && records.format !== 'ndjson' && (records.context ?? []).length > 0) {
+    problems.push(`records.context: the response is an array (records.path "$"), it has no top-level fields`);
+  }
+  const paging = request.paging;
+  if (paging !== undefined) {
+    if (paging.type === 'cursor' && (paging.cursorPath === undefined || paging.param === undefined)) problems.push(`request.paging: a "cursor" paging needs "cursorPath" (where the next cursor is) and "param" (the query parameter carrying it)`);
+    if ((paging.type === 'page' || paging.type === 'offset') && paging.param === undefined) problems.push(`request.paging: a "${paging.type}" paging needs "param" (the query parameter carrying the ${paging.type})`);
+    if (paging.type === 'offset' && paging.size === undefined) problems.push(`request.paging: an "offset" paging needs "size" (records per page)`);
+    if (paging.type === 'link' && (paging.param ?? paging.cursorPath ?? paging.size ?? paging.sizeParam ?? paging.start) !== undefined) problems.push(`request.paging: a "link" paging follows the Link header; it takes only "maxPages"`);
+  }
+  if (request.incremental !== undefined && source.eventTime === undefined) problems.push(`request.incremental needs "eventTime": the parameter is the newest event time announced`);
+  problems.push(...envPlaceholderProblems(request.url).map((p) => `request.url: ${p}`));
+  const queryAt = request.url.indexOf('?');
+  if (envPlaceholders(queryAt < 0 ? request.url : request.url.slice(0, queryAt)).length > 0) {
+    problems.push(`request.url: \${env:…} may appear only in the query string (logs show the path); put it in a query parameter or a header`);
+  }
+  for (const [name, value] of Object.entries(request.params ?? {})) problems.push(...envPlaceholderProblems(value).map((p) => `request.params.${name}: ${p}`));
+  for (const [name, value] of Object.entries(request.headers ?? {})) problems.push(...envPlaceholderProblems(value).map((p) => `request.headers.${name}: ${p}`));
   return problems;
 }
 

@@ -8,7 +8,8 @@ import type { TimeField } from './source-definition';
 export interface EventIdentity {
   readonly key: readonly string[];
   readonly required?: readonly string[] | undefined;
-  readonly version?: string | undefined;
+  /** A path, or paths tried in order (the first non-null wins); else a content hash. */
+  readonly version?: string | readonly string[] | undefined;
   readonly eventTime?: TimeField | undefined;
 }
 
@@ -24,7 +25,7 @@ export type EventExtraction =
 export function createEventExtractor(identity: EventIdentity): (text: string) => EventExtraction {
   const keyPaths = identity.key.map(parseRecordPath);
   const required = (identity.required ?? []).map((path) => ({ path, parsed: parseRecordPath(path) }));
-  const versionPath = identity.version === undefined ? undefined : parseRecordPath(identity.version);
+  const versionPaths = (identity.version === undefined ? [] : typeof identity.version === 'string' ? [identity.version] : identity.version).map(parseRecordPath);
   const time = identity.eventTime === undefined ? undefined : { path: parseRecordPath(identity.eventTime.path), format: identity.eventTime.format };
   return (text) => {
     let event: unknown;
@@ -43,7 +44,7 @@ export function createEventExtractor(identity: EventIdentity): (text: string) =>
       return value === undefined || value === null;
     });
     if (missing.length > 0) return { ok: false, reason: 'MISSING_FIELD', message: `required field(s) missing: ${missing.map((m) => m.path).join(', ')}` };
-    const versionValue = versionPath === undefined ? undefined : readPath(versionPath, event, undefined);
+    const versionValue = versionPaths.map((path) => readPath(path, event, undefined)).find((value) => value !== undefined && value !== null && typeof value !== 'object');
     const version =
       versionValue !== undefined && versionValue !== null && typeof versionValue !== 'object'
         ? String(versionValue)

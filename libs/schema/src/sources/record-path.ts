@@ -1,9 +1,10 @@
 /**
- * Field paths used by source definitions: `properties.mag`, `geometry.coordinates[0]`, and
- * `$context.latitude` for a field of the response envelope rather than of the record.
- * The same grammar compiles to a JS getter (ingest) and to a DuckDB JSON path (normalizer).
+ * Field paths used by source definitions: `properties.mag`, `geometry.coordinates[0]`, `[0]` (a
+ * position of a record that is an array, e.g. OpenSky's state vectors), and `$context.latitude`
+ * for a field of the response envelope rather than of the record. The same grammar compiles to a
+ * JS getter (ingest) and to a DuckDB JSON path (normalizer).
  */
-export const RECORD_PATH_PATTERN = /^(\$context\.)?[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])*$/;
+export const RECORD_PATH_PATTERN = /^(\$context\.[A-Za-z_][A-Za-z0-9_]*|[A-Za-z_][A-Za-z0-9_]*|\[\d+\])(\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])*$/;
 const CONTEXT_PREFIX = '$context.';
 
 export interface ParsedPath {
@@ -18,7 +19,7 @@ export function isRecordPath(path: string): boolean {
 
 export function parseRecordPath(path: string): ParsedPath {
   if (!isRecordPath(path)) {
-    throw new RangeError(`Invalid record path ${JSON.stringify(path)}: expected e.g. "properties.mag", "coords[0]" or "$context.latitude"`);
+    throw new RangeError(`Invalid record path ${JSON.stringify(path)}: expected e.g. "properties.mag", "coords[0]", "[0]" or "$context.latitude"`);
   }
   const from = path.startsWith(CONTEXT_PREFIX) ? 'context' : 'record';
   const body = from === 'context' ? path.slice(CONTEXT_PREFIX.length) : path;

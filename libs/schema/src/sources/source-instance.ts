@@ -1,14 +1,30 @@
 import { SchemaError } from '../errors';
 import type { DefinitionCatalog } from './definition-catalog';
+import { envPlaceholders, resolveEnvPlaceholders } from './env-placeholders';
 import type { SourceDefinition } from './source-definition';
 import { rebaseUrl, renderUrlTemplate, templatePlaceholders } from './url-template';
 
 /** A source definition made concrete by configuration: the URL to poll and how often. */
 export interface SourceInstance {
   readonly definition: SourceDefinition;
+  /** The first page's URL, secrets filled in (log it only through `redactUrl`). */
   readonly url: string;
   readonly intervalMs: number;
+  /** Headers with secrets filled in: never log them. */
   readonly headers: Readonly<Record<string, string>>;
+}
+
+/** Environment variables (`process.env` in apps) that `${env:NAME}` placeholders read. */
+export type SourceEnvironment = Readonly<Record<string, string | undefined>>;
+
+/** Every variable the definition's request refers to through `${env:NAME}`, with where. */
+export function requiredEnvironment(definition: SourceDefinition): { readonly name: string; readonly where: string }[] {
+  const { url, params = {}, headers = {} } = definition.request;
+  return [
+    ...envPlaceholders(url).map((name) => ({ name, where: 'request.url' })),
+    ...Object.entries(params).flatMap(([param, value]) => envPlaceholders(value).map((name) => ({ name, where: `request.params.${param}` }))),
+    ...Object.entries(headers).flatMap(([header, value]) => envPlaceholders(value).map((name) => ({ name, where: `request.headers.${header}` }))),
+  ];
 }
 
 /**
@@ -27,7 +43,7 @@ export function parseSourceSpec(spec: string): { readonly name: string; readonly
   return { name, params: Object.fromEntries(new URLSearchParams(query)) };
 }
 
-export function resolveSourceInstance(catalog: DefinitionCatalog, spec: string, baseUrl?: string): SourceInstance {
+export function resolveSourceInstance(catalog: DefinitionCatalog, spec: string, baseUrl?: string, env: SourceEnvironment = {}): SourceInstance {
   const { name, params } = parseSourceSpec(spec);
   const definition = catalog.pollSource(name);
   const { intervalMs: intervalParam, ...urlParams } = params;
@@ -40,21 +56,29 @@ export function resolveSourceInstance(catalog: DefinitionCatalog, spec: string, 
       ? []
       : [`intervalMs must be an integer from ${INTERVAL_OVERRIDE_MIN_MS} to ${INTERVAL_OVERRIDE_MAX_MS} (one day), got "${intervalParam}"`]),
   ];
+  const missing = new Set<string>();
+  const values = Object.fromEntries(Object.entries({ ...definition.request.params, ...urlParams }).map(([k, v]) => [k, resolveEnvPlaceholders(v, env, missing)]));
+  const template = resolveEnvPlaceholders(definition.request.url, env, missing, encodeURIComponent);
+  const headers = Object.fromEntries(Object.entries(definition.request.headers ?? {}).map(([k, v]) => [k, resolveEnvPlaceholders(v, env, missing)]));
+  for (const variable of missing) {
+    const where = [...new Set(requiredEnvironment(definition).filter((use) => use.name === variable).map((use) => use.where))];
+    problems.push(`environment variable ${variable} is not set (${where.join(' and ')} read${where.length === 1 ? 's' : ''} it as \${env:${variable}})`);
+  }
   if (problems.length > 0) throw new SchemaError('INVALID_CONFIG', `Source spec "${spec}" is invalid`, problems);
-  const url = rebaseUrl(renderUrlTemplate(definition.request.url, { ...definition.request.params, ...urlParams }), baseUrl);
-  return { definition, url, intervalMs, headers: definition.request.headers ?? {} };
+  const url = rebaseUrl(renderUrlTemplate(template, values), baseUrl);
+  return { definition, url, intervalMs, headers };
 }
 
 /**
  * Resolves every source spec of the configuration, throwing one INVALID_CONFIG that lists the
  * problems of all of them (`FLUXO_SOURCES: <spec>: <problem>`), not only the first.
  */
-export function resolveSourceInstances(catalog: DefinitionCatalog, specs: readonly string[], baseUrl?: string): SourceInstance[] {
+export function resolveSourceInstances(catalog: DefinitionCatalog, specs: readonly string[], baseUrl?: string, env: SourceEnvironment = {}): SourceInstance[] {
   const instances: SourceInstance[] = [];
   const problems: string[] = [];
   for (const spec of specs) {
     try {
-      instances.push(resolveSourceInstance(catalog, spec, baseUrl));
+      instances.push(resolveSourceInstance(catalog, spec, baseUrl, env));
     } catch (error) {
       if (!(error instanceof SchemaError)) throw error;
       const lines = error.problems.length > 0 ? error.problems : [error.message];

@@ -6,7 +6,7 @@ import { parseFileReference, silentLogger, type FileReference } from '@fluxo/sch
 import { deleteTopics, ensureTopics, type FluxoKafka } from '@fluxo/kafka-client';
 import { deleteGroups, readAll, testKafka, uniqueName } from '@fluxo/kafka-client/testing';
 import { ParquetEngine } from '@fluxo/parquet-io';
-import { LAKEHOUSE_EXTENSIONS, Lakehouse } from '@fluxo/lakehouse';
+import { LAKEHOUSE_EXTENSIONS, Lakehouse, LakehouseError } from '@fluxo/lakehouse';
 import { testExtensionDirectory } from '@fluxo/lakehouse/testing';
 import { startReplayServer, type ReplayServer, type ReplayServerOptions } from '@fluxo/replay-api';
 import { AppProcess } from './app-process';
@@ -60,7 +60,14 @@ export class PipelineHarness {
   async tables(): Promise<Lakehouse | null> {
     if (this.lakehouse !== undefined) return this.lakehouse;
     if (!existsSync(this.catalogPath)) return null;
-    this.lakehouse = await Lakehouse.attach({ engine: this.engine, catalog: { kind: 'sqlite', path: this.catalogPath }, dataPath: join(this.lakeDir, 'curated'), logger: silentLogger, readOnly: true });
+    try {
+      this.lakehouse = await Lakehouse.attach({ engine: this.engine, catalog: { kind: 'sqlite', path: this.catalogPath }, dataPath: join(this.lakeDir, 'curated'), logger: silentLogger, readOnly: true });
+    } catch (error) {
+      // The normalizer created the file but not DuckLake's tables in it yet (or is still creating it): not there yet.
+      if (error instanceof LakehouseError && error.code === 'ATTACH_FAILED') return null;
+      if (error instanceof Error && /Existing DuckLake .* does not exist/.test(error.message)) return null;
+      throw error;
+    }
     return this.lakehouse;
   }
 
@@ -102,6 +109,8 @@ export class PipelineHarness {
       FLUXO_HTTP_RETRY_BASE_DELAY_MS: '50',
       FLUXO_RETRY_BASE_DELAY_MS: '200',
       FLUXO_LOG_LEVEL: 'debug',
+      // Tests that scrape pick a free port; the others serve no endpoint (no clash between concurrent apps).
+      FLUXO_METRICS_PORT: '0',
       ...extra,
     };
   }

@@ -7,6 +7,8 @@ export const runtime = 'nodejs';
 
 const HEARTBEAT_MS = 15_000;
 const RETRY_MS = 2_000;
+/** Events queued for one browser that does not read: past this, it is disconnected (EventSource reconnects). */
+const MAX_QUEUED_EVENTS = 256;
 
 /**
  * `GET /api/stream?view=<overview|earthquakes|weather|wikipedia|dataset|datasets>[&…filters]`:
@@ -19,6 +21,12 @@ export function GET(request: Request): Response {
   const view = parseViewRequest(Object.fromEntries(url.searchParams));
   if (view === undefined) return Response.json({ error: 'unknown view', query: url.search }, { status: 400 });
   const live = webRuntime();
+  if (live.hub.size >= live.config.maxStreams) {
+    return Response.json(
+      { error: `this dashboard serves at most ${live.config.maxStreams} live connections (FLUXO_WEB_MAX_STREAMS); try again shortly` },
+      { status: 503, headers: { 'Retry-After': '5' } },
+    );
+  }
   const encoder = new TextEncoder();
   let cleanup = () => undefined as void;
 
@@ -27,6 +35,11 @@ export function GET(request: Request): Response {
       let open = true;
       const write = (text: string) => {
         if (!open) return;
+        // A client that stopped reading: its queue would grow without bound. Drop it instead.
+        if ((controller.desiredSize ?? 0) < -MAX_QUEUED_EVENTS) {
+          cleanup();
+          return;
+        }
         try {
           controller.enqueue(encoder.encode(text));
         } catch {
@@ -54,7 +67,7 @@ export function GET(request: Request): Response {
     cancel() {
       cleanup();
     },
-  });
+  }, new CountQueuingStrategy({ highWaterMark: 16 }));
 
   return new Response(stream, {
     headers: {

@@ -30,13 +30,16 @@ export interface CommitLogRead {
 
 type Query = <T extends object>(sql: string) => Promise<T[]>;
 
+/** How many of the newest snapshots the first read looks at (later reads only look at new ones). */
+const FIRST_READ_SNAPSHOTS = 20_000;
+
 interface TableLog {
   commits: InsertCommit[];
 }
 
 /**
  * The normalizer's activity as the catalog records it: every snapshot names the tables it inserted into
- * (`inserted_into_table:<id>`); rows per commit and the oldest `_fetched_at` come from DuckLake's change
+ * (`inserted_into_table:<id>`, or `inlined_insert:<id>` for rows a writer inlined into the catalog); rows per commit and the oldest `_fetched_at` come from DuckLake's change
  * feed (`table_changes`), which keeps each row's snapshot through compaction. Incremental: each read
  * looks at the snapshots committed since the previous one and measures only the new commits, so its cost
  * follows the recent work, not the history. Reset when the catalog is re-attached (`epoch`).
@@ -51,31 +54,42 @@ export class CommitLog {
     private readonly keepLatest: number,
   ) {}
 
-  async read(lakehouse: Lakehouse, epoch: number, tables: ReadonlyMap<string, CuratedTable>, query: Query, now: number): Promise<CommitLogRead> {
+  /**
+   * `tables` is a listing read at snapshot `listedSnapshot`: an insert into a table it does not show is
+   * a table created since (read again next time) if the snapshot is newer, else a table dropped since.
+   */
+  async read(lakehouse: Lakehouse, epoch: number, tables: ReadonlyMap<string, CuratedTable>, listedSnapshot: number, query: Query, now: number): Promise<CommitLogRead> {
     if (epoch !== this.epoch) {
       this.epoch = epoch;
       this.lastSnapshot = -1;
       this.byTable.clear();
     }
     const meta = lakehouse.metadata;
+    const [range] = await query<{ oldest: number | null; newest: number | null }>(
+      `SELECT min(snapshot_id)::BIGINT AS oldest, max(snapshot_id)::BIGINT AS newest FROM ${meta}.ducklake_snapshot`,
+    );
+    // The first read looks back a bounded number of snapshots, whatever the history the catalog keeps.
+    if (this.lastSnapshot < 0) this.lastSnapshot = Math.max(-1, Number(range?.newest ?? 0) - FIRST_READ_SNAPSHOTS);
     const snapshots = await query<{ id: number; at: string; changes: string | null }>(
       `SELECT s.snapshot_id::BIGINT AS id, s.snapshot_time::TIMESTAMPTZ AS at, c.changes_made AS changes FROM ${meta}.ducklake_snapshot s ` +
         `JOIN ${meta}.ducklake_snapshot_changes c ON c.snapshot_id = s.snapshot_id WHERE s.snapshot_id > ${this.lastSnapshot} ORDER BY 1`,
     );
-    const [oldest] = await query<{ id: number | null }>(`SELECT min(snapshot_id)::BIGINT AS id FROM ${meta}.ducklake_snapshot`);
     const byId = new Map([...tables.values()].map((table) => [table.id, table]));
     for (const snapshot of snapshots) {
+      const inserts = (snapshot.changes ?? '')
+        .split(',')
+        .map((change) => /^(?:inserted_into_table|inlined_insert):(\d+)$/.exec(change.trim()))
+        .flatMap((match) => (match === null ? [] : [Number(match[1])]));
+      // A table created after the listing was read: stop here and read this snapshot again next time.
+      if (Number(snapshot.id) > listedSnapshot && inserts.some((tableId) => !byId.has(tableId))) break;
       this.lastSnapshot = Math.max(this.lastSnapshot, Number(snapshot.id));
-      for (const change of (snapshot.changes ?? '').split(',')) {
-        const match = /^inserted_into_table:(\d+)$/.exec(change.trim());
-        if (match === null) continue;
-        const tableId = Number(match[1]);
+      for (const tableId of inserts.filter((id) => byId.has(id))) {
         const log = this.byTable.get(tableId) ?? { commits: [] };
         log.commits.push({ table: byId.get(tableId)?.name ?? String(tableId), snapshotId: Number(snapshot.id), at: Date.parse(snapshot.at), measure: null });
         this.byTable.set(tableId, log);
       }
     }
-    const wanted = this.prune(now, Number(oldest?.id ?? 0), byId);
+    const wanted = this.prune(now, Number(range?.oldest ?? 0), byId);
     const warnings: string[] = [];
     for (const [tableId, log] of this.byTable) {
       const table = byId.get(tableId);

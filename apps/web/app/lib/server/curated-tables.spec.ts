@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '@fluxo/schema';
@@ -97,6 +97,25 @@ describe('CuratedTables: the dashboard attaches the catalog read-only, lazily, a
     closers.push(() => second.engine.close());
     await second.commit(['x']);
     expect(await events(lake)).toBe(1);
+  });
+
+  it('follows rows another writer inlined into the catalog (no data file changes): counts and signatures move', async () => {
+    const engineW = await TestDuckDBEngine.open();
+    closers.push(() => engineW.close());
+    await mkdir(join(dir, 'catalog'));
+    await engineW.run(`ATTACH 'ducklake:sqlite:${join(dir, 'catalog', 'fluxo.sqlite')}' AS w (DATA_PATH '${dataPath}/')`);
+    await engineW.run(`CREATE TABLE w.main.earthquakes (${QUAKES.columns.map((column) => `"${column.name}" ${column.sqlType}`).join(', ')})`);
+    const insert = (ids: readonly string[], hour: number) =>
+      engineW.run(`INSERT INTO w.main.earthquakes BY NAME ${quakeRows(ids.map((id) => ({ id, time: `2025-05-04T1${hour}:00:00Z`, updated: `2025-05-04T1${hour}:00:00Z`, mag: 2 })), FETCHED)}`);
+    await insert(['a', 'b', 'c'], 0);
+    const tables = testCuratedTables(engine, catalog, dataPath);
+    closers.push(() => tables.close());
+    const lake = lakeOver(tables);
+    expect(await events(lake)).toBe(3);
+    await insert(['d', 'e'], 1);
+    expect(await events(lake)).toBe(5);
+    const listing = await tables.list();
+    expect(listing.ok && listing.tables.get('earthquakes')).toMatchObject({ rows: 5, files: 0 });
   });
 
   it('retries a read while SQLite reports the catalog locked, a bounded number of times', async () => {

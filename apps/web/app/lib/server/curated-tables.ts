@@ -16,7 +16,15 @@ export type CatalogState =
 
 /** The tables of the catalog's current snapshot, or why there are none to show. */
 export type TableListing =
-  | { readonly ok: true; readonly epoch: number; readonly lakehouse: Lakehouse; readonly tables: ReadonlyMap<string, CuratedTable>; readonly listedAt: number }
+  | {
+      readonly ok: true;
+      readonly epoch: number;
+      readonly lakehouse: Lakehouse;
+      readonly tables: ReadonlyMap<string, CuratedTable>;
+      /** The catalog's current snapshot when the listing was read (it shows at least that snapshot). */
+      readonly snapshot: number;
+      readonly listedAt: number;
+    }
   | { readonly ok: false; readonly problem: WidgetProblem; readonly listedAt: number };
 
 export interface CuratedTablesOptions {
@@ -116,8 +124,8 @@ export class CuratedTables {
       listing = { ok: false, problem: { kind: 'query-failed', message: state.message }, listedAt };
     } else {
       try {
-        const tables = await listTables(state.lakehouse, (sql) => this.query(sql));
-        listing = { ok: true, epoch: state.epoch, lakehouse: state.lakehouse, tables, listedAt };
+        const { tables, snapshot } = await listTables(state.lakehouse, (sql) => this.query(sql));
+        listing = { ok: true, epoch: state.epoch, lakehouse: state.lakehouse, tables, snapshot, listedAt };
       } catch (error) {
         // The listing is the canary of the attachment: when it fails, re-attach on the next request.
         this.suspect = true;

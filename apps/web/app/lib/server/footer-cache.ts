@@ -1,5 +1,5 @@
 import { describeError } from '@fluxo/schema';
-import { sqlString, type ParquetEngine } from '@fluxo/parquet-io';
+import { sqlFilePath, type ParquetEngine } from '@fluxo/parquet-io';
 import type { LakeFile } from './lake-scanner';
 
 /** The dashboard's DuckDB engine, opened on first use. */
@@ -32,7 +32,7 @@ export class FooterCache {
       const batch = files.slice(start, start + 200);
       try {
         const rows = await engine.all<{ file_name: string; num_rows: number | string }>(
-          `SELECT file_name, num_rows FROM parquet_file_metadata([${batch.map((file) => sqlString(file.path)).join(', ')}])`,
+          `SELECT file_name, num_rows FROM parquet_file_metadata([${batch.map((file) => sqlFilePath(file.path)).join(', ')}])`,
         );
         const byPath = new Map(rows.map((row) => [row.file_name, Number(row.num_rows)]));
         for (const file of batch) this.known.set(keyOf(file), { ok: true, rows: byPath.get(file.path) ?? 0 });
@@ -52,7 +52,7 @@ export class FooterCache {
 
 async function readOne(engine: ParquetEngine, file: LakeFile): Promise<FooterInfo> {
   try {
-    const [row] = await engine.all<{ num_rows: number | string }>(`SELECT num_rows FROM parquet_file_metadata(${sqlString(file.path)})`);
+    const [row] = await engine.all<{ num_rows: number | string }>(`SELECT num_rows FROM parquet_file_metadata(${sqlFilePath(file.path)})`);
     return { ok: true, rows: Number(row?.num_rows ?? 0) };
   } catch (error) {
     return { ok: false, reason: cleanReason(describeError(error)) };

@@ -13,6 +13,12 @@ export interface KafkaFeedTopics {
 const RECENT_FILES = 20;
 const LATEST_DEAD_LETTERS = 8;
 const RECONNECT_DELAY_MS = 3_000;
+/**
+ * Raw-file offsets whose timestamps are kept per partition. The oldest are kept (the age of the
+ * oldest unprocessed reference is the lag in time): while the normalizer is down the map stays
+ * bounded, and the age of a backlog deeper than this is unknown until it drains below it.
+ */
+export const MAX_TRACKED_RAW_OFFSETS = 10_000;
 
 /**
  * The dashboard's own reader of the pipeline's topics: one consumer group per server instance
@@ -139,6 +145,7 @@ export class KafkaFeed {
 
   private acceptRaw(message: ConsumedMessage): void {
     const offsets = this.rawTimestamps.get(message.partition) ?? new Map<bigint, number>();
+    if (offsets.size >= MAX_TRACKED_RAW_OFFSETS) return;
     offsets.set(BigInt(message.offset), message.timestampMs);
     this.rawTimestamps.set(message.partition, offsets);
   }

@@ -30,10 +30,13 @@ export interface LakeDataOptions {
   readonly scanMaxAgeMs?: number;
   /**
    * A cached result whose table changed is still served while less than this many times its own
-   * computation time has passed since it was computed (0: always recompute). Bounds the share of the
-   * CPU that views over large, busy tables take; the next request or tick recomputes. Default 0.
+   * computation time has passed since it was computed (0: always recompute), and never longer than
+   * `maxStaleMs`. Bounds the share of the CPU that views over large, busy tables take; the next
+   * request or tick recomputes. Default 0.
    */
   readonly recomputeBackoff?: number;
+  /** The longest a result is served after its table changed (see `recomputeBackoff`). Default 3 s. */
+  readonly maxStaleMs?: number;
 }
 
 /**
@@ -109,8 +112,8 @@ export class LakeData {
     const hit = this.results.get(key);
     if (hit !== undefined) {
       if (hit.signature === signature) return hit.value as Promise<T>;
-      const backoff = this.options.recomputeBackoff ?? 0;
-      if (hit.durationMs >= 0 && Date.now() - hit.computedAt < backoff * hit.durationMs) return hit.value as Promise<T>;
+      const holdMs = Math.min((this.options.recomputeBackoff ?? 0) * hit.durationMs, this.options.maxStaleMs ?? 3_000);
+      if (hit.durationMs >= 0 && sameAttachment(hit.signature, signature) && Date.now() - hit.computedAt < holdMs) return hit.value as Promise<T>;
     }
     const started = Date.now();
     const entry = { signature, value: compute() as Promise<unknown>, computedAt: started, durationMs: -1 };
@@ -159,6 +162,15 @@ export class LakeData {
     }
     return { kind: 'query-failed', message: `Could not read ${dataset}: ${cleanReason(message)}` };
   }
+}
+
+/**
+ * Whether two signatures describe the same table of the same catalog attachment (`<epoch>:<table…>`):
+ * only then may an older result be held; never across a re-attach, nor once the table or catalog is gone.
+ */
+function sameAttachment(a: string, b: string): boolean {
+  const epoch = a.slice(0, a.indexOf(':'));
+  return /^\d+$/.test(epoch) && b.startsWith(`${epoch}:`);
 }
 
 /** Quotes an identifier for DuckDB. */

@@ -52,7 +52,7 @@ export class LakeHealthReader {
   private async activity(listing: TableListing, now: number): Promise<Activity> {
     if (!listing.ok) return { commits: new Map(), warnings: [], problem: listing.problem };
     try {
-      return { ...(await this.commits.read(listing.lakehouse, listing.epoch, listing.tables, (sql) => this.lake.query(sql), now)), problem: null };
+      return { ...(await this.commits.read(listing.lakehouse, listing.epoch, listing.tables, listing.snapshot, (sql) => this.lake.query(sql), now)), problem: null };
     } catch (error) {
       const message = `Cannot read the catalog's commits: ${cleanReason(describeError(error))}`;
       return { commits: new Map(), warnings: [message], problem: { kind: 'query-failed', message } };

@@ -79,8 +79,10 @@ export function createRuntime(config: WebConfig): WebRuntime {
     engine: openEngine,
     tables,
     catalog: () => (catalog ??= loadDefinitionCatalog(config.definitionsDir)),
-    // A view over a large, busy table is recomputed at most every 4× its own duration (≤ 20 % of a core).
+    // A view over a large, busy table is recomputed at most every 4× its own duration (≤ 20 % of a
+    // core), but is never more than 3 s behind its table.
     recomputeBackoff: 4,
+    maxStaleMs: 3_000,
   });
 
   // Fast retries: the dashboard reports a broker that is down instead of waiting for it.

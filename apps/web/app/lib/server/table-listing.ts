@@ -29,10 +29,13 @@ type Query = <T extends object>(sql: string) => Promise<T[]>;
 
 /**
  * The tables of schema `main` (views excluded, `_latest` views noted), from information_schema and
- * DuckLake's metadata tables: three small catalog queries, whatever the size of the data.
+ * DuckLake's metadata tables: a few small catalog queries, whatever the size of the data.
  */
-export async function listTables(lakehouse: Lakehouse, query: Query): Promise<Map<string, CuratedTable>> {
+export async function listTables(lakehouse: Lakehouse, query: Query): Promise<{ readonly tables: Map<string, CuratedTable>; readonly snapshot: number }> {
   const alias = sqlString(lakehouse.alias);
+  // Read first: everything listed below is at least as new as this snapshot.
+  const [current] = await query<{ id: number }>(`SELECT id::BIGINT AS id FROM ${lakehouse.alias}.current_snapshot()`);
+  const snapshot = Number(current?.id ?? -1);
   const entries = await query<{ table_name: string; table_type: string }>(
     `SELECT table_name, table_type FROM information_schema.tables WHERE table_catalog = ${alias} AND table_schema = 'main'`,
   );
@@ -40,6 +43,9 @@ export async function listTables(lakehouse: Lakehouse, query: Query): Promise<Ma
     `SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_catalog = ${alias} AND table_schema = 'main' ORDER BY table_name, ordinal_position`,
   );
   const stats = await query<TableStatsRow>(tableStatsSql(lakehouse.metadata));
+  // Rows a writer inlined into the catalog (DuckLake's default for small inserts; the normalizer turns
+  // it off) change no data file: such tables are counted with count(*) and re-read at every snapshot.
+  const inlined = new Set((await query<{ id: number }>(`SELECT DISTINCT table_id::BIGINT AS id FROM ${lakehouse.metadata}.ducklake_inlined_data_tables`)).map((row) => Number(row.id)));
   const views = new Set(entries.filter((entry) => entry.table_type === 'VIEW').map((entry) => entry.table_name));
   const statsByName = new Map(stats.map((row) => [row.name, row]));
   const tables = new Map<string, CuratedTable>();
@@ -47,6 +53,8 @@ export async function listTables(lakehouse: Lakehouse, query: Query): Promise<Ma
     const name = entry.table_name;
     const row = statsByName.get(name);
     const own = columns.filter((column) => column.table_name === name).map((column) => ({ name: column.column_name, type: column.data_type }));
+    const hasInlined = row !== undefined && inlined.has(Number(row.id));
+    const rows = hasInlined ? Number((await query<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM ${lakehouse.table(name)}`))[0]?.n ?? 0) : Number(row?.rows ?? 0);
     tables.set(name, {
       name,
       id: Number(row?.id ?? -1),
@@ -55,14 +63,16 @@ export async function listTables(lakehouse: Lakehouse, query: Query): Promise<Ma
       columns: own,
       files: Number(row?.files ?? 0),
       bytes: Number(row?.bytes ?? 0),
-      rows: Number(row?.rows ?? 0),
+      rows,
       signature:
         row === undefined
           ? `pending:${own.length}`
-          : [row.id, row.files, row.last_file, row.delete_files, row.last_delete, row.rows, row.last_column, own.length].map(String).join(':'),
+          : [row.id, row.files, row.last_file, row.delete_files, row.last_delete, rows, row.last_column, own.length, hasInlined ? `inlined@${snapshot}` : '']
+              .map(String)
+              .join(':'),
     });
   }
-  return tables;
+  return { tables, snapshot };
 }
 
 interface TableStatsRow {

@@ -2,6 +2,7 @@ import { LINEAGE_SQL_TYPES } from '@fluxo/schema';
 import type { TableSpec } from '@fluxo/lakehouse';
 import { createTestLake, type TestLake } from '../testing/lake-fixtures';
 import { datasetList, datasetView } from './dataset';
+import { rowsPerDay } from './rows-per-day';
 import { parseEarthquakeFilter, parseViewRequest } from './view-request';
 import { weatherView } from './weather';
 import { wikipediaView } from './wikipedia';
@@ -78,6 +79,33 @@ describe('weather, wikipedia and generic dataset views over real DuckLake tables
     expect(view.numeric).toEqual({ ok: true, warnings: [], data: [{ column: 'pm25', min: 10, max: 30, mean: 20, count: 2, nulls: 1 }] });
     expect(view.rowsOverTime.ok && view.rowsOverTime.data.points.map((point) => point.rows)).toEqual([1, 2]);
     expect(view.latestRows.ok && view.latestRows.data.columns).toEqual(['station', 'measured_at', 'pm25', '_source', '_fetched_at']);
+  });
+
+  it('rows per day over a long span come from the catalog\'s file statistics and match a scan, also after a delete', async () => {
+    const rows = `SELECT 's' || (range % 3) AS station, TIMESTAMPTZ '2025-05-01 00:00:00+00' + INTERVAL (range * 7) HOUR AS measured_at, (range % 11)::DOUBLE AS pm25,
+                         ${LINEAGE(`'r' || range`, `'1'`)}, TIMESTAMPTZ '2025-06-01 00:00:00+00' AS _fetched_at FROM range(40)`;
+    await t.commit('air_quality', `${rows} WHERE range < 25`, AIR_QUALITY);
+    await t.commit('air_quality', `${rows} WHERE range >= 25`, AIR_QUALITY);
+    const scan = async () =>
+      t.engine.all<{ at: string; rows: number }>(
+        `SELECT to_timestamp(floor(epoch_ms(measured_at) / 86400000) * 86400000 / 1000) AS at, count(*)::INTEGER AS rows FROM fluxo.main.air_quality GROUP BY 1 ORDER BY 1`,
+      );
+    const view = await datasetView(t.lake, 'air_quality');
+    expect(view.rowsOverTime.ok && view.rowsOverTime.data.bucketMs).toBe(86_400_000);
+    expect(view.rowsOverTime.ok && view.rowsOverTime.data.points).toEqual(await scan());
+    expect(view.rowsOverTime.ok && view.rowsOverTime.data.points.reduce((sum, point) => sum + point.rows, 0)).toBe(40);
+    expect(view.latestRows.ok && view.latestRows.data.rows.map((row) => row['measured_at'])[0]).toBe('2025-05-12T09:00:00.000Z');
+    const fromCatalog = async () => {
+      const table = await t.lake.dataset('air_quality');
+      return table.lakehouse === null || table.table === null ? 'no table' : rowsPerDay(t.lake, table.lakehouse, table.table, 'measured_at');
+    };
+    expect(await fromCatalog()).toBeInstanceOf(Map); // the statistics answered, no scan
+
+    await t.writer.lakehouse.commit('delete', (tx) => tx.run(`DELETE FROM ${t.writer.lakehouse.table('air_quality')} WHERE station = 's0'`));
+    const after = await datasetView(t.lake, 'air_quality');
+    expect(after.info).toMatchObject({ ok: true, data: { rows: 26 } });
+    expect(after.rowsOverTime.ok && after.rowsOverTime.data.points).toEqual(await scan());
+    expect(await fromCatalog()).toBeNull(); // deleted rows: the counts come from a scan
   });
 
   it('an unknown dataset says so', async () => {

@@ -1,0 +1,10 @@
+export { MetricsError, type MetricsErrorCode } from './errors';
+export { createMetricsRegistry, Registry, type MetricsRegistryOptions } from './registry';
+export { DURATION_BUCKETS_SECONDS, LATENCY_BUCKETS_SECONDS, SIZE_BUCKETS_BYTES, COUNT_BUCKETS } from './buckets';
+export { Readiness, type ReadinessCheck, type ReadinessOptions, type ReadinessReport, type CheckResult } from './readiness';
+export { directoryWritableCheck, directoryReadableCheck } from './checks';
+export { ObservabilityServer, type ObservabilityServerOptions } from './observability-server';
+export { startObservability, type Observability, type ObservabilityOptions } from './observability';
+export { PipelineMetrics, measuredAnnouncer, type ReferenceAnnouncer } from './pipeline-metrics';
+export { totalsCounter, type TotalsCounterOptions } from './totals';
+export { Counter, Gauge, Histogram } from 'prom-client';
