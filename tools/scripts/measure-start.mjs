@@ -47,6 +47,7 @@ const countFiles = (dir) => {
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) if (entry.isFile() && entry.name.endsWith('.parquet')) n += 1;
   return n;
 };
+let finished = false;
 const timer = setInterval(async () => {
   if (countFiles(join(repo, '.fluxo', 'lake', 'raw')) > 0) mark('first raw file');
   if (countFiles(join(repo, '.fluxo', 'lake', 'curated')) > 0) mark('first curated file');
@@ -58,7 +59,8 @@ const timer = setInterval(async () => {
   } catch {
     // not yet
   }
-  if (milestones['dashboard with data'] !== undefined || Number(at()) > limitS) {
+  if (!finished && (milestones['dashboard with data'] !== undefined || Number(at()) > limitS)) {
+    finished = true;
     clearInterval(timer);
     const load = (await import('node:os')).loadavg().map((v) => v.toFixed(1)).join(' ');
     console.log(JSON.stringify({ label, milestones, load, log: log.slice(-40) }, null, 2));
