@@ -4,8 +4,8 @@
  * broker for the whole run (127.0.0.1:29192, data under .fluxo/bench/kafka), runs the workloads,
  * writes bench/results/latest.{json,md} and a dated copy. See bench/README.md.
  *
- *   npm run bench                      # full: 1M rows × 3 runs (PySpark × 2), e2e 60 s, …  (~15 min)
- *   npm run bench -- --quick           # < 2 min: 100k rows × 1, no PySpark, e2e 30 s → latest-quick.*
+ *   npm run bench                      # full: 1M rows × 3 runs (PySpark × 2), e2e 60 s, history (hours), …
+ *   npm run bench -- --quick           # a few minutes: 100k rows × 1, no PySpark, e2e 30 s, history ×120 → latest-quick.*
  *   npm run bench -- --only normalize,ingest   --skip-spark   --runs 5   (→ latest-partial.*)
  *   npm run bench -- --only normalize --contenders fluxo,ceiling --no-build
  */
@@ -16,17 +16,19 @@ import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startBenchBroker } from './lib/broker.mjs';
-import { loadFluxoLibs } from './lib/build.mjs';
+import { freezeFluxoLibs, loadFluxoLibs } from './lib/build.mjs';
 import { benchKafka } from './lib/kafka.mjs';
-import { RESULTS_DIR, ROOT, SPARK_PYTHON_DIR } from './lib/paths.mjs';
+import { BENCH_HOME, RESULTS_DIR, ROOT, SPARK_PYTHON_DIR } from './lib/paths.mjs';
 import { evaluateTargets, renderMarkdown, updateReadmeSummary } from './lib/results.mjs';
 import { PYSPARK_VERSION } from './spark/setup.mjs';
+import { ensureDuckDBExtensions } from '../tools/duckdb-extensions/extensions.mjs';
 import { runE2eWorkload } from './workloads/e2e.mjs';
+import { runHistoryWorkload } from './workloads/history.mjs';
 import { runIngestWorkload } from './workloads/ingest.mjs';
 import { runNormalizeWorkload } from './workloads/normalize.mjs';
 import { runStartupWorkload } from './workloads/startup.mjs';
 
-const WORKLOADS = ['normalize', 'ingest', 'e2e', 'startup'];
+const WORKLOADS = ['normalize', 'ingest', 'e2e', 'startup', 'history'];
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
@@ -37,14 +39,31 @@ const { values: args } = parseArgs({
     'e2e-batch-age-ms': { type: 'string', default: '500' },
     'no-build': { type: 'boolean', default: false },
     contenders: { type: 'string' },
+    'e2e-rates': { type: 'string' },
+    'history-cadence-scale': { type: 'string' },
+    'keep-history': { type: 'boolean', default: false },
   },
 });
 const quick = Boolean(args.quick);
 const only = args.only ? args.only.split(',') : WORKLOADS;
 const runs = args.runs ? Number(args.runs) : quick ? 1 : 3;
 const plan = quick
-  ? { rows: 100_000, files: 10, contenders: ['fluxo', 'ceiling', 'naive'], sparkRuns: 0, features: 20_000, e2eSeconds: 30, startupRuns: 1 }
-  : { rows: 1_000_000, files: 100, contenders: ['fluxo', 'ceiling', 'naive', 'spark'], sparkRuns: Math.min(runs, 2), features: 100_000, e2eSeconds: 60, startupRuns: Math.min(runs, 3) };
+  ? { rows: 100_000, files: 10, contenders: ['fluxo', 'ceiling', 'naive'], sparkRuns: 0, features: 20_000, e2eSeconds: 30, e2eRates: [1000, 10_000], startupRuns: 1, historyCadenceScale: 120, historyRecentchangeRate: 5, historyRepeat: 5 }
+  : {
+      rows: 1_000_000,
+      files: 100,
+      contenders: ['fluxo', 'ceiling', 'naive', 'spark'],
+      sparkRuns: Math.min(runs, 2),
+      features: 100_000,
+      e2eSeconds: 60,
+      e2eRates: [1000, 10_000],
+      startupRuns: Math.min(runs, 3),
+      historyCadenceScale: 1,
+      historyRecentchangeRate: 5,
+      historyRepeat: 10,
+    };
+if (args['e2e-rates']) plan.e2eRates = args['e2e-rates'].split(',').map(Number);
+if (args['history-cadence-scale']) plan.historyCadenceScale = Number(args['history-cadence-scale']);
 if (args.contenders) plan.contenders = args.contenders.split(',');
 if (args['skip-spark']) plan.contenders = plan.contenders.filter((c) => c !== 'spark');
 
@@ -103,16 +122,33 @@ async function main() {
   const info = machine();
   const date = new Date().toISOString();
   log(`${quick ? 'QUICK' : 'FULL'} run on ${info.cores} cores / ${info.memory_gb} GB, load ${info.load_before.join(' ')}`);
+  const extensionDir = await ensureDuckDBExtensions({ root: ROOT, log });
   const broker = await startBenchBroker(log);
+  const runId = `${Date.now().toString(36)}`;
+  await freezeFluxoLibs(runId);
   const libs = await loadFluxoLibs();
-  const engine = await libs.ParquetEngine.open({ logger: libs.silentLogger, threads: 1 });
-  const ctx = { kafka: benchKafka(broker.brokers), brokers: broker.brokers, libs, engine, log, runId: `${Date.now().toString(36)}` };
+  // the bench reads fluxo's curated tables through their catalog, as the dashboard does
+  const engine = await libs.ParquetEngine.open({ logger: libs.silentLogger, threads: 1, extensions: libs.LAKEHOUSE_EXTENSIONS, extensionDirectory: extensionDir });
+  const ctx = { kafka: benchKafka(broker.brokers), brokers: broker.brokers, libs, engine, log, runId, extensionDir };
   /** @type {any} */
   const result = { date, mode: quick ? 'quick' : 'full', machine: info, plan: { ...plan, runs } };
   try {
     result.normalize = await workload('normalize', () => runNormalizeWorkload(ctx, { rows: plan.rows, files: plan.files, runs, contenders: plan.contenders, sparkRuns: plan.sparkRuns }));
     result.ingest = await workload('ingest', () => runIngestWorkload(ctx, { features: plan.features, runs }));
-    result.e2e = await workload('e2e', () => runE2eWorkload(ctx, { rate: 1000, seconds: plan.e2eSeconds, runs: quick ? 1 : Math.min(runs, 2), streams: String(args['e2e-streams']), batchMaxAgeMs: Number(args['e2e-batch-age-ms']) }));
+    const e2e = (/** @type {number} */ rate) =>
+      workload('e2e', () => runE2eWorkload(ctx, { rate, seconds: plan.e2eSeconds, runs: quick ? 1 : Math.min(runs, 2), streams: String(args['e2e-streams']), batchMaxAgeMs: Number(args['e2e-batch-age-ms']) }));
+    if (plan.e2eRates.includes(1000)) result.e2e = await e2e(1000);
+    if (plan.e2eRates.includes(10_000)) result.e2e_10k = await e2e(10_000);
+    result.history = await workload('history', () =>
+      runHistoryWorkload(ctx, {
+        cadenceScale: plan.historyCadenceScale,
+        recentchangeRate: plan.historyRecentchangeRate,
+        repeat: plan.historyRepeat,
+        keep: Boolean(args['keep-history']),
+        // a full history takes hours: each point is kept as it is measured
+        onPoint: (points) => writeFile(join(BENCH_HOME, `history-progress-${quick ? 'quick' : 'full'}.json`), `${JSON.stringify({ date, mode: quick ? 'quick' : 'full', plan, points }, null, 2)}\n`),
+      }),
+    );
   } finally {
     await engine.close();
     await broker.stop();
@@ -123,6 +159,9 @@ async function main() {
     normalizer_workload1_mb: result.normalize?.fluxo_peak_rss_mb ?? null,
     normalizer_workload3_mb: result.e2e?.normalizer_peak_rss_mb ?? null,
     stream_ingest_workload3_mb: result.e2e?.stream_ingest_peak_rss_mb ?? null,
+    normalizer_workload3_10k_mb: result.e2e_10k?.normalizer_peak_rss_mb ?? null,
+    stream_ingest_workload3_10k_mb: result.e2e_10k?.stream_ingest_peak_rss_mb ?? null,
+    normalizer_history_mb: result.history?.day_30?.normalizer_peak_rss_mb ?? null,
     ingest_workload2_mb: result.ingest?.detail?.peak_rss_mb?.max ?? null,
   };
   result.load_after = loadavg().map((v) => Math.round(v * 100) / 100);
@@ -130,9 +169,9 @@ async function main() {
   result.targets = evaluateTargets(result);
 
   await mkdir(RESULTS_DIR, { recursive: true });
-  const complete = only.length === WORKLOADS.length;
-  // a partial run (--only) never replaces the full latest result
-  const base = quick ? 'latest-quick' : complete ? 'latest' : 'latest-partial';
+  const complete = WORKLOADS.every((name) => only.includes(name));
+  // a partial run (--only) never replaces a complete result (quick or full)
+  const base = !complete ? 'latest-partial' : quick ? 'latest-quick' : 'latest';
   // JSON first: a rendering bug must never lose a measured result
   await writeFile(join(RESULTS_DIR, `${base}.json`), `${JSON.stringify(result, null, 2)}\n`);
   const markdown = renderMarkdown(result);

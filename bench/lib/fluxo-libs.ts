@@ -3,7 +3,26 @@
  * into `.fluxo/bench/build/fluxo-libs.cjs` (the bench scripts are plain ESM and cannot import TS).
  * Only public entry points are used, so the bench exercises the same code as the apps.
  */
-export { BUILTIN_DEFINITIONS, DefinitionCatalog, compileMapping, validateFileReference, serializeFileReference, LINEAGE_SQL_TYPES, silentLogger } from '@fluxo/schema';
-export { Lake, ParquetEngine, writeRawFile, loadDefinitionCatalog, RAW_SCHEMA_FINGERPRINT, sqlString, sqlFilePath } from '@fluxo/parquet-io';
-// The normalizer's own per-file SELECT, so the ceiling runs exactly the same transformation.
-export { curatedSelectSql, requiredPredicate } from '../../apps/normalizer/src/curate/curated-sql';
+export {
+  BUILTIN_DEFINITIONS,
+  DefinitionCatalog,
+  compileMapping,
+  createEventExtractor,
+  createRecordExtractor,
+  // The normalizer's own per-file SELECT (libs/schema), so the ceiling runs exactly the same transformation.
+  curatedSelectSql,
+  curatedTableSpecs,
+  requiredPredicate,
+  validateFileReference,
+  serializeFileReference,
+  LINEAGE_SQL_TYPES,
+  loadNormalizerConfig,
+  silentLogger,
+} from '@fluxo/schema';
+export { Lake, ParquetEngine, writeRawFile, loadDefinitionCatalog, rawFileReference, rawFileStem, RAW_SCHEMA_FINGERPRINT, sqlString, sqlFilePath } from '@fluxo/parquet-io';
+export { ConsumedRawFiles, ConsumerProgress, LAKEHOUSE_EXTENSIONS, Lakehouse, maintain, parseCatalogLocation, RawRetention } from '@fluxo/lakehouse';
+// The normalizer's commit path, driven in-process by the history workload (composed as
+// apps/normalizer/src/main.ts composes it, with Kafka replaced by recording ports).
+export { BatchHandler } from '../../apps/normalizer/src/handle/batch-handler';
+export { CuratedAnnouncer } from '../../apps/normalizer/src/announce/curated-announcer';
+export { DeadLetters } from '../../apps/normalizer/src/handle/dead-letters';

@@ -108,3 +108,20 @@ export async function groupLag(admin, groupId, topic) {
   }
   return lag;
 }
+
+/**
+ * Publishes records to explicit partitions, in order within each partition (chunks of `chunk`
+ * records per request), keyed like ReferenceProducer does.
+ * @param {any} kafka @param {string} topic @param {{ partition: number, key: string, value: Buffer | string }[]} records @param {number} [chunk]
+ */
+export async function publishToPartitions(kafka, topic, records, chunk = 500) {
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  try {
+    for (let start = 0; start < records.length; start += chunk) {
+      await producer.send({ topic, acks: -1, messages: records.slice(start, start + chunk).map((r) => ({ partition: r.partition, key: r.key, value: r.value })) });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}

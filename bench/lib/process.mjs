@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 
 /** @typedef {Record<string, any> & { msg?: string, time?: number }} LogLine */
 
@@ -169,4 +170,22 @@ export class TrackedProcess {
     }
     return this.exited;
   }
+}
+
+/**
+ * A TCP port free right now on 127.0.0.1, for an app's metrics endpoint (FLUXO_METRICS_PORT): the
+ * apps' default ports (9481–9484) may be taken by a developer's stack, and an endpoint that cannot
+ * bind stops the app. The endpoint stays on, as in production.
+ * @returns {Promise<string>}
+ */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(String(port)));
+    });
+  });
 }

@@ -3,13 +3,15 @@
  * Workload 3 — end-to-end latency at a steady rate. The replay API streams Wikimedia recentchange
  * over SSE at `rate` events/s; the built stream-ingest (dist/apps/stream-ingest, env FLUXO_STREAMS,
  * FLUXO_SOURCE_BASE_URL) micro-batches it into raw files and references; the built normalizer
- * curates them. For `seconds` (after a 5 s warm-up) every curated reference on Kafka is read back:
- * stream-ingest stamps every row of a raw file with the moment the batch was cut (`_fetched_at` =
- * flush start), not with each event's receipt. A batch holds the events received between the previous
- * cut and its own, so per event: latency = the curated reference's Kafka timestamp − the PREVIOUS
- * batch's `_fetched_at` — an upper bound of receipt-to-reference (every event waited at most that
- * long; on average about half a batch age less). p50/p95/p99/max of that bound over all events of
- * the window; the flush-to-reference part alone is kept as `flush_to_reference_*` in the detail.
+ * commits them to the `recentchange` table and announces each new data file.
+ *
+ * stream-ingest stamps every event with the moment it read it off the connection (the raw row's
+ * `context` = `{"received_at": …}`, see apps/stream-ingest session/receipt-time.ts). Per event:
+ * latency = Kafka timestamp of the curated reference announcing the commit that made its raw file
+ * visible in the table − its `received_at`. The rows counted are the table's (DuckLake attached
+ * READ_ONLY after the run), joined to their raw rows for the receipt time; p50/p95/p99/max over
+ * every event received in the window (after a 5 s warm-up). `cut_to_reference_*` keeps the batch
+ * cut (`_fetched_at`) → reference part alone.
  *
  * Kept up = the normalizer's lag on the raw-files topic stays bounded (its maximum over the last
  * third of the run is no higher than over the first two thirds plus 2 references, and it ends ≤ 2),
@@ -19,14 +21,14 @@
  * `batchMaxAgeMs` after its first event (default here 500 ms; the app's own default, 60 s, is tuned
  * for few large files and would dominate any latency figure). The setting is in the result.
  *
- * Reports null with a note when stream-ingest is not built (it is being written as this lands).
+ * Reports null with a note when stream-ingest is not built.
  */
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTopics, deleteTopics, groupLag, watchTopic } from '../lib/kafka.mjs';
 import { DIST, RUNS_DIR } from '../lib/paths.mjs';
-import { TrackedProcess } from '../lib/process.mjs';
+import { freePort, TrackedProcess } from '../lib/process.mjs';
 import { median, percentile, round, summary } from '../lib/stats.mjs';
 
 const WARMUP_MS = 5_000;
@@ -53,7 +55,7 @@ export async function runE2eWorkload(ctx, options) {
   }
   /** @type {any[]} */
   const runs = [];
-  for (let i = 0; i < options.runs; i++) runs.push(await runOnce(ctx, options, `${ctx.runId}-${i}`));
+  for (let i = 0; i < options.runs; i++) runs.push(await runOnce(ctx, options, `${ctx.runId}-r${options.rate}-${i}`));
   const pick = (/** @type {string} */ key) => summary(runs.map((r) => r[key]));
   const keptUp = runs.every((r) => r.kept_up);
   return {
@@ -87,10 +89,13 @@ async function runOnce(ctx, options, id) {
   const groupId = `${prefix}-normalizer`;
   await createTopics(ctx.kafka, Object.values(topics), 2);
   const watcher = await watchTopic(ctx.kafka, topics.curated);
+  const catalogPath = join(dir, 'catalog', 'fluxo.sqlite');
   const common = {
     PATH: process.env['PATH'],
     FLUXO_KAFKA_BROKERS: ctx.brokers.join(','),
     FLUXO_LAKE_DIR: lakeDir,
+    FLUXO_CATALOG: `sqlite:${catalogPath}`,
+    FLUXO_DUCKDB_EXTENSION_DIR: ctx.extensionDir,
     FLUXO_TOPIC_RAW_FILES: topics.raw,
     FLUXO_TOPIC_CURATED_FILES: topics.curated,
     FLUXO_TOPIC_DEAD_LETTER: topics.deadLetter,
@@ -104,11 +109,11 @@ async function runOnce(ctx, options, id) {
   await admin.connect();
   try {
     const listening = await replay.waitForLine((l) => l.msg === 'listening' && typeof l.url === 'string', 60_000);
-    const normalizer = new TrackedProcess('normalizer', process.execPath, [DIST.normalizer], { env: { ...common, FLUXO_NORMALIZER_GROUP: groupId }, logFile: join(RUNS_DIR, `e2e-${id}-normalizer.log`) });
+    const normalizer = new TrackedProcess('normalizer', process.execPath, [DIST.normalizer], { env: { ...common, FLUXO_NORMALIZER_GROUP: groupId, FLUXO_METRICS_PORT: await freePort() }, logFile: join(RUNS_DIR, `e2e-${id}-normalizer.log`) });
     apps.push(normalizer);
     await normalizer.waitForLine((l) => typeof l.msg === 'string' && l.msg.startsWith('normalizer running'), 60_000);
     const streamIngest = new TrackedProcess('stream-ingest', process.execPath, [DIST.streamIngest], {
-      env: { ...common, FLUXO_STREAMS: options.streams, FLUXO_SOURCE_BASE_URL: String(listening.url), FLUXO_STATE_DIR: join(dir, 'state'), FLUXO_BATCH_MAX_AGE_MS: String(options.batchMaxAgeMs), FLUXO_STATS_INTERVAL_MS: '10000' },
+      env: { ...common, FLUXO_STREAMS: options.streams, FLUXO_SOURCE_BASE_URL: String(listening.url), FLUXO_STATE_DIR: join(dir, 'state'), FLUXO_BATCH_MAX_AGE_MS: String(options.batchMaxAgeMs), FLUXO_STATS_INTERVAL_MS: '10000', FLUXO_METRICS_PORT: await freePort() },
       logFile: join(RUNS_DIR, `e2e-${id}-stream-ingest.log`),
     });
     apps.push(streamIngest);
@@ -126,28 +131,31 @@ async function runOnce(ctx, options, id) {
     await streamIngest.stop();
     await normalizer.stop();
 
-    // per-event latency: curated reference timestamp − _fetched_at of each row it carries
-    /** @type {{ referencedAt: number, fetched: number, n: number }[]} */
-    const groups = [];
+    // per event: when its commit was announced (the raw file's first curated reference) − when stream-ingest received it
+    /** @type {Map<string, number>} raw uri → Kafka timestamp of the first curated reference naming it */
+    const visibleAt = new Map();
     for (const message of watcher.messages) {
-      const path = join(lakeDir, message.value.uri);
-      const rows = await ctx.engine.all(`SELECT epoch_ms(_fetched_at)::BIGINT AS f, count(*)::INTEGER AS n FROM read_parquet(${ctx.libs.sqlString(path)}, hive_partitioning = false) GROUP BY 1`);
-      for (const row of rows) groups.push({ referencedAt: message.timestamp, fetched: Number(row.f), n: Number(row.n) });
+      for (const input of message.value.inputs ?? []) visibleAt.set(input.uri, Math.min(visibleAt.get(input.uri) ?? Infinity, message.timestamp));
     }
-    const cuts = [...new Set(groups.map((g) => g.fetched))].sort((a, b) => a - b);
-    const previousCut = new Map(cuts.map((cut, i) => [cut, i === 0 ? cut : /** @type {number} */ (cuts[i - 1])]));
-    /** @type {{ fetched: number, latency: number, flushLatency: number }[]} */
+    const rows = await receiptTimes(ctx, catalogPath, lakeDir);
+    /** @type {{ received: number, latency: number, cutLatency: number }[]} */
     const events = [];
-    for (const g of groups) {
-      if (g.fetched < windowStart || g.fetched >= windowEnd) continue;
-      const since = /** @type {number} */ (previousCut.get(g.fetched));
-      for (let i = 0; i < g.n; i++) events.push({ fetched: g.fetched, latency: g.referencedAt - since, flushLatency: g.referencedAt - g.fetched });
+    let unannounced = 0;
+    for (const row of rows) {
+      if (row.received < windowStart || row.received >= windowEnd) continue;
+      const at = visibleAt.get(row.uri);
+      if (at === undefined) {
+        unannounced += row.n;
+        continue;
+      }
+      for (let i = 0; i < row.n; i++) events.push({ received: row.received, latency: at - row.received, cutLatency: at - row.fetched });
     }
     if (events.length === 0) throw new Error('no curated event fell in the measurement window');
     const sorted = events.map((e) => e.latency).sort((a, b) => a - b);
-    const flushSorted = events.map((e) => e.flushLatency).sort((a, b) => a - b);
-    const first = events.filter((e) => e.fetched < windowStart + 10_000).map((e) => e.latency);
-    const last = events.filter((e) => e.fetched >= windowEnd - 10_000).map((e) => e.latency);
+    const cutSorted = events.map((e) => e.cutLatency).sort((a, b) => a - b);
+    const cuts = [...new Set(rows.map((r) => r.fetched))].sort((a, b) => a - b);
+    const first = events.filter((e) => e.received < windowStart + 10_000).map((e) => e.latency);
+    const last = events.filter((e) => e.received >= windowEnd - 10_000).map((e) => e.latency);
     const cut = windowStart + (options.seconds * 1000 * 2) / 3;
     const maxLag = (/** @type {typeof lags} */ list) => Math.max(0, ...list.map((l) => l.lag).filter(Number.isFinite));
     const lagBounded = maxLag(lags.filter((l) => l.at >= cut)) <= maxLag(lags.filter((l) => l.at < cut)) + 2 && finalLag <= 2;
@@ -159,8 +167,9 @@ async function runOnce(ctx, options, id) {
       p95_ms: percentile(sorted, 95),
       p99_ms: percentile(sorted, 99),
       max_ms: sorted.at(-1),
-      flush_to_reference_p50_ms: percentile(flushSorted, 50),
-      flush_to_reference_p99_ms: percentile(flushSorted, 99),
+      cut_to_reference_p50_ms: percentile(cutSorted, 50),
+      cut_to_reference_p99_ms: percentile(cutSorted, 99),
+      events_in_table_not_announced: unannounced,
       batch_interval_median_ms: median(cuts.slice(1).map((cut, i) => cut - /** @type {number} */ (cuts[i]))),
       kept_up: lagBounded && latencyFlat,
       max_lag: maxLag(lags),
@@ -178,5 +187,30 @@ async function runOnce(ctx, options, id) {
     await watcher.stop();
     await deleteTopics(ctx.kafka, Object.values(topics));
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Per raw file and receipt millisecond, the curated rows of `recentchange` (read through the
+ * catalog) with their batch cut, joined to their raw rows' receipt time.
+ * @param {import('./normalize.mjs').BenchContext} ctx @param {string} catalogPath @param {string} lakeDir
+ * @returns {Promise<{ uri: string, received: number, fetched: number, n: number }[]>}
+ */
+async function receiptTimes(ctx, catalogPath, lakeDir) {
+  const alias = `bench_e2e_${Math.random().toString(36).slice(2, 8)}`;
+  const q = ctx.libs.sqlString;
+  await ctx.engine.run(`ATTACH ${q(`ducklake:sqlite:${catalogPath}`)} AS ${alias} (READ_ONLY)`);
+  try {
+    const rows = await ctx.engine.all(
+      `WITH raw AS (SELECT replace(filename, ${q(`${lakeDir}/`)}, '') AS uri, record_key, record_version, ` +
+        `epoch_ms(CAST(json_extract_string(context, '$.received_at') AS TIMESTAMPTZ))::BIGINT AS received ` +
+        `FROM read_parquet(${q(join(lakeDir, 'raw', '*', '*', '*.parquet'))}, filename = true, hive_partitioning = false)) ` +
+        `SELECT c._raw_uri AS uri, raw.received, epoch_ms(c._fetched_at)::BIGINT AS fetched, count(*)::INTEGER AS n ` +
+        `FROM ${alias}.main.recentchange c JOIN raw ON raw.uri = c._raw_uri AND raw.record_key = c._record_key AND raw.record_version = c._record_version ` +
+        `GROUP BY ALL`,
+    );
+    return rows.map((/** @type {any} */ r) => ({ uri: String(r.uri), received: Number(r.received), fetched: Number(r.fetched), n: Number(r.n) }));
+  } finally {
+    await ctx.engine.run(`DETACH ${alias}`);
   }
 }

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { earthquakeGenerator } from '../data/earthquake-model.mjs';
 import { createTopics, deleteTopics, watchTopic } from '../lib/kafka.mjs';
 import { DATA_DIR, DIST, ROOT, RUNS_DIR } from '../lib/paths.mjs';
-import { TrackedProcess } from '../lib/process.mjs';
+import { freePort, TrackedProcess } from '../lib/process.mjs';
 import { round, summary } from '../lib/stats.mjs';
 
 const GENERATED_AT = Date.parse('2025-05-04T12:00:00Z');
@@ -76,6 +76,7 @@ export async function runIngestWorkload(ctx, options) {
           FLUXO_HTTP_TIMEOUT_MS: '120000',
           FLUXO_HTTP_MAX_RESPONSE_BYTES: String(1024 * 1024 * 1024),
           FLUXO_LOG_LEVEL: 'info',
+          FLUXO_METRICS_PORT: await freePort(),
         },
         logFile: join(RUNS_DIR, `ingest-${id}.log`),
       });

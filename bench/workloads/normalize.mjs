@@ -4,8 +4,9 @@
  * that consumes Kafka, the same references on a fresh raw-files topic of the bench broker:
  *
  *  - fluxo:   the built normalizer (dist/apps/normalizer/main.cjs) as a process with its own topics,
- *             group and lake; timed from spawn until the curated-files topic holds references for
- *             every input file (the last reference's Kafka timestamp).
+ *             group, lake and table catalog (SQLite file in the run's dir); timed from spawn until the
+ *             curated-files topic holds references for every input file (the last reference's Kafka
+ *             timestamp). Its rows are counted through the table (DuckLake attached READ_ONLY).
  *  - ceiling: DuckDB alone, the same SELECT over all files in one COPY (ceiling-job.mjs).
  *  - naive:   bench/naive/naive-normalizer.mjs (parquetjs read → JS rows → parquetjs write, per reference).
  *  - spark:   bench/spark/normalize_job.py, PySpark Structured Streaming, local[2], Kafka source.
@@ -14,12 +15,12 @@
  * Contenders are interleaved within each repetition so machine noise spreads over all of them.
  */
 import { existsSync } from 'node:fs';
-import { link, mkdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DATASET, ensureRawDataset } from '../data/raw-dataset.mjs';
 import { createTopics, deleteTopics, publish, watchTopic } from '../lib/kafka.mjs';
 import { DIST, ROOT, RUNS_DIR } from '../lib/paths.mjs';
-import { TrackedProcess } from '../lib/process.mjs';
+import { freePort, TrackedProcess } from '../lib/process.mjs';
 import { median, round, summary } from '../lib/stats.mjs';
 import { sparkAvailability, runSparkNormalize } from '../spark/spark.mjs';
 
@@ -27,7 +28,7 @@ const DRAIN_TIMEOUT_MS = 15 * 60_000;
 
 /**
  * @typedef {import('../data/raw-dataset.mjs').RawDataset} RawDataset
- * @typedef {{ kafka: any, brokers: string[], libs: any, engine: any, log: (m: string) => void, runId: string }} BenchContext
+ * @typedef {{ kafka: any, brokers: string[], libs: any, engine: any, log: (m: string) => void, runId: string, extensionDir: string }} BenchContext
  * @typedef {{ ms: number, processingMs?: number, rows: number, peakRssMb: number, note?: string, profile?: any }} ContenderRun
  */
 
@@ -109,7 +110,8 @@ function topicsFor(id) {
 }
 
 /**
- * A fresh lake whose raw zone holds the data set's files (hard links: no copy, same bytes).
+ * A fresh lake whose raw zone holds copies of the data set's files. Copies, not hard links: the
+ * normalizer refuses a raw file with another name outside the lake (LINK_REFUSED, docs/security.md).
  * @param {RawDataset} data @param {string} dir @param {'zstd' | 'snappy'} [variant]
  */
 async function prepareLake(data, dir, variant = 'zstd') {
@@ -118,7 +120,7 @@ async function prepareLake(data, dir, variant = 'zstd') {
   for (const file of data.files) {
     const target = join(lakeDir, file.uri);
     await mkdir(dirname(target), { recursive: true });
-    await link(variant === 'zstd' ? file.path : file.snappyPath, target);
+    await copyFile(variant === 'zstd' ? file.path : file.snappyPath, target);
   }
   return lakeDir;
 }
@@ -159,6 +161,35 @@ async function countCurated(ctx, dir) {
 }
 
 /**
+ * Rows of a curated table, read through its catalog: DuckLake attached READ_ONLY (as the dashboard
+ * attaches it), so only the current snapshot's files count — never a compaction's leftovers.
+ * @param {BenchContext} ctx @param {string} catalogPath @param {string} table
+ */
+export async function countTable(ctx, catalogPath, table) {
+  if (!existsSync(catalogPath)) return 0;
+  const alias = `bench_${Math.random().toString(36).slice(2, 10)}`;
+  await ctx.engine.run(`ATTACH ${ctx.libs.sqlString(`ducklake:sqlite:${catalogPath}`)} AS ${alias} (READ_ONLY)`);
+  try {
+    const [row] = await ctx.engine.all(`SELECT count(*)::BIGINT AS n FROM ${alias}.main."${table}"`);
+    return Number(row?.n ?? 0);
+  } finally {
+    await ctx.engine.run(`DETACH ${alias}`);
+  }
+}
+
+/** Commits the normalizer logged (`committed curated batch`): how it cut the backlog. @param {TrackedProcess} proc */
+export function commitProfile(proc) {
+  const commits = proc.linesWith('committed curated batch');
+  const ms = commits.map((l) => Number(l.ms));
+  return {
+    commits: commits.length,
+    raw_files_per_commit_median: median(commits.map((l) => Number(l.rawFiles))),
+    commit_ms_median: median(ms),
+    commit_ms_total: ms.reduce((a, b) => a + b, 0),
+  };
+}
+
+/**
  * Waits until curated references name every input file; returns the latest reference timestamp.
  * @param {{ messages: import('../lib/kafka.mjs').WatchedMessage[] }} watcher @param {number} files @param {TrackedProcess} proc
  */
@@ -179,6 +210,7 @@ async function runFluxo(ctx, data, id) {
   const dir = join(RUNS_DIR, `fluxo-${id}`);
   const lakeDir = await prepareLake(data, dir);
   const topics = topicsFor(`fluxo-${id}`);
+  const catalogPath = join(dir, 'catalog', 'fluxo.sqlite');
   await createTopics(ctx.kafka, Object.values(topics), 2);
   await publishReferences(ctx, data, topics.raw);
   const watcher = await watchTopic(ctx.kafka, topics.curated);
@@ -187,6 +219,8 @@ async function runFluxo(ctx, data, id) {
       PATH: process.env['PATH'],
       FLUXO_KAFKA_BROKERS: ctx.brokers.join(','),
       FLUXO_LAKE_DIR: lakeDir,
+      FLUXO_CATALOG: `sqlite:${catalogPath}`,
+      FLUXO_DUCKDB_EXTENSION_DIR: ctx.extensionDir,
       FLUXO_TOPIC_RAW_FILES: topics.raw,
       FLUXO_TOPIC_CURATED_FILES: topics.curated,
       FLUXO_TOPIC_DEAD_LETTER: topics.deadLetter,
@@ -194,6 +228,7 @@ async function runFluxo(ctx, data, id) {
       FLUXO_NORMALIZER_GROUP: `bench-${id}-normalizer`,
       FLUXO_ENGINE_THREADS: '2',
       FLUXO_LOG_LEVEL: 'info',
+      FLUXO_METRICS_PORT: await freePort(),
     },
     logFile: join(dir, 'normalizer.log'),
   });
@@ -201,15 +236,14 @@ async function runFluxo(ctx, data, id) {
     const ready = await proc.waitForLine((l) => typeof l.msg === 'string' && l.msg.startsWith('normalizer running'), 60_000);
     const end = await waitForAllInputs(watcher, data.files.length, proc);
     await proc.stop();
-    const rows = await countCurated(ctx, join(lakeDir, 'curated'));
+    const rows = await countTable(ctx, catalogPath, DATASET);
     if (rows !== data.rows) throw new Error(`fluxo curated ${rows} rows, expected ${data.rows}`);
-    const perFile = proc.linesWith('curated raw file').map((l) => Number(l.ms));
     return {
       ms: end - proc.startedAt,
       processingMs: end - Number(ready.time ?? ready.receivedAt),
       rows,
       peakRssMb: proc.peakRssMb,
-      profile: { startup_ms: Number(ready.time ?? ready.receivedAt) - proc.startedAt, curate_ms_per_file_median: median(perFile), curate_ms_total: perFile.reduce((a, b) => a + b, 0), curated_files: watcher.messages.length },
+      profile: { startup_ms: Number(ready.time ?? ready.receivedAt) - proc.startedAt, ...commitProfile(proc), curated_files: watcher.messages.length },
     };
   } finally {
     await proc.stop();

@@ -2,23 +2,24 @@
 /**
  * Workload 4 — startup. `npm start` (node tools/scripts/start.mjs: local Kafka, replay API, ingest,
  * normalizer through `nx run-many -t serve`), dependencies and jars already installed and the apps
- * built (Nx cache), timed from the command's spawn to the first curated Parquet file in the lake.
+ * built (Nx cache), timed from the command's spawn to the first data file of a curated table in the lake.
  *
  * `npm start` uses the developer ports (Kafka 9092/9093, replay 8787) and the default broker data dir
- * (.fluxo/kafka/data). To leave a developer's data alone it gets its own lake, state dir, topics and
- * group through the env settings start.mjs passes on; the topics are deleted before stopping. If
+ * (.fluxo/kafka/data). To leave a developer's data alone it gets its own lake, table catalog, state dir,
+ * topics and group through the env settings start.mjs passes on; the topics are deleted before stopping. If
  * those ports are taken (a dev stack is running), the workload reports null and says so.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { benchKafka, deleteTopics } from '../lib/kafka.mjs';
 import { ROOT, RUNS_DIR } from '../lib/paths.mjs';
 import { round, summary } from '../lib/stats.mjs';
 
-const PORTS = [9092, 9093, 8787];
+// the broker, the replay API, and the apps' metrics endpoints (libs/schema DEFAULT_METRICS_PORTS)
+const PORTS = [9092, 9093, 8787, 9481, 9482, 9483, 9484];
 const TIMEOUT_MS = 180_000;
 
 /** @param {number} port */
@@ -30,16 +31,15 @@ function portTaken(port) {
   });
 }
 
-/** @param {string} dir */
+/**
+ * Whether a curated table has a data file yet: `curated/main/<dataset>/year=…/month=…/day=…/*.parquet`
+ * (DuckLake writes it just before the commit that makes it visible).
+ * @param {string} dir
+ */
 function firstCurated(dir) {
-  const root = join(dir, 'curated');
+  const root = join(dir, 'curated', 'main');
   if (!existsSync(root)) return false;
-  for (const dataset of readdirSync(root)) {
-    for (const partition of readdirSync(join(root, dataset))) {
-      if (readdirSync(join(root, dataset, partition)).some((n) => n.endsWith('.parquet') && !n.startsWith('.'))) return true;
-    }
-  }
-  return false;
+  return readdirSync(root, { recursive: true, encoding: 'utf8' }).some((name) => name.endsWith('.parquet') && !basename(name).startsWith('.'));
 }
 
 /**
@@ -67,6 +67,7 @@ export async function runStartupWorkload(ctx, options) {
       env: {
         ...process.env,
         FLUXO_LAKE_DIR: lakeDir,
+        FLUXO_CATALOG: `sqlite:${join(dir, 'catalog', 'fluxo.sqlite')}`,
         FLUXO_STATE_DIR: join(dir, 'state'),
         FLUXO_TOPIC_RAW_FILES: topics[0],
         FLUXO_TOPIC_CURATED_FILES: topics[1],

@@ -35,7 +35,18 @@ describe('dashboard in a real browser: replay API → ingest → Kafka → norma
     const page = await context.newPage();
     await page.goto(`${web.url}${path}`);
     await page.locator('[data-testid=connection-badge][data-state=live]').waitFor({ timeout: 30_000 });
+    await streamed(page);
     return page;
+  }
+
+  /**
+   * Waits until every widget streamed through a Suspense boundary is on screen: no loading skeleton
+   * (`aria-busy`) and no streamed segment React has not moved into place yet (a hidden `S:` div; React
+   * batches these reveals, so they can outlive the page's load event). Assertions that count elements
+   * do not wait by themselves and would otherwise race the stream.
+   */
+  async function streamed(page: Page): Promise<void> {
+    await page.waitForFunction(() => document.querySelector('[aria-busy=true], div[hidden][id^="S:"]') === null, undefined, { timeout: 30_000 });
   }
 
   async function screenshot(page: Page, name: string): Promise<void> {
