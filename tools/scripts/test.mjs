@@ -5,7 +5,8 @@
  *  2. services: integration and end-to-end tests against ONE real Kafka broker (ports 39092/39093,
  *     FLUXO_TEST_KAFKA_BROKERS) and ONE real PostgreSQL for DuckLake's catalog (port 39432,
  *     FLUXO_TEST_POSTGRES, a libpq connection string), both started here for the whole run on fresh
- *     data dirs and stopped at the end whatever happens.
+ *     data dirs and stopped at the end whatever happens. FLUXO_TEST_PORT_OFFSET (default 0) shifts the three
+ *     ports, so several checkouts on one machine can run their suites at the same time.
  * Prerequisites are installed on first use (Kafka jars via Maven, pyarrow in a venv, DuckDB's
  * extensions) or named with the fix. Extra arguments go to nx, e.g. `npm test -- --projects=normalizer`.
  */
@@ -49,6 +50,8 @@ async function summary() {
  * @returns {Promise<{ env: Record<string, string>, stop: () => Promise<void> }>}
  */
 async function startServices() {
+  const offset = Number(process.env['FLUXO_TEST_PORT_OFFSET'] ?? 0);
+  if (!Number.isInteger(offset) || offset < 0 || offset > 20_000) throw new Error(`FLUXO_TEST_PORT_OFFSET must be an integer from 0 to 20000, got ${process.env['FLUXO_TEST_PORT_OFFSET']}`);
   /** @type {(() => Promise<void>)[]} */
   const cleanups = [];
   /** @type {Promise<void> | undefined} */
@@ -64,13 +67,13 @@ async function startServices() {
   try {
     const kafkaDir = await mkdtemp(join(tmpdir(), 'fluxo-test-kafka-'));
     cleanups.push(() => rm(kafkaDir, { recursive: true, force: true }));
-    const broker = await startBroker({ port: 39092, controllerPort: 39093, dataDir: kafkaDir, graceMs: 10_000 });
+    const broker = await startBroker({ port: 39092 + offset, controllerPort: 39093 + offset, dataDir: kafkaDir, graceMs: 10_000 });
     cleanups.push(() => broker.stop());
     console.log(`[fluxo] broker ready at ${broker.brokers.join(',')} after ${broker.readyAfterMs} ms`);
 
     const postgresDir = await mkdtemp(join(tmpdir(), 'fluxo-test-postgres-'));
     cleanups.push(() => rm(postgresDir, { recursive: true, force: true }));
-    const postgres = await startPostgres({ port: 39432, dataDir: postgresDir, graceMs: 10_000 });
+    const postgres = await startPostgres({ port: 39432 + offset, dataDir: postgresDir, graceMs: 10_000 });
     cleanups.push(() => postgres.stop());
     console.log(`[fluxo] PostgreSQL ${postgres.version} ready at ${postgres.url} after ${postgres.readyAfterMs} ms`);
 
