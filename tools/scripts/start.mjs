@@ -195,7 +195,10 @@ try {
 /** @param {'extensions' | 'broker' | 'apps' | 'dashboard'} name @param {'running' | 'done' | 'failed'} state */
 const step = (name, state, detail = '') => placeholder?.step(name, state, detail);
 
-// 2. At once: the broker (its first start fetches the jars), the extensions, the bundles, the dashboard build.
+// 2. At once: the dashboard build first (the long pole of a first start), the broker (its first start
+//    fetches the jars), the extensions, the bundles.
+step('dashboard', 'running', 'next build (reused while its sources do not change)');
+const webBuilt = build('web:build', ['web']);
 step('broker', 'running', 'fetching its jars on the first start, then starting');
 let brokerReady = false;
 await serve('local-kafka', (line) => {
@@ -222,8 +225,6 @@ const toBuild = [];
 for (const app of apps) if ((await serveTarget(app)).build) toBuild.push(app);
 step('apps', 'running', 'building bundles (Nx cache)');
 const appsBuilt = build('build', toBuild);
-step('dashboard', 'running', 'next build (reused while its sources do not change)');
-const webBuilt = build('web:build', ['web']);
 
 // 3. The pipeline as soon as its bundles and the extensions are there; the apps wait for the broker themselves.
 const [appsCode, extensionsOk] = await Promise.all([appsBuilt, extensions]);
