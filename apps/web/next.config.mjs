@@ -19,7 +19,7 @@ const nextConfig = {
   // (docs/first-minute.md, decision 0009). Two things it does not need: webpack's persistent cache
   // (171 MB serialized to .next/cache on every cold build; Nx already restores an unchanged build
   // whole), and the output file traces (`*.nft.json`, for copying a deployment elsewhere: `next
-  // start` runs from this checkout). Together −26 % CPU and −21 s of tracing per build.
+  // start` runs from this checkout). Together: −26 % CPU per cold build, and no 21 s tracing step (decision 0009).
   webpack: (config, { dev }) => {
     if (!dev) config.cache = false;
     return config;
