@@ -5,7 +5,10 @@
  *
  *   1. DuckDB's official extension repository (`INSTALL <name>`), as any DuckDB user gets them;
  *   2. if that cannot be reached, PyPI's `duckdb-extension-<name>` wheels, which carry the same
- *      official signed binaries.
+ *      official signed binaries: fetched and unpacked by Node itself (pypi-wheel.mjs), else with pip
+ *      in the project's venv.
+ *
+ * The extensions are fetched in parallel.
  *
  * Either way DuckDB verifies the signature when it loads the file (unsigned extensions stay
  * refused). Fails with one message naming what to do when neither source works.
@@ -20,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { ensurePython } from '../scripts/ensure-python.mjs';
+import { installFromPyPIWheel } from './pypi-wheel.mjs';
 
 /** The extensions fluxo needs, with the name of the PyPI package carrying each. */
 export const DUCKDB_EXTENSIONS = /** @type {const} */ ([
@@ -41,13 +45,19 @@ export async function ensureDuckDBExtensions({ root, dir = join(root, DEFAULT_EX
   const missing = DUCKDB_EXTENSIONS.filter((ext) => !existsSync(join(target, `${ext.name}.duckdb_extension`)));
   if (missing.length === 0) return dir;
   log(`installing DuckDB ${version} extensions ${missing.map((e) => e.name).join(', ')} into ${dir} (first run only)`);
+  /** @type {string[]} */
   const failures = [];
-  for (const ext of missing) {
-    const official = await installOfficial(dir, ext.name);
-    if (official === null) continue;
-    const pypi = await installFromPyPI(root, target, ext, version.replace(/^v/, ''));
-    if (pypi !== null) failures.push(`${ext.name}: official repository: ${official}; PyPI ${ext.pypi}: ${pypi}`);
-  }
+  await Promise.all(
+    missing.map(async (ext) => {
+      const official = await installOfficial(dir, ext.name);
+      if (official === null) return;
+      const wheel = await installFromPyPIWheel(ext, version.replace(/^v/, ''), platform, target);
+      if (wheel === null) return;
+      log(`${ext.name}: PyPI wheel without pip failed (${wheel}); trying pip`);
+      const pypi = await installFromPyPI(root, target, ext, version.replace(/^v/, ''));
+      if (pypi !== null) failures.push(`${ext.name}: official repository: ${official}; PyPI ${ext.pypi}: ${wheel}; with pip: ${pypi}`);
+    }),
+  );
   if (failures.length > 0) {
     throw new Error(
       `Could not install the DuckDB extensions fluxo needs (DuckLake catalog):\n  ${failures.join('\n  ')}\n` +

@@ -137,6 +137,12 @@ export class CliContext implements AsyncDisposable {
     if (this.signal.aborted) throw new CliError('INTERRUPTED', 'Interrupted.');
   }
 
+  /** The terminal's width for tables, or undefined when stdout is not a terminal (or does not say). */
+  get width(): number | undefined {
+    const columns = this.io.stdout.columns;
+    return this.io.stdout.isTTY === true && columns !== undefined && columns > 0 ? columns : undefined;
+  }
+
   /** Writes one line (or block) to stdout. */
   print(text = ''): void {
     this.io.stdout.write(`${text}\n`);

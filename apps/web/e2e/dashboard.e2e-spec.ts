@@ -208,6 +208,8 @@ describe('dashboard in a real browser: replay API → ingest → Kafka → norma
     await page.goto(`${lonely.url}/`);
     await page.locator('[data-testid=kafka-badge][data-state=unreachable]').waitFor({ timeout: 30_000 });
     await page.locator('[data-testid=lag] [data-kind=kafka-unreachable]').waitFor();
+    // Read-only, it names the command that looks into it (issue 11).
+    await expect(page.locator('[data-testid=lag] [data-testid=operator-command]').textContent()).resolves.toBe('npx fluxo status');
     await page.getByTestId('kafka-banner').waitFor();
     await page.getByTestId('storage-curated').waitFor(); // the lake still shows
     await screenshot(page, 'kafka-unreachable');

@@ -59,7 +59,7 @@ export const deadLettersListCommand: CommandSpec = {
               oneLine(event?.message ?? record.problem ?? ''),
             ];
           }),
-          context.io.stdout.isTTY === true && context.io.stdout.columns !== undefined ? { width: context.io.stdout.columns } : {},
+          context.width === undefined ? {} : { width: context.width },
         ),
       );
     context.progress.note(

@@ -99,7 +99,7 @@ export const definitionsTryCommand: CommandSpec = {
         renderTable(
           columns,
           result.rows.slice(0, limit).map((row) => columns.map((name) => show(row[name] ?? null))),
-          context.io.stdout.isTTY === true && context.io.stdout.columns !== undefined ? { width: context.io.stdout.columns } : {},
+          context.width === undefined ? {} : { width: context.width },
         ),
       );
       if (result.rows.length > limit) context.print(`  … ${formatCount(result.rows.length - limit)} more (--limit, or --json for all)`);

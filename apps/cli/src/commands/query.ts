@@ -72,7 +72,7 @@ export const queryCommand: CommandSpec = {
             },
           ),
         );
-        context.print(renderTable(columns, rows.map((row) => row.map(cellText)), context.io.stdout.columns === undefined ? {} : { width: context.io.stdout.columns }));
+        context.print(renderTable(columns, rows.map((row) => row.map(cellText)), context.width === undefined ? {} : { width: context.width }));
         context.progress.note(`${formatCount(rows.length)} row(s)${more ? ` shown (--max-rows ${maxRows}; more exist: use --format csv or --output)` : ''}`);
         return EXIT.ok;
       }

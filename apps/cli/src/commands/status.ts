@@ -52,7 +52,7 @@ export const statusCommand: CommandSpec = {
     options.done();
     const report = await collectStatus(context, thresholds);
     if (options.flag('json')) context.print(JSON.stringify(report, null, 2));
-    else if (!options.flag('quiet') || !report.healthy) context.print(renderStatus(report, context.io.stdout.columns));
+    else if (!options.flag('quiet') || !report.healthy) context.print(renderStatus(report, context.width));
     return report.healthy ? EXIT.ok : EXIT.no;
   },
 };

@@ -112,7 +112,7 @@ export class Progress {
   }
 
   private render(): void {
-    this.stream.write(`\r\x1b[2K${truncate(this.line(), Math.max(20, (this.stream.columns ?? 100) - 1))}`);
+    this.stream.write(`\r\x1b[2K${truncate(this.line(), Math.max(20, (this.stream.columns !== undefined && this.stream.columns > 0 ? this.stream.columns : 100) - 1))}`);
   }
 
   private end(summary?: string): void {

@@ -1,5 +1,7 @@
 import type { ReactNode } from 'react';
 import type { Loaded, WidgetProblemKind } from '../../lib/definitions';
+import { problemCommand } from '../../lib/operator-commands';
+import { CommandHint } from './command-hint';
 
 const ICONS: Record<WidgetProblemKind, string> = {
   'no-data': '○',
@@ -17,7 +19,8 @@ const TITLES: Record<WidgetProblemKind, string> = {
 
 /**
  * Renders a widget's data, or the clear reason it has none (no data yet, Kafka unreachable, a broken
- * file, a failed query), plus warnings about skipped files. Never throws, never renders blank.
+ * file, a failed query) with the `npx fluxo` command that looks into it, plus warnings about skipped
+ * files. Never throws, never renders blank.
  */
 export function Loadable<T>({ loaded, children }: { loaded: Loaded<T>; children: (data: T) => ReactNode }) {
   return (
@@ -32,6 +35,7 @@ export function Loadable<T>({ loaded, children }: { loaded: Loaded<T>; children:
           <div>
             <strong>{TITLES[loaded.problem.kind]}</strong>
             <p>{loaded.problem.message}</p>
+            <CommandHint command={problemCommand(loaded.problem)} />
           </div>
         </div>
       )}

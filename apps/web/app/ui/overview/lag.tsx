@@ -5,6 +5,8 @@ import type { PipelineSnapshot } from '../../lib/definitions';
 import { AXIS, colorAt, GRID, TOOLTIP_STYLE } from '../common/chart-colors';
 import { Card } from '../common/card';
 import { formatClock, formatCount, formatDuration } from '../common/format';
+import { lagCommand } from '../../lib/operator-commands';
+import { CommandHint } from '../common/command-hint';
 import { Loadable } from '../common/loadable';
 import { usePipeline } from '../live/live-provider';
 
@@ -15,41 +17,44 @@ export function LagCard({ initial }: { initial: PipelineSnapshot }) {
     <Card title="Consumer lag" subtitle="per partition: messages behind, and how old the oldest unprocessed reference is" testId="lag">
       <Loadable loaded={lag}>
         {(data) => (
-          <table className="table compact">
-            <thead>
-              <tr>
-                <th>consumer · topic</th>
-                <th>p</th>
-                <th className="num">committed</th>
-                <th className="num">end</th>
-                <th className="num">lag</th>
-                <th className="num">oldest wait</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.groups.flatMap((group) =>
-                group.partitions.map((partition, index) => (
-                  <tr key={`${group.groupId}/${group.topic}/${partition.partition}`} data-testid={`lag-${group.role}-${partition.partition}`}>
-                    <td>
-                      {index === 0 && (
-                        <span title={`group ${group.groupId} on topic ${group.topic}`}>
-                          <strong>{group.role}</strong>
-                          <div className="muted small ellipsis" style={{ maxWidth: 150 }}>
-                            {group.topic}
-                          </div>
-                        </span>
-                      )}
-                    </td>
-                    <td>{partition.partition}</td>
-                    <td className="num">{partition.committedOffset ?? '—'}</td>
-                    <td className="num">{partition.endOffset}</td>
-                    <td className={partition.lag > 0 ? 'num warn' : 'num'}>{formatCount(partition.lag)}</td>
-                    <td className="num">{partition.lag === 0 ? 'caught up' : formatDuration(partition.oldestUnprocessedAgeMs)}</td>
-                  </tr>
-                )),
-              )}
-            </tbody>
-          </table>
+          <>
+            <table className="table compact">
+              <thead>
+                <tr>
+                  <th>consumer · topic</th>
+                  <th>p</th>
+                  <th className="num">committed</th>
+                  <th className="num">end</th>
+                  <th className="num">lag</th>
+                  <th className="num">oldest wait</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.groups.flatMap((group) =>
+                  group.partitions.map((partition, index) => (
+                    <tr key={`${group.groupId}/${group.topic}/${partition.partition}`} data-testid={`lag-${group.role}-${partition.partition}`}>
+                      <td>
+                        {index === 0 && (
+                          <span title={`group ${group.groupId} on topic ${group.topic}`}>
+                            <strong>{group.role}</strong>
+                            <div className="muted small ellipsis" style={{ maxWidth: 150 }}>
+                              {group.topic}
+                            </div>
+                          </span>
+                        )}
+                      </td>
+                      <td>{partition.partition}</td>
+                      <td className="num">{partition.committedOffset ?? '—'}</td>
+                      <td className="num">{partition.endOffset}</td>
+                      <td className={partition.lag > 0 ? 'num warn' : 'num'}>{formatCount(partition.lag)}</td>
+                      <td className="num">{partition.lag === 0 ? 'caught up' : formatDuration(partition.oldestUnprocessedAgeMs)}</td>
+                    </tr>
+                  )),
+                )}
+              </tbody>
+            </table>
+            <CommandHint command={lagCommand(data.groups)} />
+          </>
         )}
       </Loadable>
     </Card>

@@ -3,12 +3,14 @@
 import type { PipelineSnapshot } from '../../lib/definitions';
 import { Card, Stat } from '../common/card';
 import { formatBytes, formatCount, formatDuration, formatTime } from '../common/format';
+import { compactCommand, deadLetterCommands, quarantineCommand, staleTablesCommand } from '../../lib/operator-commands';
+import { CommandHint } from '../common/command-hint';
 import { Loadable } from '../common/loadable';
 import { usePipeline } from '../live/live-provider';
 
 /** now − newest curated event time, per dataset. */
 export function FreshnessCard({ initial }: { initial: PipelineSnapshot }) {
-  const { freshness } = usePipeline(initial);
+  const { freshness, generatedAt } = usePipeline(initial);
   return (
     <Card title="Freshness" subtitle="now − newest curated event time" testId="freshness">
       <Loadable loaded={freshness}>
@@ -35,6 +37,7 @@ export function FreshnessCard({ initial }: { initial: PipelineSnapshot }) {
           </table>
         )}
       </Loadable>
+      {freshness.ok && <CommandHint command={staleTablesCommand(freshness.data, Date.parse(generatedAt))} />}
     </Card>
   );
 }
@@ -73,11 +76,12 @@ export function DeadLettersCard({ initial }: { initial: PipelineSnapshot }) {
               <Stat label="quarantined files" value={formatCount(data.total)} testId="quarantine-total" />
               {deadLetters.ok && <Stat label="dead-letter events" value={formatCount(deadLetters.data.total)} testId="dead-letter-total" />}
             </div>
-            {data.byStage.length > 0 && (
-              <p className="muted small">
-                {data.byStage.map((stage) => `${stage.stage}: ${stage.files} files (${formatBytes(stage.bytes)}), latest ${formatTime(stage.latestAt)}`).join(' · ')}
-              </p>
-            )}
+            {data.byStage.map((stage) => (
+              <div key={stage.stage} data-testid={`quarantine-${stage.stage}`}>
+                <p className="muted small">{`${stage.stage}: ${stage.files} files (${formatBytes(stage.bytes)}), latest ${formatTime(stage.latestAt)}`}</p>
+                <CommandHint command={quarantineCommand(stage.stage)} />
+              </div>
+            ))}
           </>
         )}
       </Loadable>
@@ -86,14 +90,27 @@ export function DeadLettersCard({ initial }: { initial: PipelineSnapshot }) {
           data.latest.length === 0 ? (
             <p className="muted">No dead letters. Every reference was processed.</p>
           ) : (
-            <ul className="reasons">
-              {data.latest.slice(0, 5).map((entry) => (
-                <li key={`${entry.occurredAt}/${entry.reason}/${entry.message}`}>
-                  <span className="reason">{entry.reason}</span> <span className="muted">{entry.stage}</span> {entry.message}
-                  <span className="muted small"> · {formatTime(entry.occurredAt)}</span>
-                </li>
-              ))}
-            </ul>
+            <>
+              <ul className="reasons" data-testid="dead-letter-reasons">
+                {data.byReason.map((group) => (
+                  <li key={`${group.stage}/${group.reason}`}>
+                    <span className="reason">{group.reason}</span> <span className="muted">{group.stage}</span> {formatCount(group.count)}
+                    {deadLetterCommands(group).map((command) => (
+                      <CommandHint key={command.command} command={command} />
+                    ))}
+                  </li>
+                ))}
+              </ul>
+              <p className="muted small">latest</p>
+              <ul className="reasons">
+                {data.latest.slice(0, 5).map((entry) => (
+                  <li key={`${entry.occurredAt}/${entry.reason}/${entry.message}`}>
+                    <span className="reason">{entry.reason}</span> <span className="muted">{entry.stage}</span> {entry.message}
+                    <span className="muted small"> · {formatTime(entry.occurredAt)}</span>
+                  </li>
+                ))}
+              </ul>
+            </>
           )
         }
       </Loadable>
@@ -135,6 +152,7 @@ export function StorageCard({ initial }: { initial: PipelineSnapshot }) {
                 ))}
               </tbody>
             </table>
+            <CommandHint command={compactCommand(data.rows)} />
           </>
         )}
       </Loadable>
