@@ -25,7 +25,9 @@ describe('curated tables read by DuckDB and Spark alike', () => {
 
   beforeAll(async () => {
     [pipeline, spark] = await Promise.all([PipelineHarness.create('interop'), SparkReader.open()]);
-    const normalizer = await pipeline.startNormalizer({ FLUXO_MAINTENANCE_INTERVAL_MS: '0' });
+    // One commit per raw file whatever the machine's speed (a slow normalizer would otherwise drain the six
+    // polls in one commit: one file per day partition and nothing for the compaction below to merge).
+    const normalizer = await pipeline.startNormalizer({ FLUXO_MAINTENANCE_INTERVAL_MS: '0', FLUXO_COMMIT_MAX_FILES: '1' });
     await pipeline.startIngest('usgs-earthquakes?feed=all_day&intervalMs=300');
     await eventually(
       async () => ({ served: pipeline.replay.state().endpoints.find((e) => e.path === ALL_DAY_PATH)?.served ?? 0, curated: await pipeline.curatedEarthquakes() }),

@@ -210,6 +210,8 @@ export class SoakPipeline {
       FLUXO_SOURCE_BASE_URL: this.replay.url,
       FLUXO_TOPIC_PARTITIONS: '2',
       FLUXO_LOG_LEVEL: 'debug',
+      // no metrics endpoint: its fixed default ports would collide with an `npm start` or another soak on the machine
+      FLUXO_METRICS_PORT: '0',
     };
     const perApp: Record<AppName, Record<string, string>> = {
       normalizer: {
