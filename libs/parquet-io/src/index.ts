@@ -1,6 +1,5 @@
 export {
   ParquetIoError,
-  errnoOf,
   isRetriableErrno,
   type ParquetIoErrorCode,
   type ParquetIoErrorContext,
@@ -17,6 +16,7 @@ export {
   isTempFileName,
   writeFileAtomically,
   recoverStagedFile,
+  durableFiles,
   type StagedFile,
   type StageOptions,
   type SweepOptions,
@@ -39,7 +39,6 @@ export { PARQUET_COPY_OPTIONS } from './parquet-format';
 export { loadDefinitionCatalog } from './definition-files';
 export {
   lakeRawFileSink,
-  rawFileReference,
   rawFileStem,
   stagedRawFile,
   stemTime,
@@ -48,4 +47,3 @@ export {
   type StreamingRawFileSink,
 } from './raw-file-sink';
 export { openRawFileBuilder, type RawFileBuilder } from './raw-file-builder';
-export { lockDirectory, type DirectoryLock } from './directory-lock';

@@ -1,6 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { FILE_REFERENCE_VERSION, type FileReferenceFields, type ProducerIdentity } from '@fluxo/schema';
-import { recoverStagedFile, sha256File } from './atomic-file';
+import { createHash } from 'node:crypto';
 import type { ParquetEngine } from './engine';
 import type { Lake } from './lake';
 import type { RawRow } from './raw-schema';
@@ -23,15 +21,12 @@ export interface StagedRawFile {
 }
 
 /**
- * What a producer needs from the lake to write raw files crash-safely: stage a file, finish a
- * commit a crash interrupted, re-hash a file before re-announcing it. Producers depend on this
- * interface so their crash windows can be tested with a fake.
+ * What a producer needs from the lake to write raw files: stage one under a hidden temp name
+ * (libs/producer commits, announces and recovers it). Producers depend on this interface so their
+ * crash windows can be tested with a fake.
  */
 export interface RawFileSink {
   stage(input: { readonly source: string; readonly stem: string; readonly fetchedAt: Date; readonly records: readonly RawRow[] }): Promise<StagedRawFile>;
-  /** True when `finalPath` exists or the temp file could be renamed to it; false when neither exists. */
-  makeVisible(tmpPath: string, finalPath: string): Promise<boolean>;
-  sha256Of(path: string): Promise<string>;
 }
 
 /** A sink that can also build one raw file from records that arrive in parts (a streamed response). */
@@ -57,7 +52,7 @@ export function stagedRawFile(written: WrittenRawFile): StagedRawFile {
   };
 }
 
-/** The lake-backed sink: `writeRawFile` (RAW_SCHEMA, DuckDB) plus the recovery helpers. */
+/** The lake-backed sink: `writeRawFile` (RAW_SCHEMA, DuckDB), or a builder for streamed records. */
 export function lakeRawFileSink(engine: ParquetEngine, lake: Lake): StreamingRawFileSink {
   return {
     open: (input) => openRawFileBuilder(engine, lake, input),
@@ -77,32 +72,6 @@ export function lakeRawFileSink(engine: ParquetEngine, lake: Lake): StreamingRaw
         discard: () => staged.discard(),
       };
     },
-    makeVisible: recoverStagedFile,
-    sha256Of: sha256File,
-  };
-}
-
-/** The claim-check reference that announces a staged raw file (a new event id each call). */
-export function rawFileReference(
-  file: StagedRawFile,
-  origin: { readonly source: string; readonly dataset: string; readonly producer: Readonly<ProducerIdentity> },
-): FileReferenceFields {
-  return {
-    schemaVersion: FILE_REFERENCE_VERSION,
-    eventId: randomUUID(),
-    kind: 'raw',
-    source: origin.source,
-    dataset: origin.dataset,
-    uri: file.uri,
-    sha256: file.sha256,
-    bytes: file.bytes,
-    rows: file.rows,
-    schemaFingerprint: file.schemaFingerprint,
-    minEventTime: file.minEventTime,
-    maxEventTime: file.maxEventTime,
-    producer: origin.producer,
-    producedAt: new Date().toISOString(),
-    inputs: undefined,
   };
 }
 

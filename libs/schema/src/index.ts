@@ -1,5 +1,5 @@
 export { type Logger, silentLogger } from './logger';
-export { FluxoError, type FluxoErrorOptions, describeError } from './fluxo-error';
+export { FluxoError, type FluxoErrorOptions, describeError, errnoOf } from './fluxo-error';
 export { SchemaError, type SchemaErrorCode } from './errors';
 export { sqlString, sqlIdentifier } from './sql/sql-literals';
 export { validatePlain, flattenValidationErrors } from './validation';
@@ -18,6 +18,7 @@ export {
   type FileKind,
   type FileReferenceFields,
 } from './events/file-reference';
+export { rawFileReference, type RawFileFacts } from './events/raw-file-reference';
 export { parseFileReference, validateFileReference, serializeFileReference } from './events/parse-file-reference';
 export {
   DeadLetterEvent,

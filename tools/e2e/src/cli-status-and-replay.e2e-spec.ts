@@ -1,7 +1,7 @@
 import { rename } from 'node:fs/promises';
-import { silentLogger } from '@fluxo/schema';
+import { rawFileReference, silentLogger } from '@fluxo/schema';
 import { ReferenceProducer, topicOffsets } from '@fluxo/kafka-client';
-import { Lake, lakeRawFileSink, ParquetEngine, rawFileReference, type RawRow } from '@fluxo/parquet-io';
+import { Lake, lakeRawFileSink, ParquetEngine, type RawRow } from '@fluxo/parquet-io';
 import type { AppProcess } from './support/app-process';
 import { fluxo, fluxoJson } from './support/cli-process';
 import { eventually, PipelineHarness } from './support/pipeline-harness';
