@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describeError, INGEST_SETTINGS, loadIngestConfig, redactConfig, redactUrl, resolveSourceInstances, SchemaError } from '@fluxo/schema';
 import { createKafka, ensureTopics, ReferenceProducer, retryUntilReady, settingsFromConfig, waitForCluster } from '@fluxo/kafka-client';
 import { durableFiles, Lake, lakeRawFileSink, loadDefinitionCatalog, ParquetEngine } from '@fluxo/parquet-io';
-import { lockDirectory, PendingAnnouncements, topicAnnouncer } from '@fluxo/producer';
+import { lockDirectory, PendingAnnouncements } from '@fluxo/producer';
 import { directoryWritableCheck, measuredAnnouncer, PipelineMetrics, startObservability } from '@fluxo/metrics';
 import { HttpFetcher } from './http/http-fetcher';
 import { lakeQuarantine } from './lake-adapters';
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   const store = new StateStore(config.stateDir, durableFiles);
   const pending = new PendingAnnouncements<PollUpdate>(config.stateDir, durableFiles);
   const announcements = { files: config.topicRawFiles, deadLetter: config.topicDeadLetter };
-  const announcer = measuredAnnouncer(topicAnnouncer(producer, announcements), new PipelineMetrics(registry, 'ingest'), announcements);
+  const announcer = measuredAnnouncer(producer.announcer(announcements), new PipelineMetrics(registry, 'ingest'), announcements);
   const scheduler = new PollScheduler(
     instances.map((instance) => ({
       intervalMs: instance.intervalMs,

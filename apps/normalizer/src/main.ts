@@ -75,14 +75,8 @@ async function main(): Promise<void> {
     return ReferenceProducer.connect(kafka, { logger });
   }, waiting);
 
-  const announcer = measuredAnnouncer(
-    {
-      announce: async (reference) => void (await producer.publishReference(config.topicCuratedFiles, reference)),
-      deadLetter: async (event) => void (await producer.publishDeadLetter(config.topicDeadLetter, event)),
-    },
-    new PipelineMetrics(registry, 'normalizer'),
-    { files: config.topicCuratedFiles, deadLetter: config.topicDeadLetter },
-  );
+  const announcements = { files: config.topicCuratedFiles, deadLetter: config.topicDeadLetter };
+  const announcer = measuredAnnouncer(producer.announcer(announcements), new PipelineMetrics(registry, 'normalizer'), announcements);
   const { observer, lineage } = commitObserverFromConfig(config, { metrics, lakeRoot: lake.root, catalogAlias: lakehouse.alias, version: VERSION, logger });
   await using _lineage = lineage;
   const identity = { app: 'normalizer', instance: config.instanceId ?? `${hostname()}:${process.pid}`, version: VERSION };

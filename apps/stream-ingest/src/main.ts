@@ -12,7 +12,7 @@ import {
 } from '@fluxo/schema';
 import { createKafka, ensureTopics, ReferenceProducer, retryUntilReady, settingsFromConfig, waitForCluster } from '@fluxo/kafka-client';
 import { durableFiles, Lake, lakeRawFileSink, loadDefinitionCatalog, ParquetEngine } from '@fluxo/parquet-io';
-import { lockDirectory, PendingAnnouncements, topicAnnouncer } from '@fluxo/producer';
+import { lockDirectory, PendingAnnouncements } from '@fluxo/producer';
 import { directoryWritableCheck, measuredAnnouncer, PipelineMetrics, startObservability } from '@fluxo/metrics';
 
 import { createAppLogger } from './logger';
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   }, waiting);
 
   const announcements = { files: config.topicRawFiles, deadLetter: config.topicDeadLetter };
-  const announcer = measuredAnnouncer(topicAnnouncer(producer, announcements), new PipelineMetrics(registry, 'stream-ingest'), announcements);
+  const announcer = measuredAnnouncer(producer.announcer(announcements), new PipelineMetrics(registry, 'stream-ingest'), announcements);
   const userAgent = `fluxo-stream-ingest/${VERSION}`;
   const transports: Record<StreamProtocol, StreamTransport> = {
     sse: sseTransport({ connectTimeoutMs: config.connectTimeoutMs, maxLineBytes: config.maxLineBytes, userAgent }),

@@ -1,4 +1,4 @@
-import { createEventExtractor, describeError, type InternalSourceDefinition, type Logger, type ProducerIdentity, type StreamInstance } from '@fluxo/schema';
+import { createEventExtractor, describeError, type InternalSourceDefinition, type Logger, type ProducerIdentity, type StreamInstance, type Announcer } from '@fluxo/schema';
 import { UnitAnnouncer } from './announce/unit-announcer';
 import { BatchLoop } from './pipeline/batch-loop';
 import { BoundedBuffer } from './pipeline/bounded-buffer';
@@ -6,7 +6,7 @@ import { DedupWindow } from './pipeline/dedup-window';
 import { MicroBatcher, type BatchLimits } from './pipeline/micro-batcher';
 import type { PipelineItem } from './pipeline/pipeline-item';
 import type { RawFileSink } from '@fluxo/parquet-io';
-import type { Announcer, DurableFiles, PendingAnnouncements } from '@fluxo/producer';
+import type { DurableFiles, PendingAnnouncements } from '@fluxo/producer';
 import type { BackoffPolicy } from './session/backoff';
 import { StreamSession } from './session/stream-session';
 import type { CheckpointStore, StreamCheckpoint } from './state/checkpoint-store';

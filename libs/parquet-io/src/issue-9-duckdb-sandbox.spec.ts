@@ -69,7 +69,7 @@ describe('issue 9: DuckDB sandbox', () => {
 
   it('still writes and reads Parquet inside the lake', async () => {
     const written = await writeRawFile(engine, tmp.lake, { source: 'usgs', stem: 'sandboxed', fetchedAt: new Date('2025-05-04T00:00:00Z'), rows: [aRawRow()] });
-    await written.staged.commit();
+    await written.commit();
     await expect(readRows(engine, written.path)).resolves.toHaveLength(1);
   });
 

@@ -2,23 +2,8 @@ import { createHash } from 'node:crypto';
 import type { ParquetEngine } from './engine';
 import type { Lake } from './lake';
 import type { RawRow } from './raw-schema';
-import { writeRawFile, type WrittenRawFile } from './raw-file-writer';
+import { writeRawFile, type StagedRawFile } from './raw-file-writer';
 import { openRawFileBuilder, type RawFileBuilder } from './raw-file-builder';
-
-/** A raw file written under a hidden temp name: everything its reference needs, visible only after `commit`. */
-export interface StagedRawFile {
-  readonly uri: string;
-  readonly finalPath: string;
-  readonly tmpPath: string;
-  readonly sha256: string;
-  readonly bytes: number;
-  readonly rows: number;
-  readonly minEventTime: string | null;
-  readonly maxEventTime: string | null;
-  readonly schemaFingerprint: string;
-  commit(): Promise<void>;
-  discard(): Promise<void>;
-}
 
 /**
  * What a producer needs from the lake to write raw files: stage one under a hidden temp name
@@ -34,44 +19,11 @@ export interface StreamingRawFileSink extends RawFileSink {
   open(input: { readonly source: string; readonly fetchedAt: Date }): Promise<RawFileBuilder>;
 }
 
-/** Stages what a builder wrote, in the form `stage` returns. */
-export function stagedRawFile(written: WrittenRawFile): StagedRawFile {
-  const { staged } = written;
-  return {
-    uri: written.uri,
-    finalPath: staged.finalPath,
-    tmpPath: staged.tmpPath,
-    sha256: written.sha256,
-    bytes: written.bytes,
-    rows: written.rows,
-    minEventTime: written.minEventTime,
-    maxEventTime: written.maxEventTime,
-    schemaFingerprint: written.schemaFingerprint,
-    commit: () => staged.commit(),
-    discard: () => staged.discard(),
-  };
-}
-
 /** The lake-backed sink: `writeRawFile` (RAW_SCHEMA, DuckDB), or a builder for streamed records. */
 export function lakeRawFileSink(engine: ParquetEngine, lake: Lake): StreamingRawFileSink {
   return {
     open: (input) => openRawFileBuilder(engine, lake, input),
-    async stage({ source, stem, fetchedAt, records }) {
-      const { staged, ...written } = await writeRawFile(engine, lake, { source, stem, fetchedAt, rows: records });
-      return {
-        uri: written.uri,
-        finalPath: staged.finalPath,
-        tmpPath: staged.tmpPath,
-        sha256: written.sha256,
-        bytes: written.bytes,
-        rows: written.rows,
-        minEventTime: written.minEventTime,
-        maxEventTime: written.maxEventTime,
-        schemaFingerprint: written.schemaFingerprint,
-        commit: () => staged.commit(),
-        discard: () => staged.discard(),
-      };
-    },
+    stage: ({ source, stem, fetchedAt, records }) => writeRawFile(engine, lake, { source, stem, fetchedAt, rows: records }),
   };
 }
 

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger, type DeadLetterFields, type FileReferenceFields } from '@fluxo/schema';
+import { silentLogger, type Announcer, type DeadLetterFields, type FileReferenceFields } from '@fluxo/schema';
 import { aFileReference } from '@fluxo/schema/testing';
 import { Outbox, type OutboxFile } from './outbox';
 import { PendingAnnouncements } from './pending-announcements';
 import { testDurableFiles } from './testing';
-import type { Announcer, StagedRawFile } from './types';
+import type { StagedRawFile } from './types';
 
 interface Checkpoint {
   readonly position: number;
@@ -27,7 +27,7 @@ function stagedFile(dir: string, name: string, body: string): OutboxFile {
       return {
         uri: `raw/rc/date=2023-07-29/${name}.parquet`,
         tmpPath,
-        finalPath,
+        path: finalPath,
         sha256: sha256(body),
         bytes: body.length,
         rows: 1,

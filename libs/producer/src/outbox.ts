@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { rawFileReference, type DeadLetterFields, type FileReferenceFields, type Logger, type ProducerIdentity } from '@fluxo/schema';
+import { rawFileReference, type Announcer, type DeadLetterFields, type FileReferenceFields, type Logger, type ProducerIdentity } from '@fluxo/schema';
 import { ProducerError } from './errors';
 import type { PendingAnnouncement, PendingAnnouncements } from './pending-announcements';
-import type { Announcer, DurableFiles, StagedRawFile } from './types';
+import type { DurableFiles, StagedRawFile } from './types';
 
 /** One raw file to hand over: whose it is, and how to stage it (write it under a hidden temp name). */
 export interface OutboxFile {
@@ -81,7 +81,7 @@ export class Outbox<C> {
         files: staged.map(({ file, staged: s }) => ({
           reference: rawFileReference(s, { source: file.source, dataset: file.dataset, producer: this.deps.producer }),
           tmpPath: s.tmpPath,
-          finalPath: s.finalPath,
+          finalPath: s.path,
         })),
         deadLetters: handover.deadLetters,
         checkpoint: handover.checkpoint,

@@ -1,10 +1,4 @@
-import type { DeadLetterFields, FileReferenceFields, RawFileFacts } from '@fluxo/schema';
-
-/** Where announcements go (a Kafka producer in the apps). Each call resolves once acknowledged. */
-export interface Announcer {
-  announce(reference: FileReferenceFields): Promise<void>;
-  deadLetter(event: DeadLetterFields): Promise<void>;
-}
+import type { FileFacts } from '@fluxo/schema';
 
 /**
  * The crash-safe file operations the outbox is given (libs/parquet-io's `durableFiles` in the
@@ -18,10 +12,10 @@ export interface DurableFiles {
   sha256Of(path: string): Promise<string>;
 }
 
-/** A raw file written under a hidden temp name (libs/parquet-io's sink or builder), visible only after `commit`. */
-export interface StagedRawFile extends RawFileFacts {
+/** A raw file written under a hidden temp name (libs/parquet-io's sink or builder), visible at `path` only after `commit`. */
+export interface StagedRawFile extends FileFacts {
   readonly tmpPath: string;
-  readonly finalPath: string;
+  readonly path: string;
   commit(): Promise<void>;
   discard(): Promise<void>;
 }

@@ -1,12 +1,12 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { DefinitionCatalog, resolveSourceInstance, silentLogger, type DeadLetterFields, type FileReferenceFields } from '@fluxo/schema';
+import { DefinitionCatalog, resolveSourceInstance, silentLogger, type DeadLetterFields, type FileReferenceFields, type Announcer } from '@fluxo/schema';
 import { durableFiles, lakeRawFileSink, readRows, type ParquetEngine } from '@fluxo/parquet-io';
 import { createTempLake, openTestEngine, type TempLake } from '@fluxo/parquet-io/testing';
 import { HttpFetcher } from '../http/http-fetcher';
 import { lakeQuarantine } from '../lake-adapters';
-import { PendingAnnouncements, type Announcer } from '@fluxo/producer';
+import { PendingAnnouncements } from '@fluxo/producer';
 import type { PollUpdate } from '../state/poll-state';
 import { StateStore } from '../state/state-store';
 import { SourcePoller } from './source-poller';

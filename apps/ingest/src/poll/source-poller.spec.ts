@@ -1,11 +1,11 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BUILTIN_DEFINITIONS, DefinitionCatalog, resolveSourceInstance, silentLogger, type DeadLetterFields, type FileReferenceFields } from '@fluxo/schema';
+import { BUILTIN_DEFINITIONS, DefinitionCatalog, resolveSourceInstance, silentLogger, type DeadLetterFields, type FileReferenceFields, type Announcer } from '@fluxo/schema';
 import { durableFiles, lakeRawFileSink, type ParquetEngine } from '@fluxo/parquet-io';
 import { createTempLake, openTestEngine, type TempLake } from '@fluxo/parquet-io/testing';
 import type { BodyConsumer, StreamedResult, Validators } from '../http/http-fetcher';
 import { lakeQuarantine } from '../lake-adapters';
-import { PendingAnnouncements, type Announcer } from '@fluxo/producer';
+import { PendingAnnouncements } from '@fluxo/producer';
 import type { PollUpdate } from '../state/poll-state';
 import { StateStore } from '../state/state-store';
 import { SourcePoller } from './source-poller';

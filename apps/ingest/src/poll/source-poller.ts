@@ -1,5 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
+  deadLetterEvent,
   describeError,
   encodeOriginal,
   JsonSyntaxError,
@@ -7,6 +8,7 @@ import {
   ResponseExtraction,
   ResponseShapeError,
   unmappedFields,
+  type Announcer,
   type ExtractedRecord,
   type ExtractionBatch,
   type FileReferenceFields,
@@ -14,8 +16,8 @@ import {
   type ProducerIdentity,
   type SourceInstance,
 } from '@fluxo/schema';
-import { stagedRawFile, stemTime, type RawFileBuilder, type StreamingRawFileSink } from '@fluxo/parquet-io';
-import { Outbox, type Announcer, type DurableFiles, type PendingAnnouncements } from '@fluxo/producer';
+import { stemTime, type RawFileBuilder, type StreamingRawFileSink } from '@fluxo/parquet-io';
+import { Outbox, type DurableFiles, type PendingAnnouncements } from '@fluxo/producer';
 import type { HttpFetcher, Validators } from '../http/http-fetcher';
 import { retryDelayMs, type RetryPolicy } from '../http/retry-delay';
 import type { Quarantine } from '../ports';
@@ -238,7 +240,7 @@ export class SourcePoller {
   }
 
   private async writeAndAnnounce(builder: RawFileBuilder, stem: string, update: PollUpdate): Promise<FileReferenceFields> {
-    const file = { source: this.name, dataset: this.deps.instance.definition.dataset, stage: async () => stagedRawFile(await builder.finish(stem)) };
+    const file = { source: this.name, dataset: this.deps.instance.definition.dataset, stage: () => builder.finish(stem) };
     const [reference] = await this.outbox.handOver({ files: [file], deadLetters: [], checkpoint: update });
     if (reference === undefined) throw new Error("the outbox announced no reference for the poll's file");
     this.logger.info({ uri: reference.uri, rows: reference.rows, bytes: reference.bytes, eventId: reference.eventId }, 'announced raw file');
@@ -299,19 +301,18 @@ export class SourcePoller {
     const stem = `${stemTime(at)}-${digest.slice(0, 12)}`;
     const uri = await this.deps.quarantine.keep({ source: this.name, at, stem, body: await spool.content() });
     await spool.discard();
-    await this.deps.announcer.deadLetter({
-      schemaVersion: 1,
-      eventId: randomUUID(),
-      stage: 'ingest',
-      reason,
-      message,
-      source: this.name,
-      dataset: this.deps.instance.definition.dataset,
-      original: { ...encodeOriginal(spool.preview()), key: redactUrl(this.deps.instance.url) },
-      quarantineUri: uri,
-      details: { bytes: spool.bytes, sha256: digest, truncated: spool.bytes > PREVIEW_BYTES },
-      occurredAt: new Date().toISOString(),
-    });
+    await this.deps.announcer.deadLetter(
+      deadLetterEvent({
+        stage: 'ingest',
+        reason,
+        message,
+        source: this.name,
+        dataset: this.deps.instance.definition.dataset,
+        original: { ...encodeOriginal(spool.preview()), key: redactUrl(this.deps.instance.url) },
+        quarantineUri: uri,
+        details: { bytes: spool.bytes, sha256: digest, truncated: spool.bytes > PREVIEW_BYTES },
+      }),
+    );
     if (this.quarantined.size >= QUARANTINE_MEMORY) this.quarantined.delete(this.quarantined.keys().next().value ?? '');
     this.quarantined.set(digest, uri);
     this.logger.error({ reason, uri, sha256: digest }, message);
@@ -326,17 +327,16 @@ export class SourcePoller {
 
   private async deadLetter(reason: string, message: string, original: string, details: Record<string, unknown>): Promise<void> {
     const bytes = Buffer.byteLength(original);
-    await this.deps.announcer.deadLetter({
-      schemaVersion: 1,
-      eventId: randomUUID(),
-      stage: 'ingest',
-      reason,
-      message,
-      source: this.name,
-      dataset: this.deps.instance.definition.dataset,
-      original: { ...encodeOriginal(bytes > PREVIEW_BYTES ? original.slice(0, PREVIEW_BYTES) : original), key: redactUrl(this.deps.instance.url) },
-      details: { bytes, truncated: bytes > PREVIEW_BYTES, ...details },
-      occurredAt: new Date().toISOString(),
-    });
+    await this.deps.announcer.deadLetter(
+      deadLetterEvent({
+        stage: 'ingest',
+        reason,
+        message,
+        source: this.name,
+        dataset: this.deps.instance.definition.dataset,
+        original: { ...encodeOriginal(bytes > PREVIEW_BYTES ? original.slice(0, PREVIEW_BYTES) : original), key: redactUrl(this.deps.instance.url) },
+        details: { bytes, truncated: bytes > PREVIEW_BYTES, ...details },
+      }),
+    );
   }
 }

@@ -84,7 +84,7 @@ export class BatchHarness {
   /** Writes a raw file of the given rows (with `writer`, default the curating engine) and returns the record announcing it. */
   async rawRecordOf(stem: string, rows: readonly RawRow[], fetchedAt = new Date('2025-05-04T13:52:57Z'), writer: ParquetEngine = this.engine): Promise<ConsumedReference> {
     const written = await writeRawFile(writer, this.tmp.lake, { source: 'usgs-earthquakes', stem, fetchedAt, rows });
-    await written.staged.commit();
+    await written.commit();
     const reference = rawFileReference(written, { source: 'usgs-earthquakes', dataset: 'earthquakes', producer });
     return { topic: 'fluxo.raw-files', partition: 0, offset: String(this.offset++), key: 'earthquakes', value: Buffer.from(JSON.stringify(reference)) };
   }

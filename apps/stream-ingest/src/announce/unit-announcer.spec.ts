@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { access, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger, type DeadLetterFields, type ExtractedRecord, type FileReferenceFields } from '@fluxo/schema';
+import { silentLogger, type DeadLetterFields, type ExtractedRecord, type FileReferenceFields, type Announcer } from '@fluxo/schema';
 import type { RawFileSink } from '@fluxo/parquet-io';
-import { PendingAnnouncements, type Announcer } from '@fluxo/producer';
+import { PendingAnnouncements } from '@fluxo/producer';
 import { testDurableFiles } from '@fluxo/producer/testing';
 import { CheckpointStore, emptyCheckpoint, type StreamCheckpoint } from '../state/checkpoint-store';
 import { UnitAnnouncer, type Unit } from './unit-announcer';
@@ -31,7 +31,7 @@ function world(dir: string, crashAt: { step: Step }) {
       await writeFile(tmpPath, body);
       return {
         uri: `raw/${source}/date=2023-07-29/${stem}.parquet`,
-        finalPath,
+        path: finalPath,
         tmpPath,
         sha256: createHash('sha256').update(body).digest('hex'),
         bytes: body.length,

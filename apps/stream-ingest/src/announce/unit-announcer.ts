@@ -1,6 +1,6 @@
-import type { DeadLetterFields, ExtractedRecord, FileReferenceFields, Logger, ProducerIdentity } from '@fluxo/schema';
+import type { DeadLetterFields, ExtractedRecord, FileReferenceFields, Logger, ProducerIdentity, Announcer } from '@fluxo/schema';
 import { rawFileStem, type RawFileSink } from '@fluxo/parquet-io';
-import { Outbox, type Announcer, type DurableFiles, type PendingAnnouncements } from '@fluxo/producer';
+import { Outbox, type DurableFiles, type PendingAnnouncements } from '@fluxo/producer';
 import type { CheckpointStore, StreamCheckpoint } from '../state/checkpoint-store';
 
 /** One raw file of a unit: which source and dataset it belongs to, and its records. */
