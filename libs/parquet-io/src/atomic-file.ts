@@ -33,7 +33,7 @@ export interface StageOptions {
 /** Temp names: `.<final name>.<16 hex>.tmp` — hidden, and never matched by `*.parquet` globs. */
 const TEMP_NAME = /^\..+\.[0-9a-f]{16}\.tmp$/;
 
-export function tempPathFor(finalPath: string): string {
+function tempPathFor(finalPath: string): string {
   return join(dirname(finalPath), `.${basename(finalPath)}.${randomBytes(8).toString('hex')}.tmp`);
 }
 

@@ -103,10 +103,6 @@ export class ParquetIoError extends FluxoError<ParquetIoErrorCode> {
   }
 }
 
-export function isRetriableErrno(errno: string | undefined): boolean {
-  return errno !== undefined && RETRIABLE_ERRNOS.has(errno);
-}
-
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -54,7 +54,7 @@ export function startWebRuntimeOrExit(): void {
  * monitor → live hub. Relative paths in the configuration are resolved against the working directory
  * (the repository root under `npm start`).
  */
-export function createRuntime(config: WebConfig): WebRuntime {
+function createRuntime(config: WebConfig): WebRuntime {
   const root = pino({ name: 'web', level: config.logLevel, base: { app: 'web', pid: process.pid } });
   const logger: Logger = root;
   const lakeDir = resolve(config.lakeDir);
