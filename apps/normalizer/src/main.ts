@@ -12,7 +12,8 @@ import {
 } from '@fluxo/schema';
 import { createKafka, ensureTopics, ReferenceConsumer, ReferenceProducer, retryUntilReady, settingsFromConfig, waitForCluster, type PartitionPosition } from '@fluxo/kafka-client';
 import { directoryWritableCheck, measuredAnnouncer, PipelineMetrics, startObservability } from '@fluxo/metrics';
-import { Lake, loadDefinitionCatalog, ParquetEngine } from '@fluxo/parquet-io';
+import { Lake, ParquetEngine } from '@fluxo/parquet-io';
+import { loadDefinitionCatalog } from '@fluxo/definitions';
 import { ConsumedRawFiles, ConsumerProgress, LAKEHOUSE_EXTENSIONS, Lakehouse, maintain, parseCatalogLocation, RawRetention, type MaintenancePolicy, type TableSpec } from '@fluxo/lakehouse';
 import { CuratedAnnouncer } from './announce/curated-announcer';
 import { assertNoLegacyLayout } from './curate/legacy-layout';

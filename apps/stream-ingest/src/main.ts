@@ -11,7 +11,8 @@ import {
   type StreamProtocol,
 } from '@fluxo/schema';
 import { createKafka, ensureTopics, ReferenceProducer, retryUntilReady, settingsFromConfig, waitForCluster } from '@fluxo/kafka-client';
-import { durableFiles, Lake, lakeRawFileSink, loadDefinitionCatalog, ParquetEngine } from '@fluxo/parquet-io';
+import { durableFiles, Lake, lakeRawFileSink, ParquetEngine } from '@fluxo/parquet-io';
+import { loadDefinitionCatalog } from '@fluxo/definitions';
 import { lockDirectory, PendingAnnouncements } from '@fluxo/producer';
 import { directoryWritableCheck, measuredAnnouncer, PipelineMetrics, startObservability } from '@fluxo/metrics';
 

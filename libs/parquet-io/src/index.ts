@@ -35,7 +35,6 @@ export { writeRawFile, type WriteRawFileInput, type StagedRawFile } from './raw-
 export { copyQueryToParquet, type CopyQueryToParquetInput, type CopiedParquet } from './copy-to-parquet';
 export { readRows, assertReadable, type ReadRowsOptions, type ReadableSummary } from './read-parquet';
 export { PARQUET_COPY_OPTIONS } from './parquet-format';
-export { loadDefinitionCatalog } from './definition-files';
 export {
   lakeRawFileSink,
   rawFileStem,

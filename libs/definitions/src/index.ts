@@ -1,0 +1,1 @@
+export { loadDefinitionCatalog } from './definition-files';
