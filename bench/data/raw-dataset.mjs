@@ -80,7 +80,7 @@ export async function ensureRawDataset({ rows, files, seed = 20250504, log = () 
       }
       const stem = `bench-poll-${String(f).padStart(4, '0')}`;
       const written = await libs.writeRawFile(engine, lake, { source: SOURCE, stem, fetchedAt, rows: rawRows });
-      await written.staged.commit();
+      await written.commit();
       const snappyPath = join(snappyDir, `${stem}.parquet`);
       await engine.run(
         `COPY (SELECT * FROM read_parquet(${libs.sqlString(written.path)}, hive_partitioning = false)) TO ${libs.sqlString(snappyPath)} (FORMAT parquet, COMPRESSION snappy, PARQUET_VERSION V1)`,

@@ -15,11 +15,13 @@ export {
   requiredPredicate,
   validateFileReference,
   serializeFileReference,
+  rawFileReference,
   LINEAGE_SQL_TYPES,
   loadNormalizerConfig,
   silentLogger,
 } from '@fluxo/schema';
-export { Lake, ParquetEngine, writeRawFile, loadDefinitionCatalog, rawFileReference, rawFileStem, RAW_SCHEMA_FINGERPRINT, sqlString, sqlFilePath } from '@fluxo/parquet-io';
+export { Lake, ParquetEngine, writeRawFile, rawFileStem, RAW_SCHEMA_FINGERPRINT, sqlString, sqlFilePath } from '@fluxo/parquet-io';
+export { loadDefinitionCatalog } from '@fluxo/definitions';
 export { ConsumedRawFiles, ConsumerProgress, LAKEHOUSE_EXTENSIONS, Lakehouse, maintain, parseCatalogLocation, RawRetention } from '@fluxo/lakehouse';
 // The normalizer's commit path, driven in-process by the history workload (composed as
 // apps/normalizer/src/main.ts composes it, with Kafka replaced by recording ports).

@@ -178,9 +178,8 @@ async function writeRaw(kind, index) {
   const { fetchedAt, rows } = model.rows(kind, index);
   const stem = kind === 'batch' ? `batch-${libs.rawFileStem(fetchedAt, rows)}` : libs.rawFileStem(fetchedAt, rows);
   const written = await libs.writeRawFile(engine, lake, { source, stem, fetchedAt, rows });
-  await written.staged.commit();
-  const file = { ...written, finalPath: written.path, tmpPath: written.path, commit: async () => undefined, discard: async () => undefined };
-  const value = libs.serializeFileReference(libs.rawFileReference(file, { source, dataset, producer }));
+  await written.commit();
+  const value = libs.serializeFileReference(libs.rawFileReference(written, { source, dataset, producer }));
   const offset = offsets[partition] ?? 0;
   offsets[partition] = offset + 1;
   return { rows: rows.length, message: { topic: options.topic, partition, offset: String(offset), key: dataset, value } };

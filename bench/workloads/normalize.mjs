@@ -131,13 +131,7 @@ async function prepareLake(data, dir, variant = 'zstd') {
  */
 async function publishReferences(ctx, data, topic, variant = 'zstd') {
   const records = data.files.map((file) => {
-    const eventId = crypto.randomUUID();
-    const reference = {
-      schemaVersion: 1,
-      eventId,
-      kind: 'raw',
-      source: 'usgs-earthquakes',
-      dataset: DATASET,
+    const facts = {
       uri: file.uri,
       sha256: variant === 'zstd' ? file.sha256 : file.snappySha256,
       bytes: variant === 'zstd' ? file.bytes : file.snappyBytes,
@@ -145,10 +139,9 @@ async function publishReferences(ctx, data, topic, variant = 'zstd') {
       schemaFingerprint: file.schemaFingerprint,
       minEventTime: file.minEventTime,
       maxEventTime: file.maxEventTime,
-      producer: { app: 'bench', instance: `bench:${process.pid}`, version: '0.1.0' },
-      producedAt: new Date().toISOString(),
     };
-    return { key: DATASET, eventId, value: ctx.libs.serializeFileReference(reference) };
+    const reference = ctx.libs.rawFileReference(facts, { source: 'usgs-earthquakes', dataset: DATASET, producer: { app: 'bench', instance: `bench:${process.pid}`, version: '0.1.0' } });
+    return { key: DATASET, eventId: reference.eventId, value: ctx.libs.serializeFileReference(reference) };
   });
   await publish(ctx.kafka, topic, records);
 }

@@ -8,7 +8,7 @@ import { CliError, EXIT, toCliError } from './errors';
 import { renderCommandHelp, renderGeneralHelp } from './help';
 import { Progress } from './output/progress';
 
-export const VERSION = '0.2.0';
+const VERSION = '0.2.0';
 
 export interface RunOptions {
   /** Fires on Ctrl-C: commands stop at the next safe point. */

@@ -1,7 +1,7 @@
 import { CLI_SETTINGS } from '@fluxo/schema';
 import { COMMON_OPTIONS, type CommandSpec, type OptionSpec } from './args/command-spec';
 
-export const EXIT_CODE_HELP: readonly (readonly [number, string])[] = [
+const EXIT_CODE_HELP: readonly (readonly [number, string])[] = [
   [0, 'done; `status`: healthy; `definitions check`: valid'],
   [1, '`status` unhealthy; `definitions check` found mistakes; `reprocess --strict` would keep rows it cannot rebuild'],
   [2, 'usage or configuration error (the message lists every problem)'],

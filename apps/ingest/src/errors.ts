@@ -8,8 +8,7 @@ export type IngestErrorCode =
   | 'REDIRECT_REFUSED'
   | 'RECORD_TOO_LARGE'
   | 'MALFORMED_BODY'
-  | 'RESPONSE_SHAPE'
-  | 'STATE_CORRUPT';
+  | 'RESPONSE_SHAPE';
 
 /** Errors of a poll. Retriable ones are retried with backoff; the rest are quarantined. */
 export class IngestError extends FluxoError<IngestErrorCode> {

@@ -14,7 +14,9 @@ import {
   type SourceInstance,
 } from '@fluxo/schema';
 import { createKafka, ensureTopics, ReferenceProducer, retryUntilReady, settingsFromConfig, waitForCluster } from '@fluxo/kafka-client';
-import { DefinitionWatcher, Lake, lakeRawFileSink, lockDirectory, ParquetEngine } from '@fluxo/parquet-io';
+import { durableFiles, Lake, lakeRawFileSink, ParquetEngine } from '@fluxo/parquet-io';
+import { DefinitionWatcher } from '@fluxo/definitions';
+import { lockDirectory, PendingAnnouncements } from '@fluxo/producer';
 import { directoryWritableCheck, measuredAnnouncer, PipelineMetrics, startObservability } from '@fluxo/metrics';
 import { HttpFetcher } from './http/http-fetcher';
 import { lakeQuarantine } from './lake-adapters';
@@ -22,7 +24,7 @@ import { IngestMetrics } from './observe/ingest-metrics';
 import { createAppLogger } from './logger';
 import { PollScheduler } from './poll/poll-scheduler';
 import { SourcePoller } from './poll/source-poller';
-import { PendingAnnouncements } from './state/pending-announcements';
+import type { PollUpdate } from './state/poll-state';
 import { StateStore } from './state/state-store';
 
 const VERSION = '0.1.0';
@@ -71,16 +73,10 @@ async function main(): Promise<void> {
       logger,
       observer: metrics.http(source),
     });
-  const store = new StateStore(config.stateDir);
-  const pending = new PendingAnnouncements(config.stateDir);
-  const announcer = measuredAnnouncer(
-    {
-      announce: async (reference) => void (await producer.publishReference(config.topicRawFiles, reference)),
-      deadLetter: async (event) => void (await producer.publishDeadLetter(config.topicDeadLetter, event)),
-    },
-    new PipelineMetrics(registry, 'ingest'),
-    { files: config.topicRawFiles, deadLetter: config.topicDeadLetter },
-  );
+  const store = new StateStore(config.stateDir, durableFiles);
+  const pending = new PendingAnnouncements<PollUpdate>(config.stateDir, durableFiles);
+  const announcements = { files: config.topicRawFiles, deadLetter: config.topicDeadLetter };
+  const announcer = measuredAnnouncer(producer.announcer(announcements), new PipelineMetrics(registry, 'ingest'), announcements);
   const scheduler = new PollScheduler(logger);
   const schedule = (key: string, instance: SourceInstance) => ({
     key,
@@ -93,6 +89,7 @@ async function main(): Promise<void> {
         store,
         pending,
         rawFiles: lakeRawFileSink(engine, lake),
+        files: durableFiles,
         announcer,
         quarantine: lakeQuarantine(lake),
         producer: producerIdentity,

@@ -12,7 +12,8 @@ import {
 } from '@fluxo/schema';
 import { createKafka, ensureTopics, ReferenceConsumer, ReferenceProducer, retryUntilReady, settingsFromConfig, waitForCluster, type PartitionPosition } from '@fluxo/kafka-client';
 import { directoryWritableCheck, measuredAnnouncer, PipelineMetrics, startObservability } from '@fluxo/metrics';
-import { DefinitionWatcher, Lake, ParquetEngine } from '@fluxo/parquet-io';
+import { Lake, ParquetEngine } from '@fluxo/parquet-io';
+import { DefinitionWatcher } from '@fluxo/definitions';
 import { ConsumedRawFiles, ConsumerProgress, LAKEHOUSE_EXTENSIONS, Lakehouse, maintain, parseCatalogLocation, RawRetention, type MaintenancePolicy, type TableSpec } from '@fluxo/lakehouse';
 import { CuratedAnnouncer } from './announce/curated-announcer';
 import { assertNoLegacyLayout } from './curate/legacy-layout';
@@ -79,14 +80,8 @@ async function main(): Promise<void> {
     return ReferenceProducer.connect(kafka, { logger });
   }, waiting);
 
-  const announcer = measuredAnnouncer(
-    {
-      announce: async (reference) => void (await producer.publishReference(config.topicCuratedFiles, reference)),
-      deadLetter: async (event) => void (await producer.publishDeadLetter(config.topicDeadLetter, event)),
-    },
-    new PipelineMetrics(registry, 'normalizer'),
-    { files: config.topicCuratedFiles, deadLetter: config.topicDeadLetter },
-  );
+  const announcements = { files: config.topicCuratedFiles, deadLetter: config.topicDeadLetter };
+  const announcer = measuredAnnouncer(producer.announcer(announcements), new PipelineMetrics(registry, 'normalizer'), announcements);
   const { observer, lineage } = commitObserverFromConfig(config, { metrics, lakeRoot: lake.root, catalogAlias: lakehouse.alias, version: VERSION, logger });
   await using _lineage = lineage;
   const identity = { app: 'normalizer', instance: config.instanceId ?? `${hostname()}:${process.pid}`, version: VERSION };

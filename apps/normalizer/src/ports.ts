@@ -1,4 +1,4 @@
-import type { DeadLetterFields, FileReference, FileReferenceFields } from '@fluxo/schema';
+import type { FileReference } from '@fluxo/schema';
 import type { DataFile, TableSpec } from '@fluxo/lakehouse';
 
 /** One record consumed from the raw-files topic. */
@@ -8,12 +8,6 @@ export interface ConsumedReference {
   readonly offset: string;
   readonly key: string | null;
   readonly value: Buffer | null;
-}
-
-/** Where the normalizer announces what it wrote or could not process (libs/kafka-client). */
-export interface Announcer {
-  announce(reference: FileReferenceFields): Promise<void>;
-  deadLetter(event: DeadLetterFields): Promise<void>;
 }
 
 /** One raw file a commit curated: the record that announced it and what staging found in it. */

@@ -8,15 +8,14 @@ export type StreamIngestErrorCode =
   | 'STREAM_STALLED'
   | 'STREAM_ENDED'
   | 'STREAM_BROKEN'
-  | 'WEBSOCKET_PROTOCOL'
-  | 'STATE_CORRUPT';
+  | 'WEBSOCKET_PROTOCOL';
 
 /**
- * Errors of a stream connection or of the producer's state. Connection errors are retriable (the
- * session reconnects with backoff); `STATE_CORRUPT` is not (a person must look at the state dir).
+ * Errors of a stream connection, all retriable (the session reconnects with backoff). The
+ * producer's state fails with libs/producer's `ProducerError` (`STATE_CORRUPT`, not retriable).
  */
 export class StreamIngestError extends FluxoError<StreamIngestErrorCode> {
   constructor(code: StreamIngestErrorCode, message: string, options: FluxoErrorOptions = {}) {
-    super(code, message, { retriable: code !== 'STATE_CORRUPT', ...options });
+    super(code, message, { retriable: true, ...options });
   }
 }

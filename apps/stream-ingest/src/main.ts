@@ -15,13 +15,14 @@ import {
   type StreamProtocol,
 } from '@fluxo/schema';
 import { createKafka, ensureTopics, ReferenceProducer, retryUntilReady, settingsFromConfig, waitForCluster } from '@fluxo/kafka-client';
-import { DefinitionWatcher, Lake, lakeRawFileSink, lockDirectory, ParquetEngine } from '@fluxo/parquet-io';
+import { durableFiles, Lake, lakeRawFileSink, ParquetEngine } from '@fluxo/parquet-io';
+import { DefinitionWatcher } from '@fluxo/definitions';
+import { lockDirectory, PendingAnnouncements } from '@fluxo/producer';
 import { directoryWritableCheck, measuredAnnouncer, PipelineMetrics, startObservability } from '@fluxo/metrics';
 
 import { createAppLogger } from './logger';
 import { registerStreamMetrics } from './observe/stream-metrics';
-import { CheckpointStore } from './state/checkpoint-store';
-import { PendingUnits } from './state/pending-units';
+import { CheckpointStore, type StreamCheckpoint } from './state/checkpoint-store';
 import { StreamRunner } from './stream-runner';
 import { sseTransport } from './transport/sse-transport';
 import type { StreamTransport } from './transport/transport';
@@ -61,14 +62,8 @@ async function main(): Promise<void> {
     return ReferenceProducer.connect(kafka, { logger });
   }, waiting);
 
-  const announcer = measuredAnnouncer(
-    {
-      announce: async (reference) => void (await producer.publishReference(config.topicRawFiles, reference)),
-      deadLetter: async (event) => void (await producer.publishDeadLetter(config.topicDeadLetter, event)),
-    },
-    new PipelineMetrics(registry, 'stream-ingest'),
-    { files: config.topicRawFiles, deadLetter: config.topicDeadLetter },
-  );
+  const announcements = { files: config.topicRawFiles, deadLetter: config.topicDeadLetter };
+  const announcer = measuredAnnouncer(producer.announcer(announcements), new PipelineMetrics(registry, 'stream-ingest'), announcements);
   const userAgent = `fluxo-stream-ingest/${VERSION}`;
   const transports: Record<StreamProtocol, StreamTransport> = {
     sse: sseTransport({ connectTimeoutMs: config.connectTimeoutMs, maxLineBytes: config.maxLineBytes, userAgent }),
@@ -80,9 +75,10 @@ async function main(): Promise<void> {
       gapsSource,
       transport: transports[instance.definition.stream.protocol],
       rawFiles: lakeRawFileSink(engine, lake),
+      files: durableFiles,
       announcer,
-      checkpoints: new CheckpointStore(config.stateDir),
-      pending: new PendingUnits(config.stateDir),
+      checkpoints: new CheckpointStore(config.stateDir, durableFiles),
+      pending: new PendingAnnouncements<StreamCheckpoint>(config.stateDir, durableFiles),
       producer: { app: 'stream-ingest', instance: instanceId, version: VERSION },
       limits: { maxRows: config.batchMaxRows, maxBytes: config.batchMaxBytes, maxAgeMs: config.batchMaxAgeMs, idleFlushMs: config.idleFlushMs },
       bufferMaxEvents: config.bufferMaxEvents,

@@ -1,15 +1,15 @@
-import { createEventExtractor, describeError, type InternalSourceDefinition, type Logger, type ProducerIdentity, type StreamInstance } from '@fluxo/schema';
+import { createEventExtractor, describeError, type InternalSourceDefinition, type Logger, type ProducerIdentity, type StreamInstance, type Announcer } from '@fluxo/schema';
 import { UnitAnnouncer } from './announce/unit-announcer';
 import { BatchLoop } from './pipeline/batch-loop';
 import { BoundedBuffer } from './pipeline/bounded-buffer';
 import { DedupWindow } from './pipeline/dedup-window';
 import { MicroBatcher, type BatchLimits } from './pipeline/micro-batcher';
 import type { PipelineItem } from './pipeline/pipeline-item';
-import type { Announcer, RawFileSink } from './ports';
+import type { RawFileSink } from '@fluxo/parquet-io';
+import type { DurableFiles, PendingAnnouncements } from '@fluxo/producer';
 import type { BackoffPolicy } from './session/backoff';
 import { StreamSession } from './session/stream-session';
-import type { CheckpointStore } from './state/checkpoint-store';
-import type { PendingUnits } from './state/pending-units';
+import type { CheckpointStore, StreamCheckpoint } from './state/checkpoint-store';
 import { newStreamStats, type StreamStats } from './stream-stats';
 import type { StreamTransport } from './transport/transport';
 
@@ -18,9 +18,10 @@ export interface StreamRunnerDeps {
   readonly gapsSource: InternalSourceDefinition;
   readonly transport: StreamTransport;
   readonly rawFiles: RawFileSink;
+  readonly files: DurableFiles;
   readonly announcer: Announcer;
   readonly checkpoints: CheckpointStore;
-  readonly pending: PendingUnits;
+  readonly pending: PendingAnnouncements<StreamCheckpoint>;
   readonly producer: ProducerIdentity;
   readonly limits: BatchLimits;
   readonly bufferMaxEvents: number;
@@ -56,6 +57,7 @@ export class StreamRunner {
     const announcer = new UnitAnnouncer({
       stream: this.name,
       rawFiles: this.deps.rawFiles,
+      files: this.deps.files,
       announcer: this.deps.announcer,
       checkpoints: this.deps.checkpoints,
       pending: this.deps.pending,

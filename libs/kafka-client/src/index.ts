@@ -10,7 +10,6 @@ export {
   resolveKafkaSettings,
   redactSettings,
   KAFKA_SETTINGS_DEFAULTS,
-  SASL_MECHANISMS,
   type KafkaSettings,
   type ResolvedKafkaSettings,
   type KafkaSaslSettings,

@@ -4,6 +4,8 @@ import {
   SchemaError,
   serializeFileReference,
   validatePlain,
+  type AnnouncementTopics,
+  type Announcer,
   type DeadLetterFields,
   type FileReferenceFields,
   type Logger,
@@ -108,6 +110,14 @@ export class ReferenceProducer implements RecordPublisher, AsyncDisposable {
   /** Validates and publishes a dead-letter event: key = dataset (or source, or stage). Throws `SchemaError` when invalid. */
   async publishDeadLetter(topic: string, event: DeadLetterFields): Promise<PublishedRecord> {
     return this.publish(topic, deadLetterRecord(event));
+  }
+
+  /** The stage's `Announcer`: references to `topics.files`, dead letters to `topics.deadLetter`, each resolved once acknowledged. */
+  announcer(topics: AnnouncementTopics): Announcer {
+    return {
+      announce: async (reference) => void (await this.publishReference(topics.files, reference)),
+      deadLetter: async (event) => void (await this.publishDeadLetter(topics.deadLetter, event)),
+    };
   }
 
   /**

@@ -9,7 +9,7 @@ import { deleteTopics, ensureTopics } from './topic-admin';
 import type { ConsumedMessage, ReferenceConsumerOptions } from './reference-consumer';
 import type { KafkaSettings } from './settings';
 
-export const TEST_BROKERS_ENV = 'FLUXO_TEST_KAFKA_BROKERS';
+const TEST_BROKERS_ENV = 'FLUXO_TEST_KAFKA_BROKERS';
 
 /** Settings for the test broker, with fast retries (no hidden NODE_ENV switch: they are explicit here). */
 export function testKafkaSettings(overrides: Partial<KafkaSettings> = {}): KafkaSettings {
@@ -62,16 +62,6 @@ export async function createTestTopic(kafka: FluxoKafka, options: { prefix?: str
   await ensureTopics(kafka, [{ topic: name, numPartitions: options.numPartitions ?? 1 }]);
   const remove = () => deleteTopics(kafka, [name]);
   return { name, delete: remove, [Symbol.asyncDispose]: remove };
-}
-
-/** Runs `work` with a fresh topic and deletes the topic afterwards, whatever happens. */
-export async function withTopic<T>(kafka: FluxoKafka, work: (topic: string) => Promise<T>, options: { prefix?: string; numPartitions?: number } = {}): Promise<T> {
-  const topic = await createTestTopic(kafka, options);
-  try {
-    return await work(topic.name);
-  } finally {
-    await topic.delete();
-  }
 }
 
 /** Deletes consumer groups, ignoring ones that do not exist. */

@@ -11,7 +11,6 @@ export {
   applyRetention,
   compact,
   collectGarbage,
-  DEFAULT_MAINTENANCE_POLICY,
   type MaintenancePolicy,
   type MaintenanceReport,
   type MaintenanceStepOptions,

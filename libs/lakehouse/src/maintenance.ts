@@ -62,12 +62,6 @@ export interface GarbageReport {
   readonly dryRun: boolean;
 }
 
-export const DEFAULT_MAINTENANCE_POLICY: MaintenancePolicy = {
-  targetFileBytes: 64 * 1024 * 1024,
-  snapshotRetentionMs: 60 * 60 * 1000,
-  fileDeletionGraceMs: 10 * 60 * 1000,
-};
-
 /**
  * One round of table maintenance, safe while writers and readers run (each step is its own
  * catalog transaction; readers keep their snapshot's files until the grace period has passed):

@@ -5,6 +5,6 @@ export { Readiness, type ReadinessCheck, type ReadinessOptions, type ReadinessRe
 export { directoryWritableCheck, directoryReadableCheck } from './checks';
 export { ObservabilityServer, type ObservabilityServerOptions } from './observability-server';
 export { startObservability, type Observability, type ObservabilityOptions } from './observability';
-export { PipelineMetrics, measuredAnnouncer, type ReferenceAnnouncer } from './pipeline-metrics';
+export { PipelineMetrics, measuredAnnouncer } from './pipeline-metrics';
 export { totalsCounter, type TotalsCounterOptions } from './totals';
 export { Counter, Gauge, Histogram } from 'prom-client';

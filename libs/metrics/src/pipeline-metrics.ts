@@ -1,12 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { DeadLetterFields, FileReferenceFields, PipelineStage } from '@fluxo/schema';
+import type { AnnouncementTopics, Announcer, FileReferenceFields, PipelineStage } from '@fluxo/schema';
 import { COUNT_BUCKETS, DURATION_BUCKETS_SECONDS, SIZE_BUCKETS_BYTES } from './buckets';
-
-/** What every stage announces: files it wrote (references) and what it could not process (dead letters). */
-export interface ReferenceAnnouncer {
-  announce(reference: FileReferenceFields): Promise<void>;
-  deadLetter(event: DeadLetterFields): Promise<void>;
-}
 
 /**
  * The families every pipeline stage records, with the same names and labels everywhere, so one
@@ -91,7 +85,7 @@ export class PipelineMetrics {
  * and counted once acknowledged (`topics` names the labels; the wrapped announcer decides where
  * records really go).
  */
-export function measuredAnnouncer(announcer: ReferenceAnnouncer, metrics: PipelineMetrics, topics: { readonly files: string; readonly deadLetter: string }): ReferenceAnnouncer {
+export function measuredAnnouncer(announcer: Announcer, metrics: PipelineMetrics, topics: AnnouncementTopics): Announcer {
   return {
     announce: async (reference) => {
       await metrics.produce(topics.files, () => announcer.announce(reference));

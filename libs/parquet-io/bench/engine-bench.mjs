@@ -234,7 +234,7 @@ async function main() {
   let libRaw;
   await timed('c. fluxo writeRawFile (data chunks, zstd, stage: fsync + sha256)', async () => {
     const written = await lib.writeRawFile(engine, lake, { source: 'usgs-earthquakes', stem: 'bench', fetchedAt, rows, overwrite: true });
-    await written.staged.commit();
+    await written.commit();
     libRaw = written.path;
   }, () => libRaw);
   let libCurated;

@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { link, mkdir, open, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { errnoOf, ParquetIoError } from './errors';
+import { errnoOf } from '@fluxo/schema';
+import { ParquetIoError } from './errors';
 
 /**
  * A file written to a temp name next to its final path, fsynced and hashed, not yet visible under
@@ -32,7 +33,7 @@ export interface StageOptions {
 /** Temp names: `.<final name>.<16 hex>.tmp` — hidden, and never matched by `*.parquet` globs. */
 const TEMP_NAME = /^\..+\.[0-9a-f]{16}\.tmp$/;
 
-export function tempPathFor(finalPath: string): string {
+function tempPathFor(finalPath: string): string {
   return join(dirname(finalPath), `.${basename(finalPath)}.${randomBytes(8).toString('hex')}.tmp`);
 }
 
@@ -228,3 +229,13 @@ async function exists(path: string): Promise<boolean> {
     throw error;
   }
 }
+
+/**
+ * The crash-safe file operations a producer's outbox is given (libs/producer's `DurableFiles`
+ * port): whole-or-nothing writes, finishing an interrupted commit, re-hashing before re-announcing.
+ */
+export const durableFiles = {
+  writeAtomically: writeFileAtomically,
+  makeVisible: recoverStagedFile,
+  sha256Of: sha256File,
+} as const;

@@ -38,7 +38,7 @@ describe('copyQueryToParquet', () => {
 
   it('writes a query result as a staged curated file, types and timestamps exact', async () => {
     const raw = await writeRawFile(engine, tmp.lake, { source: 'usgs', stem: 'p1', fetchedAt: new Date('2025-05-04T13:00:00Z'), rows: someRawRows(1000) });
-    await raw.staged.commit();
+    await raw.commit();
 
     const target = tmp.lake.curatedPath('earthquakes', '2025-05-04', 'part-0');
     const { staged, rows } = await copyQueryToParquet(engine, { sql: curatedSql(raw.path), finalPath: target.path });

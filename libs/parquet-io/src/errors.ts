@@ -1,4 +1,4 @@
-import { FluxoError, type FluxoErrorOptions } from '@fluxo/schema';
+import { errnoOf, FluxoError, type FluxoErrorOptions } from '@fluxo/schema';
 
 /**
  * Every failure parquet-io reports. Callers branch on the code (retry, dead-letter, alert), never on
@@ -23,7 +23,6 @@ import { FluxoError, type FluxoErrorOptions } from '@fluxo/schema';
  * | `FILE_CHANGED` | no | a verified lake file was replaced or modified before it was read (`VerifiedFile.assertUnchanged`) |
  * | `LINK_REFUSED` | no | a dangling symlink, or a file with another hard link than its writer's temp file |
  * | `ENGINE_CLOSED` | no | the engine was used after `close()` |
- * | `LOCKED` | no | another live process holds the directory lock |
  * | `EXTENSION_MISSING` | no | a DuckDB extension asked for at open could not be loaded |
  */
 export type ParquetIoErrorCode =
@@ -44,7 +43,6 @@ export type ParquetIoErrorCode =
   | 'FILE_CHANGED'
   | 'LINK_REFUSED'
   | 'ENGINE_CLOSED'
-  | 'LOCKED'
   | 'EXTENSION_MISSING';
 
 /** Context carried as fields (never inside the message only), for logs and dead-letter events. */
@@ -103,19 +101,6 @@ export class ParquetIoError extends FluxoError<ParquetIoErrorCode> {
       context: errno === undefined ? context : { ...context, errno },
     });
   }
-}
-
-/** `error.code` of a Node system error (`ENOENT`, `ENOSPC`…), if any. */
-export function errnoOf(error: unknown): string | undefined {
-  if (typeof error === 'object' && error !== null && 'code' in error) {
-    const code = (error as { code: unknown }).code;
-    return typeof code === 'string' ? code : undefined;
-  }
-  return undefined;
-}
-
-export function isRetriableErrno(errno: string | undefined): boolean {
-  return errno !== undefined && RETRIABLE_ERRNOS.has(errno);
 }
 
 function describe(error: unknown): string {

@@ -51,7 +51,7 @@ const CASES: readonly GoldenCase[] = [
     description: 'writeRawFile output: RAW_SCHEMA, a null event_time and context, unicode, quotes, pre-1970 timestamp',
     async write(engine, tmp) {
       const written = await writeRawFile(engine, tmp.lake, { source: 'usgs-earthquakes', stem: 'golden', fetchedAt, rows: rawRows });
-      await written.staged.commit();
+      await written.commit();
       return written.path;
     },
     expected: {

@@ -1,7 +1,5 @@
 export {
   ParquetIoError,
-  errnoOf,
-  isRetriableErrno,
   type ParquetIoErrorCode,
   type ParquetIoErrorContext,
   type ParquetIoErrorOptions,
@@ -17,12 +15,13 @@ export {
   isTempFileName,
   writeFileAtomically,
   recoverStagedFile,
+  durableFiles,
   type StagedFile,
   type StageOptions,
   type SweepOptions,
 } from './atomic-file';
 export { Lake, type LakeLocation, type FileExpectation, type QuarantineExtension, type VerifiedFile } from './lake';
-export { LAKE_ZONES, STEM_PATTERN, type LakeZone } from './lake-names';
+export { LAKE_ZONES } from './lake-names';
 export {
   schemaFingerprint,
   canonicalType,
@@ -32,21 +31,15 @@ export {
   type ColumnSchema,
 } from './parquet-schema';
 export { RAW_SCHEMA, RAW_SCHEMA_FINGERPRINT, type RawColumn, type RawRow } from './raw-schema';
-export { writeRawFile, type WriteRawFileInput, type WrittenRawFile } from './raw-file-writer';
+export { writeRawFile, type WriteRawFileInput, type StagedRawFile } from './raw-file-writer';
 export { copyQueryToParquet, type CopyQueryToParquetInput, type CopiedParquet } from './copy-to-parquet';
 export { readRows, assertReadable, type ReadRowsOptions, type ReadableSummary } from './read-parquet';
 export { PARQUET_COPY_OPTIONS } from './parquet-format';
-export { loadDefinitionCatalog } from './definition-files';
-export { DefinitionWatcher, describeChange, type DefinitionChange, type DefinitionWatcherOptions } from './definition-watcher';
 export {
   lakeRawFileSink,
-  rawFileReference,
   rawFileStem,
-  stagedRawFile,
   stemTime,
   type RawFileSink,
-  type StagedRawFile,
   type StreamingRawFileSink,
 } from './raw-file-sink';
 export { openRawFileBuilder, type RawFileBuilder } from './raw-file-builder';
-export { lockDirectory, type DirectoryLock } from './directory-lock';

@@ -34,7 +34,7 @@ describe('interop with pyarrow', () => {
     ];
     const fetchedAt = new Date('2025-05-04T13:52:57.123Z');
     const written = await writeRawFile(engine, tmp.lake, { source: 'usgs', stem: 'interop', fetchedAt, rows });
-    await written.staged.commit();
+    await written.commit();
 
     const seen = await inspectWithPyarrow(written.path, 10);
     expect(seen.numRows).toBe(3);
@@ -90,7 +90,7 @@ describe('interop with pyarrow', () => {
       fetchedAt: new Date('2025-05-04T00:00:00.000Z'),
       rows: [aRawRow({ eventTime: new Date('2025-05-04T13:40:18.110Z') })],
     });
-    await written.staged.commit();
+    await written.commit();
     const [duck] = await engine.all<{ micros: number }>(`SELECT epoch_us(event_time) AS micros FROM ${sqlReadParquet(written.path)}`);
     const [arrow] = (await inspectWithPyarrow(written.path)).rows;
     expect(duck?.micros).toBe(1746366018110000);

@@ -57,7 +57,7 @@ describe('interop with Spark', () => {
         aRawRow({ key: 'c', eventTime: new Date('1969-12-31T23:59:59.999Z') }),
       ],
     });
-    await written.staged.commit();
+    await written.commit();
 
     const seen = await spark.read([written.path], { queries: { ordered: 'SELECT * FROM t ORDER BY record_key' } });
     const duck = await readWithDuckDBAsSpark(engine, duckRead([written.path], 'ORDER BY record_key'));

@@ -32,7 +32,7 @@ describe('openRawFileBuilder', () => {
     await builder.append([row(total)]);
     expect(builder.rows).toBe(total + 1);
     const written = await builder.finish('stem-1');
-    await written.staged.commit();
+    await written.commit();
     expect(written).toMatchObject({ rows: total + 1, minEventTime: '2025-01-01T00:00:00.000Z', maxEventTime: new Date(Date.UTC(2025, 0, 1) + total * 1000).toISOString() });
     const keys = (await readRows<{ record_key: string }>(engine, written.path)).map((r) => r.record_key);
     expect(keys).toEqual(Array.from({ length: total + 1 }, (_, i) => `k${i}`));

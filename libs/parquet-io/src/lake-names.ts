@@ -3,10 +3,9 @@ import { ParquetIoError } from './errors';
 
 /** The three zones of the lake, each the first segment of every URI. */
 export const LAKE_ZONES = ['raw', 'curated', 'quarantine'] as const;
-export type LakeZone = (typeof LAKE_ZONES)[number];
 
 /** File stems: like NAME_PATTERN (lowercase, digits, `-`, `_`; no dots, so the extension is unambiguous), up to 128 characters. */
-export const STEM_PATTERN = /^[a-z0-9][a-z0-9_-]{0,127}$/;
+const STEM_PATTERN = /^[a-z0-9][a-z0-9_-]{0,127}$/;
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { constants, type BigIntStats } from 'node:fs';
 import { lstat, mkdir, open, readdir, realpath, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve as resolvePath, sep } from 'node:path';
-import { LAKE_URI_PATTERN } from '@fluxo/schema';
+import { errnoOf, LAKE_URI_PATTERN } from '@fluxo/schema';
 import { isTempFileName, sweepStaleTempFiles, type SweepOptions } from './atomic-file';
-import { errnoOf, ParquetIoError } from './errors';
+import { ParquetIoError } from './errors';
 import { checkIsoDate, checkName, checkStem, LAKE_ZONES, utcDate } from './lake-names';
 
 /** Where a file lives: its absolute path and its lake-relative POSIX URI (what Kafka carries). */

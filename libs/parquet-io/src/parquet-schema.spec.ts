@@ -47,7 +47,7 @@ describe('schema fingerprints', () => {
 
     it('accepts the expected columns and reports SCHEMA_MISMATCH with both lists otherwise', async () => {
       const written = await writeRawFile(engine, tmp.lake, { source: 's', stem: 'x', fetchedAt: new Date(), rows: [aRawRow()] });
-      await written.staged.commit();
+      await written.commit();
       await expect(assertSchema(engine, written.path, RAW_SCHEMA)).resolves.toBeUndefined();
       const expected = [...RAW_SCHEMA.slice(0, 5), { name: 'context', type: 'JSON' }];
       await expect(assertSchema(engine, written.path, expected)).rejects.toMatchObject({

@@ -6,8 +6,8 @@ import { copyQueryToParquet } from './copy-to-parquet';
 import type { ParquetEngine } from './engine';
 import { ParquetIoError } from './errors';
 import type { Lake } from './lake';
-import { RAW_ROW_GROUP_SIZE, type WrittenRawFile } from './raw-file-writer';
-import { RAW_SCHEMA, RAW_SCHEMA_FINGERPRINT, type RawRow } from './raw-schema';
+import { RAW_ROW_GROUP_SIZE, stagedRawFile, type StagedRawFile } from './raw-file-writer';
+import { RAW_SCHEMA, type RawRow } from './raw-schema';
 import { sqlFilePath, sqlIdentifier } from './sql';
 
 /** Rows held in the scratch table before they are spilled to a (compressed) Parquet part file. */
@@ -29,7 +29,7 @@ export interface RawFileBuilder {
   /** Drops the rows appended since `beginPart`. */
   discardPart(): Promise<void>;
   /** Writes the rows as a staged file named after `stem`; the builder is closed after. */
-  finish(stem: string, options?: { readonly overwrite?: boolean }): Promise<WrittenRawFile>;
+  finish(stem: string, options?: { readonly overwrite?: boolean }): Promise<StagedRawFile>;
   /** Drops everything (idempotent). */
   discard(): Promise<void>;
 }
@@ -132,7 +132,7 @@ export async function openRawFileBuilder(engine: ParquetEngine, lake: Lake, inpu
           rowGroupSize: RAW_ROW_GROUP_SIZE,
         });
         const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString());
-        return { staged, uri, path, sha256: staged.sha256, bytes: staged.bytes, rows: written, minEventTime: iso(range?.min), maxEventTime: iso(range?.max), schemaFingerprint: RAW_SCHEMA_FINGERPRINT };
+        return stagedRawFile(staged, { uri, rows: written, minEventTime: iso(range?.min), maxEventTime: iso(range?.max) });
       } finally {
         await drop();
       }

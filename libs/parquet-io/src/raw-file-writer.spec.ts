@@ -1,5 +1,6 @@
 import { mkdir, readdir, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { digestFile } from './atomic-file';
 import type { ParquetEngine } from './engine';
 import { fingerprintOf, readParquetSchema } from './parquet-schema';
 import { RAW_SCHEMA, RAW_SCHEMA_FINGERPRINT, type RawRow } from './raw-schema';
@@ -39,7 +40,7 @@ describe('writeRawFile', () => {
       aRawRow({ key: 'k5', record: 'x'.repeat(200_000) }),
     ];
     const written = await write(rows);
-    await written.staged.commit();
+    await written.commit();
 
     const back = await readRows(engine, written.path);
     expect(back).toEqual(
@@ -68,11 +69,10 @@ describe('writeRawFile', () => {
       minEventTime: '2025-05-03T23:59:59.999Z',
       maxEventTime: '2025-05-04T10:00:00.000Z',
       schemaFingerprint: RAW_SCHEMA_FINGERPRINT,
-      sha256: written.staged.sha256,
-      bytes: written.staged.bytes,
+      ...(await digestFile(written.tmpPath)), // the bytes on disk are the ones described
     });
     expect(written.sha256).toMatch(/^[0-9a-f]{64}$/);
-    await written.staged.commit();
+    await written.commit();
     expect(await fingerprintOf(engine, written.path)).toBe(RAW_SCHEMA_FINGERPRINT);
     await expect(tmp.lake.verify(written)).resolves.toBe(written.path);
   });
@@ -81,7 +81,7 @@ describe('writeRawFile', () => {
     const written = await write([aRawRow()]);
     const dir = dirname(written.path);
     expect((await readdir(dir)).filter((name) => name.endsWith('.parquet'))).toEqual([]);
-    await written.staged.discard();
+    await written.discard();
     expect(await readdir(dir)).toEqual([]);
     // and no scratch tables stay in the engine
     await expect(engine.all(`SELECT table_name FROM duckdb_tables()`)).resolves.toEqual([]);
@@ -89,7 +89,7 @@ describe('writeRawFile', () => {
 
   it('writes an empty batch as a valid file with the raw schema and null event-time range', async () => {
     const written = await write([]);
-    await written.staged.commit();
+    await written.commit();
     expect(written).toMatchObject({ rows: 0, minEventTime: null, maxEventTime: null });
     expect(await fingerprintOf(engine, written.path)).toBe(RAW_SCHEMA_FINGERPRINT);
   });
@@ -97,7 +97,7 @@ describe('writeRawFile', () => {
   it('handles 100k rows across many data chunks, in order', async () => {
     const rows = someRawRows(100_000);
     const written = await write(rows);
-    await written.staged.commit();
+    await written.commit();
     expect(written.rows).toBe(100_000);
     const [check] = await engine.all<{ n: number; first: string; last: string; ordered: boolean }>(
       `SELECT count(*) AS n, first(record_key) AS first, last(record_key) AS last,
@@ -137,6 +137,6 @@ describe('writeRawFile', () => {
   it('serializes concurrent writes on one engine', async () => {
     const results = await Promise.all([write(someRawRows(3000), 'a'), write(someRawRows(5000), 'b'), write(someRawRows(10), 'c')]);
     expect(results.map((r) => r.rows)).toEqual([3000, 5000, 10]);
-    await Promise.all(results.map((r) => r.staged.commit()));
+    await Promise.all(results.map((r) => r.commit()));
   });
 });

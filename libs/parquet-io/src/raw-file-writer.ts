@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { FileFacts } from '@fluxo/schema';
 import { DuckDBDataChunk, DuckDBTimestampTZValue, TIMESTAMPTZ, VARCHAR, type DuckDBAppender, type DuckDBValue } from '@duckdb/node-api';
 import type { StagedFile, StageOptions } from './atomic-file';
 import { copyQueryToParquet } from './copy-to-parquet';
@@ -16,19 +17,30 @@ export interface WriteRawFileInput extends StageOptions {
   readonly rows: readonly RawRow[];
 }
 
-/** A raw file written and fsynced under a temp name, plus everything its FileReference needs. */
-export interface WrittenRawFile {
-  /** Call `staged.commit()` to publish, then announce; `staged.discard()` to drop. */
-  readonly staged: StagedFile;
-  readonly uri: string;
+/**
+ * A raw file written and fsynced under a hidden temp name (`tmpPath`), with everything its
+ * FileReference needs: `commit()` publishes it at `path`, then announce it; `discard()` drops it.
+ */
+export interface StagedRawFile extends FileFacts {
+  /** Where the file is once committed. */
   readonly path: string;
-  readonly sha256: string;
-  readonly bytes: number;
-  readonly rows: number;
-  /** Earliest / latest `eventTime` (ISO-8601, UTC, milliseconds), null when no row has one. */
-  readonly minEventTime: string | null;
-  readonly maxEventTime: string | null;
-  readonly schemaFingerprint: string;
+  readonly tmpPath: string;
+  commit(): Promise<void>;
+  discard(): Promise<void>;
+}
+
+/** A staged file's raw-file view (`minEventTime`/`maxEventTime`: ISO-8601, UTC, milliseconds, null when no row has one). */
+export function stagedRawFile(staged: StagedFile, facts: Pick<StagedRawFile, 'uri' | 'rows' | 'minEventTime' | 'maxEventTime'>): StagedRawFile {
+  return {
+    ...facts,
+    path: staged.finalPath,
+    tmpPath: staged.tmpPath,
+    sha256: staged.sha256,
+    bytes: staged.bytes,
+    schemaFingerprint: RAW_SCHEMA_FINGERPRINT,
+    commit: () => staged.commit(),
+    discard: () => staged.discard(),
+  };
 }
 
 /**
@@ -48,7 +60,7 @@ const CHUNK_TYPES = [VARCHAR, VARCHAR, TIMESTAMPTZ, TIMESTAMPTZ, VARCHAR, VARCHA
  * fastest path measured, see docs/decisions/0001-parquet-engine.md), then `COPY … TO` a staged
  * temp file next to `lake.rawPath(source, fetchedAt, stem)`. Nothing is visible until commit.
  */
-export async function writeRawFile(engine: ParquetEngine, lake: Lake, input: WriteRawFileInput): Promise<WrittenRawFile> {
+export async function writeRawFile(engine: ParquetEngine, lake: Lake, input: WriteRawFileInput): Promise<StagedRawFile> {
   const { uri } = lake.rawPath(input.source, input.fetchedAt, input.stem);
   const { minEventTime, maxEventTime } = checkRows(input.rows);
   // resolve, not just join: a symlinked directory inside the lake must not lead the write outside
@@ -73,17 +85,7 @@ export async function writeRawFile(engine: ParquetEngine, lake: Lake, input: Wri
       overwrite: input.overwrite ?? false,
       rowGroupSize: RAW_ROW_GROUP_SIZE,
     });
-    return {
-      staged,
-      uri: location.uri,
-      path: location.path,
-      sha256: staged.sha256,
-      bytes: staged.bytes,
-      rows,
-      minEventTime,
-      maxEventTime,
-      schemaFingerprint: RAW_SCHEMA_FINGERPRINT,
-    };
+    return stagedRawFile(staged, { uri: location.uri, rows, minEventTime, maxEventTime });
   } finally {
     await engine.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
   }

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
-import { errnoOf, ParquetIoError } from './errors';
+import { errnoOf } from '@fluxo/schema';
+import { ParquetIoError } from './errors';
 
 /**
  * Maps a failed DuckDB read of one file to what the caller can act on: FILE_MISSING when the file

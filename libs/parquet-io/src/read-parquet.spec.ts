@@ -20,7 +20,7 @@ describe('reading Parquet', () => {
   beforeEach(async () => {
     tmp = await createTempLake();
     const written = await writeRawFile(engine, tmp.lake, { source: 'usgs', stem: 'good', fetchedAt: new Date('2025-05-04T00:00:00Z'), rows: someRawRows(5000) });
-    await written.staged.commit();
+    await written.commit();
     good = written.path;
   });
   afterEach(async () => {

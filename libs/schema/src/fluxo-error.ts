@@ -34,6 +34,11 @@ export abstract class FluxoError<Code extends string = string> extends Error {
   }
 }
 
+/** Node's `error.code` of a system error (`ENOENT`, `ENOSPC`…), if any. */
+export function errnoOf(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+}
+
 /** Message of anything thrown, for logs. */
 export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -1,8 +1,8 @@
 export { type Logger, silentLogger } from './logger';
-export { FluxoError, type FluxoErrorOptions, describeError } from './fluxo-error';
+export { FluxoError, type FluxoErrorOptions, describeError, errnoOf } from './fluxo-error';
 export { SchemaError, type SchemaErrorCode } from './errors';
 export { sqlString, sqlIdentifier } from './sql/sql-literals';
-export { validatePlain, flattenValidationErrors } from './validation';
+export { validatePlain } from './validation';
 export {
   FileReference,
   ProducerIdentity,
@@ -12,24 +12,25 @@ export {
   DRIFT_SUMMARY_VERSION,
   type DriftSummaryFields,
   FILE_REFERENCE_VERSION,
-  FILE_KINDS,
   NAME_PATTERN,
   LAKE_URI_PATTERN,
   type FileKind,
   type FileReferenceFields,
 } from './events/file-reference';
+export { rawFileReference, curatedFileReference, type FileFacts } from './events/file-reference-builders';
 export { parseFileReference, validateFileReference, serializeFileReference } from './events/parse-file-reference';
 export {
   DeadLetterEvent,
   OriginalRecord,
-  DEAD_LETTER_VERSION,
-  PIPELINE_STAGES,
   encodeOriginal,
+  deadLetterEvent,
+  type DeadLetterInput,
   type PipelineStage,
   type DeadLetterFields,
 } from './events/dead-letter-event';
-export { DEFAULT_TOPICS, type TopicRole } from './events/topics';
-export { RECORD_PATH_PATTERN, parseRecordPath, readPath, toJsonPath, isRecordPath, type ParsedPath } from './sources/record-path';
+export { DEFAULT_TOPICS } from './events/topics';
+export type { Announcer, AnnouncementTopics } from './events/announcer';
+export { RECORD_PATH_PATTERN, parseRecordPath, readPath, toJsonPath, type ParsedPath } from './sources/record-path';
 export { COLUMN_TYPES, ColumnDefinition, DatasetDefinition, LINEAGE_COLUMNS, type ColumnType } from './sources/dataset-definition';
 export {
   SourceDefinition,
@@ -40,36 +41,28 @@ export {
   IncrementalDefinition,
   ColumnMapping,
   TimeField,
-  TIME_FORMATS,
-  RECORD_LAYOUTS,
-  BODY_FORMATS,
-  PAGING_TYPES,
   type TimeFormat,
   type RecordLayout,
   type BodyFormat,
   type PagingType,
 } from './sources/source-definition';
-export { DefinitionCatalog, SOURCE_KINDS, type DefinitionInput, type AnySourceDefinition, type SourceKind } from './sources/definition-catalog';
+export { DefinitionCatalog, type DefinitionInput, type AnySourceDefinition, type SourceKind } from './sources/definition-catalog';
 export {
   StreamSourceDefinition,
   StreamEndpointDefinition,
   InternalSourceDefinition,
-  STREAM_PROTOCOLS,
-  RESUME_MODES,
   type StreamProtocol,
   type ResumeMode,
 } from './sources/stream-source-definition';
 export { resolveStreamInstance, resolveStreamSpecs, type StreamInstance } from './sources/stream-instance';
 export { createEventExtractor, type EventIdentity, type EventExtraction } from './sources/extract-event';
-export { STREAM_GAPS_SOURCE, STREAM_GAP_REASONS, type StreamGapReason, type StreamGapRecord } from './events/stream-gap';
+export { STREAM_GAPS_SOURCE, type StreamGapReason, type StreamGapRecord } from './events/stream-gap';
 export { BUILTIN_DEFINITIONS } from './sources/builtin-definitions';
 export { renderUrlTemplate, rebaseUrl, templatePlaceholders } from './sources/url-template';
 export { redactUrl } from './sources/redact-url';
 export {
   sqlExpressionProblems,
-  DENIED_SQL_KEYWORDS,
   DENIED_SQL_FUNCTIONS,
-  DENIED_SQL_PREFIXES,
   COLUMN_NAME_PATTERN,
 } from './sources/sql-expression';
 export {
@@ -78,14 +71,12 @@ export {
   resolveSourceInstances,
   resolveSourceSpecs,
   FOLDER_SOURCES_SPEC,
-  requiredEnvironment,
   type SourceEnvironment,
-  INTERVAL_OVERRIDE_MIN_MS,
   INTERVAL_OVERRIDE_MAX_MS,
   type SourceInstance,
 } from './sources/source-instance';
 export { InstanceReconciler, type InstanceReconcilerDeps, type NamedInstance, type SpecResolution } from './sources/instance-reconciler';
-export { compileMapping, timestampSql, LINEAGE_SQL_TYPES, type CompiledMapping, type CompiledColumn } from './sources/compile-mapping';
+export { compileMapping, LINEAGE_SQL_TYPES, type CompiledMapping, type CompiledColumn } from './sources/compile-mapping';
 export {
   curatedSelectSql,
   curatedSelectFrom,
@@ -114,11 +105,11 @@ export {
   type ResponseExtractionOptions,
 } from './sources/extract-records';
 export { JsonScanner, type ScanTarget, type ScannedValue } from './sources/json-scanner';
-export { unmappedFields, readFieldPaths } from './sources/unmapped-fields';
-export { ENV_PLACEHOLDER, envPlaceholders, resolveEnvPlaceholders } from './sources/env-placeholders';
+export { unmappedFields } from './sources/unmapped-fields';
+export { envPlaceholders, resolveEnvPlaceholders } from './sources/env-placeholders';
 export { loadEnvConfig, redactConfig, describeSettings, type EnvSetting, type EnvKind } from './config/env-config';
 export { KafkaConnectionConfig, kafkaSettings } from './config/kafka-config';
-export { PipelineAppConfig, PIPELINE_APP_SETTINGS, DEFINITIONS_SCAN_SETTING, LOG_LEVELS, type LogLevel } from './config/common-settings';
+export { PipelineAppConfig, PIPELINE_APP_SETTINGS, DEFINITIONS_SCAN_SETTING, type LogLevel } from './config/common-settings';
 export { CatalogAppConfig, CATALOG_APP_SETTINGS } from './config/catalog-settings';
 export { IngestConfig, INGEST_SETTINGS, loadIngestConfig } from './config/ingest-config';
 export { NormalizerConfig, NORMALIZER_SETTINGS, loadNormalizerConfig } from './config/normalizer-config';

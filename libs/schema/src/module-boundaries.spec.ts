@@ -9,6 +9,7 @@ const CASES = {
   kafkajs: `import * as io from 'kafkajs';\nexport const x = io;\n`,
   '@duckdb/node-api': `import * as io from '@duckdb/node-api';\nexport const x = io;\n`,
   own: `import { DEFAULT_TOPICS } from './events/topics';\nexport const x = DEFAULT_TOPICS;\n`,
+  'unused-disable': `// eslint-disable-next-line no-console\nexport const x = 1;\n`,
 } as const;
 
 /**
@@ -24,7 +25,7 @@ function lintAsSchemaFile(cases: Readonly<Record<string, string>>): Promise<Reco
     const out = {};
     for (const [name, code] of Object.entries(cases)) {
       const [result] = await eslint.lintText(code, { filePath });
-      out[name] = (result?.messages ?? []).filter((m) => m.ruleId === '@nx/enforce-module-boundaries' || m.ruleId === 'no-restricted-imports').map((m) => m.message);
+      out[name] = (result?.messages ?? []).filter((m) => m.ruleId === '@nx/enforce-module-boundaries' || m.ruleId === 'no-restricted-imports' || (m.ruleId === null && m.message.includes('Unused eslint-disable'))).map((m) => (m.ruleId === null ? 'severity ' + m.severity + ': ' + m.message : m.message));
     }
     process.stdout.write(JSON.stringify(out));
   `;
@@ -65,6 +66,10 @@ describe('module boundaries of libs/schema', () => {
 
   it.each(['node:fs', 'kafkajs', '@duckdb/node-api'] as const)('rejects the I/O import %s', (module) => {
     expect(messages.get(module)).toEqual([expect.stringContaining(module)]);
+  });
+
+  it('issue 13: fails on an eslint-disable comment that suppresses nothing (reportUnusedDisableDirectives: error, not ESLint\'s default warning)', () => {
+    expect(messages.get('unused-disable')).toEqual([expect.stringContaining("severity 2: Unused eslint-disable directive (no problems were reported from 'no-console')")]);
   });
 
   it('accepts its own code', () => {

@@ -1,11 +1,11 @@
 /** Builders for tests in any project: valid by default, override what the test is about. */
 import { randomUUID } from 'node:crypto';
-import type { FileReferenceFields } from './events/file-reference';
+import { FILE_REFERENCE_VERSION, type FileReferenceFields } from './events/file-reference';
 import type { Logger } from './logger';
 
 export function aFileReference(overrides: Partial<FileReferenceFields> = {}): FileReferenceFields {
   return {
-    schemaVersion: 1,
+    schemaVersion: FILE_REFERENCE_VERSION,
     eventId: randomUUID(),
     kind: 'raw',
     source: 'usgs-earthquakes',

@@ -21,7 +21,7 @@ export function validatePlain<T extends object>(
   return problems.length === 0 ? { value: instance, problems: [] } : { value: undefined, problems };
 }
 
-export function flattenValidationErrors(errors: readonly ValidationError[], parent = ''): string[] {
+function flattenValidationErrors(errors: readonly ValidationError[], parent = ''): string[] {
   const lines: string[] = [];
   for (const error of errors) {
     const path = parent === '' ? error.property : `${parent}.${error.property}`;

@@ -41,7 +41,7 @@ export function parseCompose(text: string): ComposeFile {
  * Compose interpolation of `${NAME}`, `${NAME:-default}`, `${NAME-default}` and `$$`, against the
  * host environment given (tests pass an empty one: the defaults written in the file).
  */
-export function interpolate(value: string, hostEnv: Readonly<Record<string, string>>): string {
+function interpolate(value: string, hostEnv: Readonly<Record<string, string>>): string {
   return value.replace(/\$\$|\$\{(\w+)(?:(:?-)([^}]*))?\}/g, (whole, name?: string, operator?: string, fallback?: string) => {
     if (whole === '$$') return '$';
     const set = hostEnv[name ?? ''];

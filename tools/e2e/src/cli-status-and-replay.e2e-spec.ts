@@ -1,7 +1,7 @@
 import { rename } from 'node:fs/promises';
-import { silentLogger } from '@fluxo/schema';
+import { rawFileReference, silentLogger } from '@fluxo/schema';
 import { ReferenceProducer, topicOffsets } from '@fluxo/kafka-client';
-import { Lake, lakeRawFileSink, ParquetEngine, rawFileReference, type RawRow } from '@fluxo/parquet-io';
+import { Lake, lakeRawFileSink, ParquetEngine, type RawRow } from '@fluxo/parquet-io';
 import type { AppProcess } from './support/app-process';
 import { fluxo, fluxoJson } from './support/cli-process';
 import { eventually, PipelineHarness } from './support/pipeline-harness';
@@ -61,7 +61,7 @@ describe('fluxo status and dead-letter replay, end to end', () => {
     await staged.commit();
     await engine.close();
     const reference = rawFileReference(staged, { source: 'usgs-earthquakes', dataset: 'earthquakes', producer: { app: 'e2e', instance: 'cli-replay', version: '0' } });
-    const written = { path: staged.finalPath };
+    const written = { path: staged.path };
     await rename(written.path, `${written.path}.away`);
     const producer = await ReferenceProducer.connect(pipeline.kafka, { logger: silentLogger });
     await producer.publishReference(pipeline.topics.raw, reference);

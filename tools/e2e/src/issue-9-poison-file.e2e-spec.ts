@@ -1,6 +1,6 @@
-import { silentLogger } from '@fluxo/schema';
+import { rawFileReference, silentLogger } from '@fluxo/schema';
 import { ReferenceProducer } from '@fluxo/kafka-client';
-import { Lake, lakeRawFileSink, ParquetEngine, rawFileReference, type RawRow } from '@fluxo/parquet-io';
+import { Lake, lakeRawFileSink, ParquetEngine, type RawRow } from '@fluxo/parquet-io';
 import { eventually, PipelineHarness } from './support/pipeline-harness';
 
 const producer = { app: 'e2e', instance: 'poison', version: '0' };

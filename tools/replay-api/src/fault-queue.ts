@@ -8,7 +8,7 @@ import { type FaultKind, type QueuedFault } from './types';
 /** What an endpoint can do with a fault: JSON bodies can be truncated, SSE streams can stall. */
 export type EndpointKind = 'json-feed' | 'sse';
 
-export function faultApplies(kind: FaultKind, endpoint: EndpointKind): boolean {
+function faultApplies(kind: FaultKind, endpoint: EndpointKind): boolean {
   if (SSE_ONLY_KINDS.has(kind)) return endpoint === 'sse';
   if (BODY_ONLY_KINDS.has(kind)) return endpoint === 'json-feed';
   return true;

@@ -12,7 +12,7 @@ import { formatAgo, formatCount, formatTime, oneLine } from '../output/format';
 import { renderTable } from '../output/table';
 
 /** Header naming the dead letter a replayed record comes from (its event id). */
-export const REPLAY_OF_HEADER = 'fluxo-replay-of';
+const REPLAY_OF_HEADER = 'fluxo-replay-of';
 
 export const deadLettersListCommand: CommandSpec = {
   name: 'dead-letters list',

@@ -58,7 +58,7 @@ export const statusCommand: CommandSpec = {
 };
 
 /** Gathers the report; a system that cannot be reached becomes a failed check, not an error. */
-export async function collectStatus(context: CliContext, thresholds: HealthThresholds): Promise<StatusReport> {
+async function collectStatus(context: CliContext, thresholds: HealthThresholds): Promise<StatusReport> {
   const { config } = context;
   const since = context.now - thresholds.statusWindowMs;
   const extra: Check[] = [];

@@ -69,7 +69,7 @@ describe('commands over the tables', () => {
       { stem: 'first', fetchedAt: new Date('2026-03-02T12:00:00Z'), rows: [row('a', 1, DAY1, 'north'), row('b', 1, DAY1, 'south'), row('c', 1, DAY2, 'east')] },
       { stem: 'second', fetchedAt: new Date('2026-03-03T12:00:00Z'), rows: [row('c', 1, DAY2, 'east'), row('c', 2, DAY2, 'east, later'), row('d', 1, DAY2, 'west')] },
     ];
-    for (const file of files) await (await writeRawFile(engine, lake, { source: 'quakes-feed', ...file })).staged.commit();
+    for (const file of files) await (await writeRawFile(engine, lake, { source: 'quakes-feed', ...file })).commit();
     await engine.close();
     // The catalog exists once a normalizer has started; attach it once for writing, as it would.
     const duck = await TestDuckDBEngine.open();

@@ -206,7 +206,6 @@ function isRetriable(error: IngestError): boolean {
     case 'RECORD_TOO_LARGE':
     case 'MALFORMED_BODY':
     case 'RESPONSE_SHAPE':
-    case 'STATE_CORRUPT':
       return false;
   }
 }

@@ -13,7 +13,7 @@ export interface RedirectPolicy {
   readonly maxRedirects: number;
 }
 
-export const SAME_ORIGIN_ONLY: RedirectPolicy = { allowedOrigins: [], maxRedirects: 5 };
+const SAME_ORIGIN_ONLY: RedirectPolicy = { allowedOrigins: [], maxRedirects: 5 };
 
 /** What a `beforeRedirect` hook sees of got's options: the next URL and the headers it will send. */
 export interface RedirectRequest {

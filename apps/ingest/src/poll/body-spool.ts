@@ -3,7 +3,7 @@ import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** How much of a body is kept in memory before the copy moves to a temp file. */
-export const SPOOL_MEMORY_BYTES = 1024 * 1024;
+const SPOOL_MEMORY_BYTES = 1024 * 1024;
 
 /**
  * A copy of a response body kept while it streams, in case it must be quarantined (malformed,

@@ -1,13 +1,13 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { DefinitionCatalog, resolveSourceInstance, silentLogger, type DeadLetterFields, type FileReferenceFields } from '@fluxo/schema';
-import { lakeRawFileSink, readRows, type ParquetEngine } from '@fluxo/parquet-io';
+import { DefinitionCatalog, resolveSourceInstance, silentLogger, type DeadLetterFields, type FileReferenceFields, type Announcer } from '@fluxo/schema';
+import { durableFiles, lakeRawFileSink, readRows, type ParquetEngine } from '@fluxo/parquet-io';
 import { createTempLake, openTestEngine, type TempLake } from '@fluxo/parquet-io/testing';
 import { HttpFetcher } from '../http/http-fetcher';
 import { lakeQuarantine } from '../lake-adapters';
-import type { Announcer } from '../ports';
-import { PendingAnnouncements } from '../state/pending-announcements';
+import { PendingAnnouncements } from '@fluxo/producer';
+import type { PollUpdate } from '../state/poll-state';
 import { StateStore } from '../state/state-store';
 import { SourcePoller } from './source-poller';
 
@@ -94,8 +94,9 @@ describe('issue 10: pages, increments, duplicate keys and streamed bodies (real 
       instance: resolveSourceInstance(catalog, 'items-api', base, env),
       fetcher: new HttpFetcher({ timeoutMs: 5000, retry, maxResponseBytes: 1 << 20, userAgent: 'test', logger: silentLogger }),
       retry,
-      store: new StateStore(join(lake.dir, 'state')),
-      pending: new PendingAnnouncements(join(lake.dir, 'state')),
+      store: new StateStore(join(lake.dir, 'state'), durableFiles),
+      pending: new PendingAnnouncements<PollUpdate>(join(lake.dir, 'state'), durableFiles),
+      files: durableFiles,
       rawFiles: lakeRawFileSink(engine, lake.lake),
       announcer,
       quarantine: lakeQuarantine(lake.lake),

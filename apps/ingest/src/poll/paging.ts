@@ -1,7 +1,7 @@
 import type { IncrementalDefinition, PagingDefinition } from '@fluxo/schema';
 
 /** Pages one poll fetches at most when the definition does not say. */
-export const DEFAULT_MAX_PAGES = 10;
+const DEFAULT_MAX_PAGES = 10;
 
 /** What the poller knows after reading one page. */
 export interface PageRead {
@@ -73,7 +73,7 @@ export function nextPage(paging: PagingDefinition | undefined, page: PageRead, f
 }
 
 /** The `rel="next"` target of a Link header (RFC 8288), resolved against the page's URL. */
-export function linkNext(header: string | string[] | undefined, base: string): string | undefined {
+function linkNext(header: string | string[] | undefined, base: string): string | undefined {
   const value = Array.isArray(header) ? header.join(', ') : header;
   if (value === undefined) return undefined;
   for (const match of value.matchAll(/<([^>]*)>\s*((?:;\s*[^;,]*)*)/g)) {

@@ -1,12 +1,12 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BUILTIN_DEFINITIONS, DefinitionCatalog, resolveSourceInstance, silentLogger, type DeadLetterFields, type FileReferenceFields } from '@fluxo/schema';
-import { lakeRawFileSink, type ParquetEngine } from '@fluxo/parquet-io';
+import { BUILTIN_DEFINITIONS, DefinitionCatalog, resolveSourceInstance, silentLogger, type DeadLetterFields, type FileReferenceFields, type Announcer } from '@fluxo/schema';
+import { durableFiles, lakeRawFileSink, type ParquetEngine } from '@fluxo/parquet-io';
 import { createTempLake, openTestEngine, type TempLake } from '@fluxo/parquet-io/testing';
 import type { BodyConsumer, StreamedResult, Validators } from '../http/http-fetcher';
 import { lakeQuarantine } from '../lake-adapters';
-import type { Announcer } from '../ports';
-import { PendingAnnouncements } from '../state/pending-announcements';
+import { PendingAnnouncements } from '@fluxo/producer';
+import type { PollUpdate } from '../state/poll-state';
 import { StateStore } from '../state/state-store';
 import { SourcePoller } from './source-poller';
 
@@ -76,8 +76,9 @@ describe('SourcePoller', () => {
       instance,
       fetcher,
       retry: { limit: 2, baseDelayMs: 1, maxDelayMs: 2 },
-      store: new StateStore(join(lake.dir, 'state')),
-      pending: new PendingAnnouncements(join(lake.dir, 'state')),
+      store: new StateStore(join(lake.dir, 'state'), durableFiles),
+      pending: new PendingAnnouncements<PollUpdate>(join(lake.dir, 'state'), durableFiles),
+      files: durableFiles,
       rawFiles: lakeRawFileSink(engine, lake.lake),
       announcer,
       quarantine: lakeQuarantine(lake.lake),
@@ -186,8 +187,9 @@ describe('SourcePoller', () => {
       instance: keyed,
       fetcher: new ScriptedFetcher([Buffer.from('not json')]),
       retry: { limit: 0, baseDelayMs: 1, maxDelayMs: 1 },
-      store: new StateStore(join(lake.dir, 'state')),
-      pending: new PendingAnnouncements(join(lake.dir, 'state')),
+      store: new StateStore(join(lake.dir, 'state'), durableFiles),
+      pending: new PendingAnnouncements<PollUpdate>(join(lake.dir, 'state'), durableFiles),
+      files: durableFiles,
       rawFiles: lakeRawFileSink(engine, lake.lake),
       announcer,
       quarantine: lakeQuarantine(lake.lake),

@@ -1,5 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
+  deadLetterEvent,
   describeError,
   encodeOriginal,
   JsonSyntaxError,
@@ -7,6 +8,7 @@ import {
   ResponseExtraction,
   ResponseShapeError,
   unmappedFields,
+  type Announcer,
   type ExtractedRecord,
   type ExtractionBatch,
   type FileReferenceFields,
@@ -14,12 +16,11 @@ import {
   type ProducerIdentity,
   type SourceInstance,
 } from '@fluxo/schema';
-import { rawFileReference, stagedRawFile, stemTime } from '@fluxo/parquet-io';
-import { IngestError } from '../errors';
+import { stemTime, type RawFileBuilder, type StreamingRawFileSink } from '@fluxo/parquet-io';
+import { Outbox, type DurableFiles, type PendingAnnouncements } from '@fluxo/producer';
 import type { HttpFetcher, Validators } from '../http/http-fetcher';
 import { retryDelayMs, type RetryPolicy } from '../http/retry-delay';
-import type { Announcer, Quarantine, RawFileBuilder, StreamingRawFileSink } from '../ports';
-import type { PendingAnnouncements } from '../state/pending-announcements';
+import type { Quarantine } from '../ports';
 import { applyUpdate, type PollUpdate, type SourceState } from '../state/poll-state';
 import type { StateStore } from '../state/state-store';
 import { BodySpool } from './body-spool';
@@ -31,8 +32,9 @@ export interface SourcePollerDeps {
   readonly fetcher: Pick<HttpFetcher, 'fetchWith'>;
   readonly retry: RetryPolicy;
   readonly store: StateStore;
-  readonly pending: PendingAnnouncements;
+  readonly pending: PendingAnnouncements<PollUpdate>;
   readonly rawFiles: StreamingRawFileSink;
+  readonly files: DurableFiles;
   readonly announcer: Announcer;
   readonly quarantine: Quarantine;
   readonly producer: ProducerIdentity;
@@ -67,7 +69,8 @@ type PageOutcome =
 
 /**
  * One polling source. A poll fetches every page, keeps only new or changed record versions, writes
- * them as one raw Parquet file, announces its reference, and only then advances the source's state:
+ * them as one raw Parquet file and hands it over to the producer outbox (libs/producer), which
+ * announces its reference and only then advances the source's state:
  *
  *   stream pages into a raw file → stage it (temp name) → record pending announcement → commit
  *   (rename) → publish (acks=all) → advance state → drop pending
@@ -79,6 +82,7 @@ type PageOutcome =
  */
 export class SourcePoller {
   private readonly logger: Logger;
+  private readonly outbox: Outbox<PollUpdate>;
   private state: SourceState | undefined;
   /** SHA-256 → lake URI of bodies already quarantined (oldest first), bounded by QUARANTINE_MEMORY. */
   private readonly quarantined = new Map<string, string>();
@@ -87,6 +91,15 @@ export class SourcePoller {
 
   constructor(private readonly deps: SourcePollerDeps) {
     this.logger = deps.logger.child({ source: this.name });
+    this.outbox = new Outbox({
+      name: this.name,
+      pending: deps.pending,
+      files: deps.files,
+      announcer: deps.announcer,
+      advance: (update) => this.advance(update),
+      producer: deps.producer,
+      logger: this.logger,
+    });
   }
 
   get name(): string {
@@ -96,37 +109,13 @@ export class SourcePoller {
   /** Loads the state and finishes announcements a previous run left pending. */
   async recover(): Promise<number> {
     this.state = await this.deps.store.load(this.name, this.deps.instance.url);
-    return this.finishPending();
-  }
-
-  /**
-   * Announces files whose announcement failed or was interrupted. A poll runs only once none is
-   * left, so the same records are never written into a second file.
-   */
-  private async finishPending(): Promise<number> {
-    const pending = await this.deps.pending.list(this.name);
-    for (const item of pending) {
-      const visible = await this.deps.rawFiles.makeVisible(item.tmpPath, item.finalPath);
-      if (!visible) {
-        this.logger.warn({ eventId: item.reference.eventId }, 'pending announcement lost its file before commit; the poll will be redone');
-        await this.deps.pending.remove(this.name, item.reference.eventId);
-        continue;
-      }
-      const sha256 = await this.deps.rawFiles.sha256Of(item.finalPath);
-      if (sha256 !== item.reference.sha256) {
-        throw new IngestError('STATE_CORRUPT', `Raw file ${item.finalPath} no longer matches its pending reference`, {
-          context: { path: item.finalPath, expected: item.reference.sha256, actual: sha256 },
-        });
-      }
-      await this.finish(item.reference, item.update);
-      this.logger.info({ eventId: item.reference.eventId, uri: item.reference.uri }, 'announced a file left pending by a previous run');
-    }
-    return pending.length;
+    return this.outbox.recover();
   }
 
   async poll(): Promise<PollOutcome> {
+    // Announcements that failed or were interrupted go first, so the same records never land in a second file.
     if (this.state === undefined) await this.recover();
-    else await this.finishPending();
+    else await this.outbox.recover();
     const state = this.currentState();
     const { definition, url } = this.deps.instance;
     const paging = definition.request.paging;
@@ -251,24 +240,11 @@ export class SourcePoller {
   }
 
   private async writeAndAnnounce(builder: RawFileBuilder, stem: string, update: PollUpdate): Promise<FileReferenceFields> {
-    const staged = stagedRawFile(await builder.finish(stem));
-    const reference = rawFileReference(staged, { source: this.name, dataset: this.deps.instance.definition.dataset, producer: this.deps.producer });
-    try {
-      await this.deps.pending.add(this.name, { reference, tmpPath: staged.tmpPath, finalPath: staged.finalPath, update });
-    } catch (error) {
-      await staged.discard();
-      throw error;
-    }
-    await staged.commit();
-    await this.finish(reference, update);
+    const file = { source: this.name, dataset: this.deps.instance.definition.dataset, stage: () => builder.finish(stem) };
+    const [reference] = await this.outbox.handOver({ files: [file], deadLetters: [], checkpoint: update });
+    if (reference === undefined) throw new Error("the outbox announced no reference for the poll's file");
     this.logger.info({ uri: reference.uri, rows: reference.rows, bytes: reference.bytes, eventId: reference.eventId }, 'announced raw file');
     return reference;
-  }
-
-  private async finish(reference: FileReferenceFields, update: PollUpdate): Promise<void> {
-    await this.deps.announcer.announce(reference);
-    await this.advance(update);
-    await this.deps.pending.remove(this.name, reference.eventId);
   }
 
   private async advance(update: PollUpdate): Promise<void> {
@@ -325,19 +301,18 @@ export class SourcePoller {
     const stem = `${stemTime(at)}-${digest.slice(0, 12)}`;
     const uri = await this.deps.quarantine.keep({ source: this.name, at, stem, body: await spool.content() });
     await spool.discard();
-    await this.deps.announcer.deadLetter({
-      schemaVersion: 1,
-      eventId: randomUUID(),
-      stage: 'ingest',
-      reason,
-      message,
-      source: this.name,
-      dataset: this.deps.instance.definition.dataset,
-      original: { ...encodeOriginal(spool.preview()), key: redactUrl(this.deps.instance.url) },
-      quarantineUri: uri,
-      details: { bytes: spool.bytes, sha256: digest, truncated: spool.bytes > PREVIEW_BYTES },
-      occurredAt: new Date().toISOString(),
-    });
+    await this.deps.announcer.deadLetter(
+      deadLetterEvent({
+        stage: 'ingest',
+        reason,
+        message,
+        source: this.name,
+        dataset: this.deps.instance.definition.dataset,
+        original: { ...encodeOriginal(spool.preview()), key: redactUrl(this.deps.instance.url) },
+        quarantineUri: uri,
+        details: { bytes: spool.bytes, sha256: digest, truncated: spool.bytes > PREVIEW_BYTES },
+      }),
+    );
     if (this.quarantined.size >= QUARANTINE_MEMORY) this.quarantined.delete(this.quarantined.keys().next().value ?? '');
     this.quarantined.set(digest, uri);
     this.logger.error({ reason, uri, sha256: digest }, message);
@@ -352,17 +327,16 @@ export class SourcePoller {
 
   private async deadLetter(reason: string, message: string, original: string, details: Record<string, unknown>): Promise<void> {
     const bytes = Buffer.byteLength(original);
-    await this.deps.announcer.deadLetter({
-      schemaVersion: 1,
-      eventId: randomUUID(),
-      stage: 'ingest',
-      reason,
-      message,
-      source: this.name,
-      dataset: this.deps.instance.definition.dataset,
-      original: { ...encodeOriginal(bytes > PREVIEW_BYTES ? original.slice(0, PREVIEW_BYTES) : original), key: redactUrl(this.deps.instance.url) },
-      details: { bytes, truncated: bytes > PREVIEW_BYTES, ...details },
-      occurredAt: new Date().toISOString(),
-    });
+    await this.deps.announcer.deadLetter(
+      deadLetterEvent({
+        stage: 'ingest',
+        reason,
+        message,
+        source: this.name,
+        dataset: this.deps.instance.definition.dataset,
+        original: { ...encodeOriginal(bytes > PREVIEW_BYTES ? original.slice(0, PREVIEW_BYTES) : original), key: redactUrl(this.deps.instance.url) },
+        details: { bytes, truncated: bytes > PREVIEW_BYTES, ...details },
+      }),
+    );
   }
 }

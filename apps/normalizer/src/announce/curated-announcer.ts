@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { relative } from 'node:path';
-import { FILE_REFERENCE_VERSION, type DriftSummaryFields, type FileReference, type FileReferenceFields, type Logger, type ProducerIdentity } from '@fluxo/schema';
+import { curatedFileReference, type Announcer, type DriftSummaryFields, type FileReference, type FileReferenceFields, type Logger, type ProducerIdentity } from '@fluxo/schema';
 import { schemaFingerprint, sha256File, sqlFilePath, type Lake, type ParquetEngine } from '@fluxo/parquet-io';
 import type { DataFile, Lakehouse, TableSpec } from '@fluxo/lakehouse';
-import type { Announcer, ConsumedReference } from '../ports';
+import type { ConsumedReference } from '../ports';
 
 /** A raw reference of the batch, with the Kafka record that carried it. */
 export interface BatchInput {
@@ -62,12 +62,7 @@ export class CuratedAnnouncer {
       `SELECT strftime(min(${time}), '%Y-%m-%dT%H:%M:%S.%gZ') AS min, strftime(max(${time}), '%Y-%m-%dT%H:%M:%S.%gZ') AS max FROM read_parquet(${sqlFilePath(file.path)})`,
     );
     const first = inputs[0]?.reference;
-    return {
-      schemaVersion: FILE_REFERENCE_VERSION,
-      eventId: uuidFrom(`${this.deps.lakehouse.alias}:${snapshotId}:${uri}`),
-      kind: 'curated',
-      source: first?.source ?? table.name,
-      dataset: table.name,
+    const facts = {
       uri,
       sha256: await sha256File(file.path),
       bytes: file.bytes,
@@ -75,11 +70,15 @@ export class CuratedAnnouncer {
       schemaFingerprint: schemaFingerprint(table.columns.map((c) => ({ name: c.name, type: c.sqlType }))),
       minEventTime: range?.min ?? null,
       maxEventTime: range?.max ?? null,
+    };
+    return curatedFileReference(facts, {
+      eventId: uuidFrom(`${this.deps.lakehouse.alias}:${snapshotId}:${uri}`),
+      source: first?.source ?? table.name,
+      dataset: table.name,
       producer: this.deps.producer,
-      producedAt: new Date().toISOString(),
       inputs: inputs.map(({ message, reference }) => ({ uri: reference.uri, sha256: reference.sha256, topic: message.topic, partition: message.partition, offset: message.offset })),
       ...(drift === undefined ? {} : { drift }),
-    };
+    });
   }
 }
 

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { relative, sep } from 'node:path';
-import { encodeOriginal, type FileReference, type Logger } from '@fluxo/schema';
+import { deadLetterEvent, encodeOriginal, type Announcer, type FileReference, type Logger } from '@fluxo/schema';
 import { writeFileAtomically, type Lake } from '@fluxo/parquet-io';
-import type { Announcer, ConsumedReference } from '../ports';
+import type { ConsumedReference } from '../ports';
 
 export interface DeadLetterInput {
   readonly message: ConsumedReference;
@@ -36,18 +35,18 @@ export class DeadLetters {
     const now = new Date();
     const original = { ...encodeOriginal(message.value), topic: message.topic, partition: message.partition, offset: message.offset, ...(message.key === null ? {} : { key: message.key }) };
     const recordUri = input.quarantineUri ?? (await this.writeRecord(now, input, original));
-    await this.announcer.deadLetter({
-      schemaVersion: 1,
-      eventId: randomUUID(),
-      stage: 'normalizer',
-      reason,
-      message: input.description,
-      ...(input.reference === undefined ? {} : { source: input.reference.source, dataset: input.reference.dataset }),
-      original,
-      quarantineUri: recordUri,
-      ...(input.details === undefined ? {} : { details: input.details }),
-      occurredAt: now.toISOString(),
-    });
+    await this.announcer.deadLetter(
+      deadLetterEvent({
+        stage: 'normalizer',
+        reason,
+        message: input.description,
+        ...(input.reference === undefined ? {} : { source: input.reference.source, dataset: input.reference.dataset }),
+        original,
+        quarantineUri: recordUri,
+        ...(input.details === undefined ? {} : { details: input.details }),
+        occurredAt: now,
+      }),
+    );
     this.logger.warn({ reason, topic: message.topic, partition: message.partition, offset: message.offset, quarantineUri: recordUri, details: unsafe.details }, unsafe.description);
   }
 
@@ -72,7 +71,7 @@ const ABSOLUTE_PATH_IN_TEXT = /(^|[\s'"(=:])(\/[^\s'"()<>,;]+)/g;
  * absolute paths replaced. The original Kafka record and the parsed reference are kept verbatim:
  * they are what the producer sent.
  */
-export function scrubDeadLetter(input: DeadLetterInput, lakeRoot: string): DeadLetterInput {
+function scrubDeadLetter(input: DeadLetterInput, lakeRoot: string): DeadLetterInput {
   const description = scrubText(input.description.split('\n', 1)[0] ?? '', lakeRoot);
   return {
     ...input,

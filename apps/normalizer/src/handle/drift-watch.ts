@@ -1,8 +1,8 @@
-import type { DriftSummaryFields } from '@fluxo/schema';
+import { DRIFT_SUMMARY_VERSION, type DriftSummaryFields } from '@fluxo/schema';
 import type { FileDrift } from '../curate/stage-raw-file';
 
 /** Consecutive raw files in which a column is absent or uncastable in every row before SCHEMA_DRIFT is raised. */
-export const DEFAULT_DRIFT_FILES = 3;
+const DEFAULT_DRIFT_FILES = 3;
 /** (source, column) pairs followed at most: a normalizer's memory does not grow with history. */
 const MAX_TRACKED = 10_000;
 
@@ -62,5 +62,5 @@ export function addDrift(summary: DriftSummaryFields | undefined, drift: FileDri
       known.invalid += c.invalid;
     }
   }
-  return { version: 1, rows: (summary?.rows ?? 0) + drift.rows, columns: [...columns.values()] };
+  return { version: DRIFT_SUMMARY_VERSION, rows: (summary?.rows ?? 0) + drift.rows, columns: [...columns.values()] };
 }

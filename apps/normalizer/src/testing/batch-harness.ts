@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { BUILTIN_DEFINITIONS, createRecordExtractor, DefinitionCatalog, silentLogger, type DeadLetterFields, type FileReferenceFields } from '@fluxo/schema';
-import { ParquetEngine, rawFileReference, writeRawFile, type Lake, type RawRow } from '@fluxo/parquet-io';
+import { BUILTIN_DEFINITIONS, createRecordExtractor, DefinitionCatalog, rawFileReference, silentLogger, type DeadLetterFields, type FileReferenceFields } from '@fluxo/schema';
+import { ParquetEngine, writeRawFile, type Lake, type RawRow } from '@fluxo/parquet-io';
 import { createTempLake, type TempLake } from '@fluxo/parquet-io/testing';
 import { ConsumedRawFiles, ConsumerProgress, LAKEHOUSE_EXTENSIONS, Lakehouse } from '@fluxo/lakehouse';
 import { testExtensionDirectory } from '@fluxo/lakehouse/testing';
@@ -84,9 +84,8 @@ export class BatchHarness {
   /** Writes a raw file of the given rows (with `writer`, default the curating engine) and returns the record announcing it. */
   async rawRecordOf(stem: string, rows: readonly RawRow[], fetchedAt = new Date('2025-05-04T13:52:57Z'), writer: ParquetEngine = this.engine): Promise<ConsumedReference> {
     const written = await writeRawFile(writer, this.tmp.lake, { source: 'usgs-earthquakes', stem, fetchedAt, rows });
-    await written.staged.commit();
-    const file = { ...written, finalPath: written.path, tmpPath: written.path, commit: async () => undefined, discard: async () => undefined };
-    const reference = rawFileReference(file, { source: 'usgs-earthquakes', dataset: 'earthquakes', producer });
+    await written.commit();
+    const reference = rawFileReference(written, { source: 'usgs-earthquakes', dataset: 'earthquakes', producer });
     return { topic: 'fluxo.raw-files', partition: 0, offset: String(this.offset++), key: 'earthquakes', value: Buffer.from(JSON.stringify(reference)) };
   }
 

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { access, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger, type DeadLetterFields, type ExtractedRecord, type FileReferenceFields } from '@fluxo/schema';
-import type { Announcer, RawFileSink } from '../ports';
+import { silentLogger, type DeadLetterFields, type ExtractedRecord, type FileReferenceFields, type Announcer } from '@fluxo/schema';
+import type { RawFileSink } from '@fluxo/parquet-io';
+import { PendingAnnouncements } from '@fluxo/producer';
+import { testDurableFiles } from '@fluxo/producer/testing';
 import { CheckpointStore, emptyCheckpoint, type StreamCheckpoint } from '../state/checkpoint-store';
-import { PendingUnits } from '../state/pending-units';
 import { UnitAnnouncer, type Unit } from './unit-announcer';
 
 type Step = 'stage' | 'pending' | 'commit' | 'announce' | 'checkpoint' | 'drop-pending' | 'none';
@@ -30,7 +31,7 @@ function world(dir: string, crashAt: { step: Step }) {
       await writeFile(tmpPath, body);
       return {
         uri: `raw/${source}/date=2023-07-29/${stem}.parquet`,
-        finalPath,
+        path: finalPath,
         tmpPath,
         sha256: createHash('sha256').update(body).digest('hex'),
         bytes: body.length,
@@ -45,13 +46,6 @@ function world(dir: string, crashAt: { step: Step }) {
         discard: () => rm(tmpPath, { force: true }),
       };
     },
-    async makeVisible(tmpPath, finalPath) {
-      if (await exists(finalPath)) return true;
-      if (!(await exists(tmpPath))) return false;
-      await rename(tmpPath, finalPath);
-      return true;
-    },
-    sha256Of: async (path) => createHash('sha256').update(await readFile(path)).digest('hex'),
   };
   const announcer: Announcer = {
     announce: async (reference) => {
@@ -62,13 +56,13 @@ function world(dir: string, crashAt: { step: Step }) {
       deadLetters.push(event);
     },
   };
-  const checkpoints = new CheckpointStore(dir);
+  const checkpoints = new CheckpointStore(dir, testDurableFiles);
   const realSave = checkpoints.save.bind(checkpoints);
   checkpoints.save = async (checkpoint: StreamCheckpoint) => {
     hit('checkpoint');
     await realSave(checkpoint);
   };
-  const pending = new PendingUnits(dir);
+  const pending = new PendingAnnouncements<StreamCheckpoint>(dir, testDurableFiles);
   const realAdd = pending.add.bind(pending);
   const realRemove = pending.remove.bind(pending);
   pending.add = async (source, unit) => {
@@ -80,7 +74,7 @@ function world(dir: string, crashAt: { step: Step }) {
     await realRemove(source, unit);
   };
   const make = () =>
-    new UnitAnnouncer({ stream: 'rc', rawFiles, announcer, checkpoints, pending, producer: { app: 'stream-ingest', instance: 't:1', version: '0' }, logger: silentLogger });
+    new UnitAnnouncer({ stream: 'rc', rawFiles, files: testDurableFiles, announcer, checkpoints, pending, producer: { app: 'stream-ingest', instance: 't:1', version: '0' }, logger: silentLogger });
   return { announced, deadLetters, checkpoints, pending, make };
 }
 

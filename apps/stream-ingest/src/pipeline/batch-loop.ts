@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   createEventExtractor,
+  deadLetterEvent,
   describeError,
   encodeOriginal,
   redactUrl,
@@ -176,9 +176,7 @@ export class BatchLoop {
 
   private deadLetterOf(item: Extract<PipelineItem, { kind: 'malformed' }>): DeadLetterFields {
     const { stream } = this.deps;
-    return {
-      schemaVersion: 1,
-      eventId: randomUUID(),
+    return deadLetterEvent({
       stage: 'stream-ingest',
       reason: item.reason,
       message: item.message,
@@ -186,7 +184,7 @@ export class BatchLoop {
       dataset: stream.dataset,
       original: encodeOriginal(item.raw),
       details: { bytes: item.bytes, truncated: item.truncated, url: redactUrl(this.deps.url), ...(item.position === undefined ? {} : { position: item.position }) },
-      occurredAt: new Date(this.now()).toISOString(),
-    };
+      occurredAt: new Date(this.now()),
+    });
   }
 }

@@ -1,7 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StreamIngestError } from '../errors';
-import { writeFileAtomically } from '@fluxo/parquet-io';
+import { JsonStateFile, type DurableFiles } from '@fluxo/producer';
 
 /**
  * Where a stream stands, as of the last announced batch: the position to resume from, the event
@@ -28,32 +26,24 @@ export function emptyCheckpoint(source: string, url: string): StreamCheckpoint {
 
 /** Keeps each stream's checkpoint in `<stateDir>/<source>.checkpoint.json`, written atomically. */
 export class CheckpointStore {
-  constructor(private readonly stateDir: string) {}
+  private readonly file: JsonStateFile<StreamCheckpoint>;
+
+  constructor(
+    private readonly stateDir: string,
+    files: DurableFiles,
+  ) {
+    this.file = new JsonStateFile<StreamCheckpoint>(files, 'Checkpoint', (checkpoint) => Array.isArray(checkpoint.window));
+  }
 
   async load(source: string, url: string): Promise<StreamCheckpoint> {
-    const path = this.pathOf(source);
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyCheckpoint(source, url);
-      throw error;
-    }
-    let checkpoint: StreamCheckpoint;
-    try {
-      checkpoint = JSON.parse(text) as StreamCheckpoint;
-    } catch (cause) {
-      throw new StreamIngestError('STATE_CORRUPT', `Checkpoint ${path} is not valid JSON: move it away to start this stream afresh`, { cause, context: { path } });
-    }
-    if (checkpoint.stateVersion !== 1 || checkpoint.source !== source || !Array.isArray(checkpoint.window)) {
-      throw new StreamIngestError('STATE_CORRUPT', `Checkpoint ${path} is not a version 1 checkpoint of ${source}`, { context: { path } });
-    }
+    const checkpoint = await this.file.read(this.pathOf(source), source);
+    if (checkpoint === undefined) return emptyCheckpoint(source, url);
     // Another URL is another stream: its position means nothing there, but its keys still dedup.
     return checkpoint.url === url ? checkpoint : { ...emptyCheckpoint(source, url), window: checkpoint.window, hadEvents: checkpoint.hadEvents };
   }
 
-  async save(checkpoint: StreamCheckpoint): Promise<void> {
-    await writeFileAtomically(this.pathOf(checkpoint.source), JSON.stringify(checkpoint));
+  save(checkpoint: StreamCheckpoint): Promise<void> {
+    return this.file.write(this.pathOf(checkpoint.source), checkpoint);
   }
 
   private pathOf(source: string): string {

@@ -13,7 +13,7 @@ export interface ControlFrame {
 }
 
 /** RFC 6455 §5.5: control frames carry at most 125 bytes and are never fragmented. */
-export const MAX_CONTROL_PAYLOAD_BYTES = 125;
+const MAX_CONTROL_PAYLOAD_BYTES = 125;
 /**
  * A message larger than `maxMessageBytes` is skipped and dead-lettered; one declaring more than
  * this in total is not worth reading at all: the connection is closed (1009, message too big).

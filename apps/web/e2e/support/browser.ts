@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 
-export const CHROMIUM = process.env['FLUXO_CHROMIUM'] ?? '/usr/bin/chromium';
+const CHROMIUM = process.env['FLUXO_CHROMIUM'] ?? '/usr/bin/chromium';
 
 /**
  * Debian's chromium driven by playwright-core (no browser download): headless, sandbox off (root in CI),

@@ -21,7 +21,7 @@ export interface PyarrowInspection {
   readonly rows: readonly Record<string, unknown>[];
 }
 
-export const PYARROW_SETUP_HINT =
+const PYARROW_SETUP_HINT =
   'Interop tests read files with pyarrow in a real Python process. Point FLUXO_PYTHON at an interpreter that has it, e.g.\n' +
   '  python3 -m venv .fluxo/python && .fluxo/python/bin/pip install pyarrow\n' +
   '  FLUXO_PYTHON=$PWD/.fluxo/python/bin/python npx nx test parquet-io';

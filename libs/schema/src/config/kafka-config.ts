@@ -1,4 +1,5 @@
 import { ArrayMinSize, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { DEFAULT_TOPICS } from '../events/topics';
 import type { EnvSetting } from './env-config';
 
 /** Connection settings shared by every app: a local broker by default, any cluster by configuration. */
@@ -47,8 +48,8 @@ export function kafkaSettings(clientId: string): EnvSetting<keyof KafkaConnectio
     { env: 'FLUXO_KAFKA_SASL_PASSWORD', field: 'kafkaSaslPassword', kind: 'string', secret: true, description: 'SASL password (never logged)' },
     { env: 'FLUXO_KAFKA_CONNECTION_TIMEOUT_MS', field: 'kafkaConnectionTimeoutMs', kind: 'int', default: '10000', description: 'Connection timeout' },
     { env: 'FLUXO_TOPIC_PARTITIONS', field: 'topicPartitions', kind: 'int', default: '3', description: 'Partitions for topics fluxo creates' },
-    { env: 'FLUXO_TOPIC_RAW_FILES', field: 'topicRawFiles', kind: 'string', default: 'fluxo.raw-files', description: 'Topic of raw file references' },
-    { env: 'FLUXO_TOPIC_CURATED_FILES', field: 'topicCuratedFiles', kind: 'string', default: 'fluxo.curated-files', description: 'Topic of curated file references' },
-    { env: 'FLUXO_TOPIC_DEAD_LETTER', field: 'topicDeadLetter', kind: 'string', default: 'fluxo.dead-letter', description: 'Dead-letter topic' },
+    { env: 'FLUXO_TOPIC_RAW_FILES', field: 'topicRawFiles', kind: 'string', default: DEFAULT_TOPICS.rawFiles, description: 'Topic of raw file references' },
+    { env: 'FLUXO_TOPIC_CURATED_FILES', field: 'topicCuratedFiles', kind: 'string', default: DEFAULT_TOPICS.curatedFiles, description: 'Topic of curated file references' },
+    { env: 'FLUXO_TOPIC_DEAD_LETTER', field: 'topicDeadLetter', kind: 'string', default: DEFAULT_TOPICS.deadLetter, description: 'Dead-letter topic' },
   ];
 }

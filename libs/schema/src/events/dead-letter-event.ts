@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { Type } from 'class-transformer';
 import { Equals, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 
-export const DEAD_LETTER_VERSION = 1;
-export const PIPELINE_STAGES = ['ingest', 'stream-ingest', 'normalizer'] as const;
+const DEAD_LETTER_VERSION = 1;
+const PIPELINE_STAGES = ['ingest', 'stream-ingest', 'normalizer'] as const;
 export type PipelineStage = (typeof PIPELINE_STAGES)[number];
 
 /** The Kafka record (or stream line) that could not be processed, kept verbatim. */
@@ -69,6 +70,15 @@ export class DeadLetterEvent {
 }
 
 export type DeadLetterFields = Omit<DeadLetterEvent, 'original'> & { readonly original: Readonly<OriginalRecord> };
+
+/** What a stage knows of a failure; `deadLetterEvent` adds the version, a new event id and the time (default now). */
+export type DeadLetterInput = Omit<DeadLetterFields, 'schemaVersion' | 'eventId' | 'occurredAt'> & { readonly occurredAt?: Date };
+
+/** The one place dead letters are built: every stage calls this, never writes the fields by hand. */
+export function deadLetterEvent(input: DeadLetterInput): DeadLetterFields {
+  const { occurredAt, ...fields } = input;
+  return { schemaVersion: DEAD_LETTER_VERSION, eventId: randomUUID(), ...fields, occurredAt: (occurredAt ?? new Date()).toISOString() };
+}
 
 /** Encodes a payload for `OriginalRecord.value`: UTF-8 if it round-trips, base64 otherwise. */
 export function encodeOriginal(payload: Buffer | string | null): Pick<OriginalRecord, 'value' | 'encoding'> {

@@ -1,3 +1,4 @@
+import 'reflect-metadata'; // class-transformer's @Type needs it when this module loads first
 import { Type } from 'class-transformer';
 import {
   Equals,
@@ -20,7 +21,7 @@ import {
 /** The only version this build understands; bump it with a migration note in docs/events.md. */
 export const FILE_REFERENCE_VERSION = 1;
 
-export const FILE_KINDS = ['raw', 'curated'] as const;
+const FILE_KINDS = ['raw', 'curated'] as const;
 export type FileKind = (typeof FILE_KINDS)[number];
 
 /** Lowercase letters, digits, `-` and `_`: safe as a folder name and a Kafka key. */

@@ -6,8 +6,7 @@ export const STREAM_GAPS_SOURCE = 'stream-gaps';
  * continue from it (position too old, retention expired, server restarted); `no-resume-id` — the
  * stream carries no ids (or cannot resume, like WebSocket), so nothing could be asked for.
  */
-export const STREAM_GAP_REASONS = ['resume-refused', 'no-resume-id'] as const;
-export type StreamGapReason = (typeof STREAM_GAP_REASONS)[number];
+export type StreamGapReason = 'resume-refused' | 'no-resume-id';
 
 /**
  * One gap record, as stream-ingest writes it (raw JSON text of source `stream-gaps`, curated into

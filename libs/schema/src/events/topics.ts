@@ -8,4 +8,3 @@ export const DEFAULT_TOPICS = {
   deadLetter: 'fluxo.dead-letter',
 } as const;
 
-export type TopicRole = keyof typeof DEFAULT_TOPICS;

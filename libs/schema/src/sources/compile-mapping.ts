@@ -72,7 +72,7 @@ function columnSql(column: ColumnDefinition, sqlType: string, mapping: ColumnMap
   return mapping.format === undefined ? `TRY_CAST(${value} AS ${sqlType})` : timestampSql(value, mapping.format);
 }
 
-export function timestampSql(value: string, format: TimeFormat): string {
+function timestampSql(value: string, format: TimeFormat): string {
   switch (format) {
     case 'epoch_ms':
       return `CAST(epoch_ms(TRY_CAST(${value} AS BIGINT)) AS TIMESTAMPTZ)`;

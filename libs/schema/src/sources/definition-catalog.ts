@@ -15,7 +15,6 @@ import { envPlaceholderProblems, envPlaceholders } from './env-placeholders';
 export type AnySourceDefinition = SourceDefinition | StreamSourceDefinition | InternalSourceDefinition;
 export type SourceKind = AnySourceDefinition['kind'];
 const SOURCE_CLASSES = { poll: SourceDefinition, stream: StreamSourceDefinition, internal: InternalSourceDefinition } as const;
-export const SOURCE_KINDS = Object.keys(SOURCE_CLASSES) as SourceKind[];
 
 /** Where a definition came from, for error messages (`builtin`, or a file path). */
 export interface DefinitionInput {

@@ -3,7 +3,7 @@
  * taken from the environment when the source starts, so definitions can be committed without it.
  * A missing variable is a configuration error naming the variable and where it is used.
  */
-export const ENV_PLACEHOLDER = /\$\{env:([A-Z_][A-Z0-9_]*)\}/g;
+const ENV_PLACEHOLDER = /\$\{env:([A-Z_][A-Z0-9_]*)\}/g;
 const ANY_DOLLAR_BRACE = /\$\{[^}]*\}?/g;
 
 /** Names of the variables a text refers to. */

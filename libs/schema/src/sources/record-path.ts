@@ -13,7 +13,7 @@ export interface ParsedPath {
   readonly steps: readonly (string | number)[];
 }
 
-export function isRecordPath(path: string): boolean {
+function isRecordPath(path: string): boolean {
   return RECORD_PATH_PATTERN.test(path);
 }
 

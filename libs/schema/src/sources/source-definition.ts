@@ -23,7 +23,7 @@ const PATH_MESSAGE = { message: '$property must be a record path like "propertie
 const RECORDS_PATH_PATTERN = /^(\$|([A-Za-z_][A-Za-z0-9_]*|\[\d+\])(\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])*)$/;
 
 /** A record path, or a non-empty list of record paths (a version with fallbacks). */
-export function IsPathOrPathList(options?: ValidationOptions) {
+function IsPathOrPathList(options?: ValidationOptions) {
   return (target: object, propertyName: string) =>
     registerDecorator({
       name: 'isPathOrPathList',
@@ -54,16 +54,16 @@ export function IsStringRecord(options?: ValidationOptions) {
     });
 }
 
-export const TIME_FORMATS = ['epoch_ms', 'epoch_s', 'iso8601'] as const;
+const TIME_FORMATS = ['epoch_ms', 'epoch_s', 'iso8601'] as const;
 export type TimeFormat = (typeof TIME_FORMATS)[number];
 
 /** Names of a record's fields: what `records.fields`, `keyField` and `explode.as` may use. */
 const FIELD_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const FIELD_NAME_MESSAGE = 'must be a field name (letters, digits and "_", not starting with a digit)';
 
-export const RECORD_LAYOUTS = ['rows', 'columns', 'keyed'] as const;
+const RECORD_LAYOUTS = ['rows', 'columns', 'keyed'] as const;
 export type RecordLayout = (typeof RECORD_LAYOUTS)[number];
-export const BODY_FORMATS = ['json', 'ndjson'] as const;
+const BODY_FORMATS = ['json', 'ndjson'] as const;
 export type BodyFormat = (typeof BODY_FORMATS)[number];
 
 /** A nested array of each record exploded into one record per element, parent fields carried along. */
@@ -117,7 +117,7 @@ export class RecordsDefinition {
   context?: string[];
 }
 
-export const PAGING_TYPES = ['link', 'cursor', 'page', 'offset'] as const;
+const PAGING_TYPES = ['link', 'cursor', 'page', 'offset'] as const;
 export type PagingType = (typeof PAGING_TYPES)[number];
 
 /**

@@ -20,7 +20,7 @@ export interface SourceInstance {
 export type SourceEnvironment = Readonly<Record<string, string | undefined>>;
 
 /** Every variable the definition's request refers to through `${env:NAME}`, with where. */
-export function requiredEnvironment(definition: SourceDefinition): { readonly name: string; readonly where: string }[] {
+function requiredEnvironment(definition: SourceDefinition): { readonly name: string; readonly where: string }[] {
   const { url, params = {}, headers = {} } = definition.request;
   return [
     ...envPlaceholders(url).map((name) => ({ name, where: 'request.url' })),
@@ -33,7 +33,7 @@ export function requiredEnvironment(definition: SourceDefinition): { readonly na
  * Bounds of a poll interval override (`intervalMs=` in a spec): at least 10 ms, at most one day
  * (a definition's own maximum), far below setTimeout's 2^31−1 ms, beyond which Node fires at once.
  */
-export const INTERVAL_OVERRIDE_MIN_MS = 10;
+const INTERVAL_OVERRIDE_MIN_MS = 10;
 export const INTERVAL_OVERRIDE_MAX_MS = 86_400_000;
 
 /**

@@ -18,7 +18,7 @@
  */
 
 /** Statement and subquery keywords: none of them can appear in a single scalar expression. */
-export const DENIED_SQL_KEYWORDS: readonly string[] = [
+const DENIED_SQL_KEYWORDS: readonly string[] = [
   'select', 'insert', 'update', 'delete', 'merge', 'create', 'drop', 'alter', 'truncate', 'attach', 'detach', 'copy',
   'install', 'load', 'force', 'pragma', 'set', 'reset', 'call', 'export', 'import', 'vacuum', 'checkpoint', 'begin',
   'commit', 'rollback', 'abort', 'use', 'describe', 'show', 'summarize', 'explain', 'table', 'values', 'pivot',
@@ -36,7 +36,7 @@ export const DENIED_SQL_FUNCTIONS: readonly string[] = [
 ];
 
 /** Families of functions denied by prefix (file readers, catalog and engine internals, extensions' scanners). */
-export const DENIED_SQL_PREFIXES: readonly string[] = [
+const DENIED_SQL_PREFIXES: readonly string[] = [
   'read_', 'parquet_', 'duckdb_', 'pragma_', 'sqlite_', 'postgres_', 'mysql_', 'iceberg_', 'delta_', 'ducklake_', 'http', 's3_',
   'json_execute', 'icu_', 'fts_', 'sql_',
 ];

@@ -14,7 +14,7 @@ import { IsStringRecord, SourceFields } from './source-definition';
 
 const PATH_MESSAGE = { message: '$property must be a record path like "meta.id", "coords[0]"' };
 
-export const STREAM_PROTOCOLS = ['sse', 'websocket'] as const;
+const STREAM_PROTOCOLS = ['sse', 'websocket'] as const;
 export type StreamProtocol = (typeof STREAM_PROTOCOLS)[number];
 
 /**
@@ -26,7 +26,7 @@ export type StreamProtocol = (typeof STREAM_PROTOCOLS)[number];
  * - `none`: no resume (WebSocket, or SSE without ids): every reconnection that does not re-send a
  *   known event records a gap.
  */
-export const RESUME_MODES = ['eventstreams', 'last-event-id', 'none'] as const;
+const RESUME_MODES = ['eventstreams', 'last-event-id', 'none'] as const;
 export type ResumeMode = (typeof RESUME_MODES)[number];
 
 export class StreamEndpointDefinition {

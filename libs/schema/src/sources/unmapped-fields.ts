@@ -8,7 +8,7 @@ const EXPR_PATH = /'\$((?:\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])+)'/g;
  * the JSON paths quoted in `expr` mappings and `ignoredFields`, without array positions
  * (`geometry.coordinates[0]` reads `geometry.coordinates`).
  */
-export function readFieldPaths(source: AnySourceDefinition): string[] {
+function readFieldPaths(source: AnySourceDefinition): string[] {
   const paths: string[] = [...source.key, ...(source.ignoredFields ?? [])];
   if (source.version !== undefined) paths.push(...(Array.isArray(source.version) ? source.version : [source.version]));
   if (source.eventTime !== undefined) paths.push(source.eventTime.path);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { LINEAGE_SQL_TYPES, silentLogger, sqlString, type DeadLetterFields } from '@fluxo/schema';
+import { LINEAGE_SQL_TYPES, rawFileReference, silentLogger, sqlString, type DeadLetterFields } from '@fluxo/schema';
 import type { ConsumedMessage } from '@fluxo/kafka-client';
-import { lakeRawFileSink, ParquetEngine, rawFileReference } from '@fluxo/parquet-io';
+import { lakeRawFileSink, ParquetEngine } from '@fluxo/parquet-io';
 import { aRawRow, createTempLake, type TempLake } from '@fluxo/parquet-io/testing';
 import { LAKEHOUSE_EXTENSIONS, Lakehouse, type TableSpec } from '@fluxo/lakehouse';
 import { testExtensionDirectory } from '@fluxo/lakehouse/testing';

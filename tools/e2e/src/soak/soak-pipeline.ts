@@ -28,7 +28,7 @@ export interface SoakPipelineOptions {
 }
 
 /** Sources the soak polls: the USGS day feed (6 recorded polls) and the weather forecast (295). */
-export const SOAK_SOURCES = 'usgs-earthquakes?feed=all_day&intervalMs=6000,open-meteo-forecast?intervalMs=2500';
+const SOAK_SOURCES = 'usgs-earthquakes?feed=all_day&intervalMs=6000,open-meteo-forecast?intervalMs=2500';
 /** Lines over this many bytes are dead-lettered by stream-ingest (OVERSIZED_LINE). */
 export const SOAK_MAX_LINE_BYTES = 65_536;
 

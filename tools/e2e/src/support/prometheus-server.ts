@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ARTIFACTS_DIR } from './app-process';
 
 /** Debian's `prometheus` package (`apt-get install prometheus`; .ci/run installs it). */
-export const PROMETHEUS_BINARY = process.env['FLUXO_PROMETHEUS'] ?? '/usr/bin/prometheus';
+const PROMETHEUS_BINARY = process.env['FLUXO_PROMETHEUS'] ?? '/usr/bin/prometheus';
 
 export interface ScrapeTarget {
   readonly job: string;

@@ -3,7 +3,7 @@ import { WORKSPACE_ROOT } from './app-process';
 import { eventually, type PipelineHarness } from './pipeline-harness';
 
 /** A worked example of docs/examples: its definitions folder. */
-export function exampleDir(name: string): string {
+function exampleDir(name: string): string {
   return join(WORKSPACE_ROOT, 'docs', 'examples', name);
 }
 

@@ -6,7 +6,7 @@ import { parseFaultSpec } from '../fault-spec';
 import { DEFAULTS, resolveOptions } from '../options';
 import { type FaultSpec, type ReplayServerOptions } from '../types';
 
-export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface CliConfig {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ReplayError } from '../errors';
 import { type RecordedResponse, recordedResponse } from './recorded-response';
 
-export const OPEN_METEO_FILE = 'open-meteo/jacarei_forecast_daily_snapshots.ndjson';
+const OPEN_METEO_FILE = 'open-meteo/jacarei_forecast_daily_snapshots.ndjson';
 
 interface PackedLine {
   fetchedAt?: unknown;

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ReplayError } from '../errors';
 
-export const RECENTCHANGE_FILE = 'wikimedia/recentchange_enwiki_edits_20230729.ndjson';
+const RECENTCHANGE_FILE = 'wikimedia/recentchange_enwiki_edits_20230729.ndjson';
 
 export interface RecentChangeMeta {
   id: string;

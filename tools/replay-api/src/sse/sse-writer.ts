@@ -11,7 +11,7 @@ export interface SseFrame {
   data: string;
 }
 
-export function formatFrame(frame: SseFrame): string {
+function formatFrame(frame: SseFrame): string {
   const lines: string[] = [];
   if (frame.event !== undefined) lines.push(`event: ${frame.event}`);
   if (frame.id !== undefined) lines.push(`id: ${frame.id}`);

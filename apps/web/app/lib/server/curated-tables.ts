@@ -6,7 +6,7 @@ import type { WidgetProblem } from '../definitions';
 import { listTables, type CuratedTable } from './table-listing';
 
 /** The name the catalog is attached under: queries read `fluxo.main."<dataset>"`. */
-export const ALIAS = 'fluxo';
+const ALIAS = 'fluxo';
 
 /** The catalog as the dashboard sees it right now. */
 export type CatalogState =

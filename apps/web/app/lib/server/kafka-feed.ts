@@ -19,7 +19,7 @@ const RECONNECT_DELAY_MS = 3_000;
  * oldest unprocessed reference is the lag in time): while the normalizer is down the map stays
  * bounded, and the age of a backlog deeper than this is unknown until it drains below it.
  */
-export const MAX_TRACKED_RAW_OFFSETS = 10_000;
+const MAX_TRACKED_RAW_OFFSETS = 10_000;
 
 /**
  * The dashboard's own reader of the pipeline's topics: one consumer group per server instance

@@ -3,7 +3,8 @@ import pino from 'pino';
 import { loadWebConfig, SchemaError, type DefinitionCatalog, type Logger, type WebConfig } from '@fluxo/schema';
 import { createKafka, settingsFromConfig } from '@fluxo/kafka-client';
 import { LAKEHOUSE_EXTENSIONS, LakehouseError, parseCatalogLocation } from '@fluxo/lakehouse';
-import { loadDefinitionCatalog, ParquetEngine } from '@fluxo/parquet-io';
+import { ParquetEngine } from '@fluxo/parquet-io';
+import { loadDefinitionCatalog } from '@fluxo/definitions';
 import { CuratedTables } from './curated-tables';
 import { KafkaFeed } from './kafka-feed';
 import { LagSampler } from './lag-sampler';
@@ -54,7 +55,7 @@ export function startWebRuntimeOrExit(): void {
  * monitor → live hub. Relative paths in the configuration are resolved against the working directory
  * (the repository root under `npm start`).
  */
-export function createRuntime(config: WebConfig): WebRuntime {
+function createRuntime(config: WebConfig): WebRuntime {
   const root = pino({ name: 'web', level: config.logLevel, base: { app: 'web', pid: process.pid } });
   const logger: Logger = root;
   const lakeDir = resolve(config.lakeDir);

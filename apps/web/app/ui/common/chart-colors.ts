@@ -1,5 +1,5 @@
 /** One palette for every chart, readable on the dark background. */
-export const COLORS = ['#5eb1ff', '#ffb454', '#7ee787', '#f778ba', '#d2a8ff', '#ff7b72', '#79c0ff', '#e3b341'] as const;
+const COLORS = ['#5eb1ff', '#ffb454', '#7ee787', '#f778ba', '#d2a8ff', '#ff7b72', '#79c0ff', '#e3b341'] as const;
 
 export const STAGE_COLORS: Readonly<Record<string, string>> = {
   ingest: '#5eb1ff',

@@ -20,7 +20,7 @@ const INITIAL: LiveState = { connection: 'connecting', lastMessageAt: null, disc
 const LiveContext = createContext<LiveState>(INITIAL);
 
 /** The stream query of a page: which view it shows, with its filters. */
-export function streamQuery(pathname: string, search: URLSearchParams): string {
+function streamQuery(pathname: string, search: URLSearchParams): string {
   const params = new URLSearchParams();
   const [, first, second] = pathname.split('/');
   if (first === 'earthquakes') {

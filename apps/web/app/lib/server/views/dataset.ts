@@ -11,7 +11,7 @@ const SHOWN_LINEAGE = ['_source', '_fetched_at'];
 const LATEST_ROWS = 20;
 const DAY_MS = 86_400_000;
 
-export function datasetViewKey(dataset: string): string {
+function datasetViewKey(dataset: string): string {
   return `dataset:${dataset}`;
 }
 

@@ -3,7 +3,7 @@ import { num, str, tsLiteral, type LakeData } from '../lake-data';
 
 export const EARTHQUAKES = 'earthquakes';
 
-export function earthquakeViewKey(filter: EarthquakeFilter): string {
+function earthquakeViewKey(filter: EarthquakeFilter): string {
   return `earthquakes?window=${filter.window}&minMagnitude=${filter.minMagnitude}`;
 }
 

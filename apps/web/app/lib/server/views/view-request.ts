@@ -1,9 +1,9 @@
 import { TIME_WINDOWS, type EarthquakeFilter, type TimeWindow, type ViewPayload, type ViewRequest } from '../../definitions';
 import type { LakeData } from '../lake-data';
-import { datasetView, datasetViewKey } from './dataset';
-import { EARTHQUAKES, earthquakeView, earthquakeViewKey } from './earthquakes';
-import { WEATHER, WEATHER_VIEW_KEY, weatherView } from './weather';
-import { RECENTCHANGE, WIKIPEDIA_VIEW_KEY, wikipediaView } from './wikipedia';
+import { datasetView } from './dataset';
+import { EARTHQUAKES, earthquakeView } from './earthquakes';
+import { WEATHER, weatherView } from './weather';
+import { RECENTCHANGE, wikipediaView } from './wikipedia';
 
 export const MAGNITUDE_CHOICES = [-10, 1, 2, 3, 4, 5] as const;
 const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -61,22 +61,6 @@ export function datasetsOf(request: ViewRequest): readonly string[] | 'all' {
       return [RECENTCHANGE];
     case 'dataset':
       return [request.dataset];
-  }
-}
-
-export function viewKeyOf(request: ViewRequest): string | undefined {
-  switch (request.view) {
-    case 'earthquakes':
-      return earthquakeViewKey(request.filter);
-    case 'weather':
-      return WEATHER_VIEW_KEY;
-    case 'wikipedia':
-      return WIKIPEDIA_VIEW_KEY;
-    case 'dataset':
-      return datasetViewKey(request.dataset);
-    case 'overview':
-    case 'datasets':
-      return undefined;
   }
 }
 

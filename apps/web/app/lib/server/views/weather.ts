@@ -3,7 +3,7 @@ import { num, str, tsLiteral, type LakeData } from '../lake-data';
 import type { CuratedTable } from '../table-listing';
 
 export const WEATHER = 'weather_hourly';
-export const WEATHER_VIEW_KEY = 'weather';
+const WEATHER_VIEW_KEY = 'weather';
 /** Hours shown: the last ten days of valid times (forecasts included). */
 const HOURS_SHOWN = 240;
 

@@ -3,7 +3,7 @@ import { num, tsLiteral, type LakeData } from '../lake-data';
 import type { CuratedTable } from '../table-listing';
 
 export const RECENTCHANGE = 'recentchange';
-export const WIKIPEDIA_VIEW_KEY = 'wikipedia';
+const WIKIPEDIA_VIEW_KEY = 'wikipedia';
 /** Minutes shown, ending at the newest edit in the lake. */
 const MINUTES_SHOWN = 60;
 const TOP_WIKIS = 6;

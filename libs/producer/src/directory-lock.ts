@@ -1,7 +1,8 @@
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { errnoOf, ParquetIoError } from './errors';
+import { describeError, errnoOf } from '@fluxo/schema';
+import { ProducerError } from './errors';
 
 /** An exclusive claim on a state folder, released by `release()` or `await using`. */
 export interface DirectoryLock extends AsyncDisposable {
@@ -38,17 +39,17 @@ export async function lockDirectory(dir: string, holder: { readonly name: string
       }
       return heldLock(path);
     } catch (error) {
-      if (errnoOf(error) !== 'EEXIST') throw ParquetIoError.fromSystemError('WRITE_FAILED', `could not create ${path}`, error, { path });
+      if (errnoOf(error) !== 'EEXIST') throw new ProducerError('LOCK_FAILED', `could not create ${path}: ${describeError(error)}`, { cause: error, context: { path, errno: errnoOf(error) } });
     }
     const holder = await readHolder(path);
     if (holder !== undefined && (holder.host !== me.host || isAlive(holder.pid))) {
-      throw new ParquetIoError('LOCKED', `${dir} is in use by ${holder.owner} (pid ${holder.pid} on ${holder.host} since ${holder.since}); stop it, or delete ${path} if it is gone`, {
+      throw new ProducerError('LOCKED', `${dir} is in use by ${holder.owner} (pid ${holder.pid} on ${holder.host} since ${holder.since}); stop it, or delete ${path} if it is gone`, {
         context: { path, actual: holder },
       });
     }
     await rm(path, { force: true }); // stale: its process is gone
   }
-  throw new ParquetIoError('LOCKED', `could not take over the stale lock ${path}`, { context: { path } });
+  throw new ProducerError('LOCKED', `could not take over the stale lock ${path}`, { context: { path } });
 }
 
 function heldLock(path: string): DirectoryLock {
