@@ -31,6 +31,17 @@ function refuseNul(value: string): void {
 }
 
 /**
+ * The text at a JSON path, NULL for JSON null as DuckDB's `json_extract_string` gives it: Spark's
+ * `get_json_object` answers the text `null` for a null array element (`$.tags[0]` of `[null]`,
+ * measured on 4.1.4), so a path ending in an index tells that apart from the string `"null"`.
+ */
+function jsonText(column: 'record' | 'context', path: string): string {
+  const text = `get_json_object(${sparkIdentifier(column)}, ${sparkString(path)})`;
+  if (!path.endsWith(']')) return text;
+  return `CASE WHEN ${text} = 'null' AND is_variant_null(try_variant_get(try_parse_json(${sparkIdentifier(column)}), ${sparkString(path)}, 'variant')) THEN NULL ELSE ${text} END`;
+}
+
+/**
  * Spark SQL (4.1, through Spark Connect; session time zone UTC, ANSI mode as by default):
  * `get_json_object` once per path (0-based arrays like DuckDB's), `STRING` / `TIMESTAMP`,
  * `timestamp_millis`, and a ranked subquery instead of `QUALIFY` (not in Spark 4.1). Writing Parquet
@@ -42,7 +53,7 @@ export const SPARK_DIALECT: SqlDialect = {
   string: sparkString,
   type: (type) => TYPES[type],
   jsonExtractions: (column, jsonPaths) => ({
-    items: jsonPaths.map((path, index) => `get_json_object(${sparkIdentifier(column)}, ${sparkString(path)}) AS ${sparkIdentifier(`_${column}_${index}`)}`),
+    items: jsonPaths.map((path, index) => `${jsonText(column, path)} AS ${sparkIdentifier(`_${column}_${index}`)}`),
     value: (index) => sparkIdentifier(`_${column}_${index}`),
   }),
   // get_json_object gives NULL for JSON null too; a variant keeps JSON null apart from absence
