@@ -96,6 +96,7 @@ const GOLDEN_RECORDS = [
   '{"id":"r9","i":true,"d":0.1,"iso":"2024-12-31T23:59:59Z"}',
   '{"id":"r10","i":"-0","d":"1e3","ms":"abc","sec":"1.5e9","iso":"2025-05-04T13:52:57.110Z"}',
   '{"id":"r11","tags":["null"],"n":{"x":null},"iso":"2024-02-29T12:34:56Z"}',
+  '{"id":"r12","sec":0.0000016,"iso":"2024-02-29T12:34:56.1234569Z"}',
 ];
 
 describe('issue 12: one mapping, two dialects — DuckDB and Spark curate the same raw files identically', () => {
@@ -208,9 +209,14 @@ describe('issue 12: one mapping, two dialects — DuckDB and Spark curate the sa
       r9: null, // true
       r10: '0', // "-0"
       r11: null, // absent
+      r12: null,
     });
     const [drift] = await both.summary('count(*) AS rows, count_if(__absent__first_tag) AS no_tag, count_if(__invalid__as_integer) AS bad_integer');
-    expect(drift).toEqual({ rows: 11, no_tag: 8, bad_integer: 6 });
+    expect(drift).toEqual({ rows: 12, no_tag: 9, bad_integer: 6 });
+    // epoch_s rounds to the microsecond; an ISO fraction beyond it is truncated
+    expect(await both.summary("strftime(from_s, '%Y-%m-%dT%H:%M:%S.%fZ') AS from_s, strftime(\"at\", '%Y-%m-%dT%H:%M:%S.%fZ') AS \"at\"", "WHERE id = 'r12'")).toEqual([
+      { from_s: '1970-01-01T00:00:00.000002Z', at: '2024-02-29T12:34:56.123456Z' },
+    ]);
     // a JSON null array element is NULL, the string "null" is text (Spark alone answered "null" for both)
     expect(await both.summary('id, first_tag', "WHERE id IN ('r4', 'r11') ORDER BY id")).toEqual([{ id: 'r11', first_tag: 'null' }, { id: 'r4', first_tag: null }]);
   });
