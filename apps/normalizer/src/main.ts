@@ -15,6 +15,7 @@ import { directoryWritableCheck, measuredAnnouncer, PipelineMetrics, startObserv
 import { Lake, loadDefinitionCatalog, ParquetEngine } from '@fluxo/parquet-io';
 import { ConsumedRawFiles, ConsumerProgress, LAKEHOUSE_EXTENSIONS, Lakehouse, maintain, parseCatalogLocation, RawRetention, type MaintenancePolicy, type TableSpec } from '@fluxo/lakehouse';
 import { CuratedAnnouncer } from './announce/curated-announcer';
+import { curateEngineFromConfig } from './curate/curate-engine-from-config';
 import { assertNoLegacyLayout } from './curate/legacy-layout';
 import { BatchHandler } from './handle/batch-handler';
 import { DeadLetters } from './handle/dead-letters';
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   let positions: () => readonly PartitionPosition[] = () => [];
   const metrics = new NormalizerMetrics(registry, { group: config.groupId, positions: () => positions() });
 
-  const catalog = await loadDefinitionCatalog(config.definitionsDir);
+  const catalog = await loadDefinitionCatalog(config.definitionsDir, { engine: config.engine });
   const lake = await Lake.open(config.lakeDir);
   readiness.add(directoryWritableCheck('lake', lake.root));
   await assertNoLegacyLayout(lake);
@@ -85,9 +86,11 @@ async function main(): Promise<void> {
   );
   const { observer, lineage } = commitObserverFromConfig(config, { metrics, lakeRoot: lake.root, catalogAlias: lakehouse.alias, version: VERSION, logger });
   await using _lineage = lineage;
+  await using curate = await curateEngineFromConfig(config, { catalog, lake, logger });
   const identity = { app: 'normalizer', instance: config.instanceId ?? `${hostname()}:${process.pid}`, version: VERSION };
   const handler = new BatchHandler({
     engine,
+    curate: curate.engine,
     lake,
     lakehouse,
     progress,

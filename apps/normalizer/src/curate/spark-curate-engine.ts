@@ -1,0 +1,61 @@
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { compileMapping, curatedSelectForFile, SQL_DIALECTS, type CompiledMapping, type DefinitionCatalog, type Logger } from '@fluxo/schema';
+import { sqlFilePath, type Lake } from '@fluxo/parquet-io';
+import type { SparkSession } from '@fluxo/spark-connect';
+import type { CurateEngine, CuratedRows, CurateInput } from './curate-engine';
+import { NormalizerError } from '../errors';
+
+/** Session settings the engine needs: UTC µs timestamps in Parquet (Spark writes INT96 otherwise), zstd like the lake. */
+export const SPARK_CURATE_SESSION_CONFIG: Readonly<Record<string, string>> = {
+  'spark.sql.session.timeZone': 'UTC',
+  'spark.sql.parquet.outputTimestampType': 'TIMESTAMP_MICROS',
+  'spark.sql.parquet.compression.codec': 'zstd',
+};
+
+/** Lake folder of the files Spark stages for the normalizer to read (never a zone other apps list). */
+export const SPARK_STAGING_DIR = '_staging/spark';
+
+/**
+ * Spark through Spark Connect maps each raw file: one job reads it (Spark shares the lake's file
+ * system), applies the source's mapping compiled to Spark SQL (`compileMapping(…, 'spark')`, the
+ * same rules as DuckDB's, golden-tested) and writes Parquet into a staging folder named after the
+ * Kafka record — deterministic, so a retry or a restart after a crash overwrites what a killed job
+ * left. Rows never travel through Connect (the server materialises results in its driver). The
+ * normalizer's DuckDB reads the staged files and the folder is removed.
+ */
+export class SparkCurateEngine implements CurateEngine {
+  readonly name = 'spark';
+  private readonly mappings = new Map<string, CompiledMapping>();
+
+  constructor(private readonly deps: { readonly spark: SparkSession; readonly catalog: DefinitionCatalog; readonly lake: Lake; readonly group: string; readonly logger: Logger }) {}
+
+  async curatedRows({ rawPath, lineage }: CurateInput): Promise<CuratedRows> {
+    const dir = join(this.deps.lake.root, SPARK_STAGING_DIR, folderName(this.deps.group), folderName(`${lineage.topic}-p${lineage.partition}-o${lineage.offset}`));
+    const select = curatedSelectForFile(rawPath, this.mappingOf(lineage.source), lineage, { drift: true });
+    const { operationId } = await this.deps.spark.sql(`INSERT OVERWRITE DIRECTORY ${SQL_DIALECTS.spark.string(dir)} USING parquet ${select}`);
+    const files = (await readdir(dir)).filter((name) => name.endsWith('.parquet')).sort();
+    this.deps.logger.debug({ rawUri: lineage.rawUri, operationId, files: files.length }, 'spark mapped a raw file');
+    const release = () => rm(dir, { recursive: true, force: true });
+    if (files.length === 0) {
+      await release();
+      throw new NormalizerError('ENGINE_OUTPUT_MISSING', `Spark wrote no Parquet file for ${lineage.rawUri}`, { retriable: true, context: { rawUri: lineage.rawUri, operationId } });
+    }
+    return { sql: `SELECT * FROM read_parquet([${files.map((name) => sqlFilePath(join(dir, name))).join(', ')}], hive_partitioning = false)`, release };
+  }
+
+  private mappingOf(sourceName: string): CompiledMapping {
+    let mapping = this.mappings.get(sourceName);
+    if (mapping === undefined) {
+      const source = this.deps.catalog.source(sourceName);
+      mapping = compileMapping(source, this.deps.catalog.dataset(source.dataset), 'spark');
+      this.mappings.set(sourceName, mapping);
+    }
+    return mapping;
+  }
+}
+
+/** A name safe as one path segment (group ids and topics may hold characters a path must not). */
+function folderName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]/g, '_');
+}
