@@ -14,7 +14,7 @@ export async function curateEngineFromConfig(
   const spark = await connectSparkSession({ remote: config.sparkRemote, logger: deps.logger, config: SPARK_CURATE_SESSION_CONFIG });
   deps.logger.info({ remote: describeRemote(parseRemote(config.sparkRemote)), spark: await spark.sparkVersion() }, 'raw files are mapped by Spark through Spark Connect');
   return {
-    engine: new SparkCurateEngine({ spark, catalog: deps.catalog, lake: deps.lake, group: config.groupId, logger: deps.logger }),
+    engine: await SparkCurateEngine.open({ spark, catalog: deps.catalog, lake: deps.lake, group: config.groupId, logger: deps.logger }),
     [Symbol.asyncDispose]: () => spark.close(),
   };
 }

@@ -1,10 +1,10 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { silentLogger } from '@fluxo/schema';
 import { connectSparkSession, type SparkSession } from '@fluxo/spark-connect';
 import { testSparkRemote } from '@fluxo/spark-connect/testing';
 import { BatchHarness, catalog, feature } from '../testing/batch-harness';
-import { SPARK_CURATE_SESSION_CONFIG, SPARK_STAGING_DIR, SparkCurateEngine } from './spark-curate-engine';
+import { SPARK_CURATE_SESSION_CONFIG, SPARK_STAGING_DIR, SPARK_STAGING_STALE_MS, SparkCurateEngine } from './spark-curate-engine';
 
 /**
  * Issue 12, part 3: the normalizer's batch handler with Spark (a real Spark Connect server,
@@ -23,7 +23,7 @@ describe('issue 12: the batch handler with the Spark engine', () => {
   afterAll(() => spark?.close());
   beforeEach(async () => {
     h = await BatchHarness.open({ sandboxed: true });
-    engine = new SparkCurateEngine({ spark, catalog, lake: h.tmp.lake, group: 'g', logger: silentLogger });
+    engine = await SparkCurateEngine.open({ spark, catalog, lake: h.tmp.lake, group: 'g', logger: silentLogger });
   });
   afterEach(() => h?.close());
 
@@ -55,12 +55,21 @@ describe('issue 12: the batch handler with the Spark engine', () => {
     ]);
   });
 
-  it('overwrites what a killed job staged for the same Kafka record', async () => {
+  it('never reads what a killed job staged, and sweeps it once stale when an engine starts', async () => {
     const record = await h.rawRecord('poll-again', [feature('k1', 1)]);
-    // a job "cancelled" or killed after writing leaves its folder: the retry's job overwrites it
-    const leftover = join(h.tmp.lake.root, SPARK_STAGING_DIR, 'g', `${record.topic}-p${record.partition}-o${record.offset}`);
+    // a job whose normalizer was killed ran on and wrote its folder for the same Kafka record
+    const groupDir = join(h.tmp.lake.root, SPARK_STAGING_DIR, 'g');
+    const leftover = join(groupDir, `${record.topic}-p${record.partition}-o${record.offset}-killed`);
     await spark.sql(`INSERT OVERWRITE DIRECTORY '${leftover}' USING parquet SELECT 'stale' AS event_id`);
     expect(await h.handler('g', undefined, { curate: engine }).handle([record])).toMatchObject({ commits: 1, curatedRows: 1 });
     expect(await h.rows<{ id: string }>('event_id AS id')).toEqual([{ id: 'k1' }]);
+    expect(await readdir(groupDir)).toEqual([`${record.topic}-p${record.partition}-o${record.offset}-killed`]);
+    // a fresh folder may belong to a job still running: kept; a stale one is swept
+    await SparkCurateEngine.open({ spark, catalog, lake: h.tmp.lake, group: 'g', logger: silentLogger });
+    expect(await readdir(groupDir)).toHaveLength(1);
+    const anHourAgo = new Date(Date.now() - SPARK_STAGING_STALE_MS - 60_000);
+    await utimes(leftover, anHourAgo, anHourAgo);
+    await SparkCurateEngine.open({ spark, catalog, lake: h.tmp.lake, group: 'g', logger: silentLogger });
+    expect(await readdir(groupDir)).toEqual([]);
   });
 });
