@@ -16,6 +16,7 @@ import { Lake, ParquetEngine } from '@fluxo/parquet-io';
 import { DefinitionWatcher } from '@fluxo/definitions';
 import { ConsumedRawFiles, ConsumerProgress, LAKEHOUSE_EXTENSIONS, Lakehouse, maintain, parseCatalogLocation, RawRetention, type MaintenancePolicy, type TableSpec } from '@fluxo/lakehouse';
 import { CuratedAnnouncer } from './announce/curated-announcer';
+import { curateEngineFromConfig } from './curate/curate-engine-from-config';
 import { assertNoLegacyLayout } from './curate/legacy-layout';
 import { BatchHandler } from './handle/batch-handler';
 import { DeadLetters } from './handle/dead-letters';
@@ -40,7 +41,8 @@ async function main(): Promise<void> {
 
   // Followed while running: added and changed definitions apply from the next batch on. A removed
   // source's last files may be announced after its removal: its definition is kept to curate them.
-  await using definitions = await DefinitionWatcher.open({ dir: config.definitionsDir, intervalMs: config.definitionsScanIntervalMs, logger });
+  // Every definition must compile for the configured engine (an `expr` needs a form for it).
+  await using definitions = await DefinitionWatcher.open({ dir: config.definitionsDir, intervalMs: config.definitionsScanIntervalMs, engine: config.engine, logger });
   const curating = { catalog: definitions.catalog };
   definitions.onChange(({ catalog }) => void (curating.catalog = catalog.keepingRemovedSourcesOf(curating.catalog)));
   const lake = await Lake.open(config.lakeDir);
@@ -84,9 +86,11 @@ async function main(): Promise<void> {
   const announcer = measuredAnnouncer(producer.announcer(announcements), new PipelineMetrics(registry, 'normalizer'), announcements);
   const { observer, lineage } = commitObserverFromConfig(config, { metrics, lakeRoot: lake.root, catalogAlias: lakehouse.alias, version: VERSION, logger });
   await using _lineage = lineage;
+  await using curate = await curateEngineFromConfig(config, { definitions: curating, lake, logger });
   const identity = { app: 'normalizer', instance: config.instanceId ?? `${hostname()}:${process.pid}`, version: VERSION };
   const handler = new BatchHandler({
     engine,
+    curate: curate.engine,
     lake,
     lakehouse,
     progress,

@@ -23,6 +23,32 @@ describe('loadDefinitionCatalog', () => {
     ]);
   });
 
+  it('issue 12: loads every documented example for Spark too (each expr has a spark form)', async () => {
+    for (const example of ['coingecko-prices', 'github-events', 'github-issues', 'lichess-arena-results', 'opensky-states']) {
+      const catalog = await loadDefinitionCatalog(join(EXAMPLE, '..', example), { engine: 'spark' });
+      expect(catalog.sourceNames().length).toBeGreaterThan(4);
+    }
+  });
+
+  it('issue 12: rejects a DuckDB-only expr when the engine is Spark, naming the file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fluxo-defs-'));
+    try {
+      await mkdir(join(dir, 'sources'), { recursive: true });
+      const source = JSON.parse(await readFile(join(EXAMPLE, 'sources', 'github-events.json'), 'utf8')) as { mapping: { column: string }[] };
+      const mapping = source.mapping.map((m) => (m.column === 'event_type' ? { column: 'event_type', expr: "upper(json_extract_string(record, '$.type'))" } : m));
+      await writeFile(join(dir, 'sources', 'github-events.json'), JSON.stringify({ ...source, mapping }));
+      await mkdir(join(dir, 'datasets'));
+      await writeFile(join(dir, 'datasets', 'github_events.json'), await readFile(join(EXAMPLE, 'datasets', 'github_events.json'), 'utf8'));
+      await expect(loadDefinitionCatalog(dir)).resolves.toBeDefined();
+      await expect(loadDefinitionCatalog(dir, { engine: 'spark' })).rejects.toMatchObject({
+        code: 'INVALID_DEFINITION',
+        problems: [expect.stringMatching(/^source github-events: mapping\[\d+\] \(event_type\): expr has no spark form/)],
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('names every broken file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'fluxo-defs-'));
     try {

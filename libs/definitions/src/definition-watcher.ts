@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describeError, SchemaError, type DefinitionCatalog, type Logger } from '@fluxo/schema';
+import { describeError, SchemaError, type DefinitionCatalog, type Logger, type SqlEngine } from '@fluxo/schema';
 import { loadDefinitionCatalog } from './definition-files';
 
 /** A valid new catalog replacing the one the app ran with. */
@@ -15,6 +15,8 @@ export interface DefinitionWatcherOptions {
   readonly dir: string | undefined;
   /** How often the folder is scanned (`FLUXO_DEFINITIONS_SCAN_INTERVAL_MS`). */
   readonly intervalMs: number;
+  /** The SQL engine the definitions must compile for (each `expr` needs a form for it); DuckDB by default. */
+  readonly engine?: SqlEngine;
   readonly logger: Logger;
 }
 
@@ -50,7 +52,7 @@ export class DefinitionWatcher implements AsyncDisposable {
   /** Loads the catalog (throwing `INVALID_DEFINITION` listing every problem, as at any startup). */
   static async open(options: DefinitionWatcherOptions): Promise<DefinitionWatcher> {
     const fingerprint = await folderFingerprint(options.dir);
-    return new DefinitionWatcher(options, await loadDefinitionCatalog(options.dir), fingerprint);
+    return new DefinitionWatcher(options, await loadDefinitionCatalog(options.dir, { engine: options.engine }), fingerprint);
   }
 
   get catalog(): DefinitionCatalog {
@@ -100,7 +102,7 @@ export class DefinitionWatcher implements AsyncDisposable {
     try {
       fingerprint = await folderFingerprint(dir);
       if (fingerprint === this.fingerprint || fingerprint === this.rejected) return false;
-      catalog = await loadDefinitionCatalog(dir);
+      catalog = await loadDefinitionCatalog(dir, { engine: this.options.engine });
     } catch (error) {
       const problems = error instanceof SchemaError ? (error.problems.length > 0 ? error.problems : [error.message]) : [describeError(error)];
       // A file caught half-written fails too: the next scan reads it whole and applies it.

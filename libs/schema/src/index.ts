@@ -62,6 +62,8 @@ export { renderUrlTemplate, rebaseUrl, templatePlaceholders } from './sources/ur
 export { redactUrl } from './sources/redact-url';
 export {
   sqlExpressionProblems,
+  sparkExpressionProblems,
+  DENIED_SPARK_FUNCTIONS,
   DENIED_SQL_FUNCTIONS,
   COLUMN_NAME_PATTERN,
 } from './sources/sql-expression';
@@ -76,9 +78,13 @@ export {
   type SourceInstance,
 } from './sources/source-instance';
 export { InstanceReconciler, type InstanceReconcilerDeps, type NamedInstance, type SpecResolution } from './sources/instance-reconciler';
-export { compileMapping, LINEAGE_SQL_TYPES, type CompiledMapping, type CompiledColumn } from './sources/compile-mapping';
+export { compileMapping, compileDatasetMapping, timestampSql, lineageSqlTypes, LINEAGE_SQL_TYPES, type CompiledMapping, type CompiledColumn } from './sources/compile-mapping';
+export { datasetMapping, dialectForms, SQL_ENGINES, type SqlEngine, type DatasetMapping, type MappedColumn, type ColumnValue, type DialectForms } from './sources/dataset-mapping';
+export { type SqlDialect } from './dialects/sql-dialect';
+export { SQL_DIALECTS } from './dialects/sql-dialects';
 export {
   curatedSelectSql,
+  curatedSelectForFile,
   curatedSelectFrom,
   curatedTableSpec,
   curatedTableSpecs,

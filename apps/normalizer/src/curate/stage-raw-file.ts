@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
-import { curatedSelectSql, driftColumns, missingColumnsSql, requiredColumns, requiredPredicate, sqlIdentifier, type CompiledMapping, type DatasetDefinition, type FileLineage } from '@fluxo/schema';
-import { copyQueryToParquet, sqlFilePath, type Lake, type ParquetEngine } from '@fluxo/parquet-io';
+import { driftColumns, missingColumnsSql, requiredColumns, requiredPredicate, sqlIdentifier, type CompiledMapping, type DatasetDefinition, type FileLineage } from '@fluxo/schema';
+import { copyQueryToParquet, type Lake, type ParquetEngine } from '@fluxo/parquet-io';
+import { DUCKDB_CURATE_ENGINE, type CurateEngine } from './curate-engine';
 
 /** Per column read by path: rows of one raw file whose path was absent, and whose value did not cast. */
 export interface FileDrift {
@@ -40,14 +41,19 @@ export interface StagedRows {
  * file named after the raw file, so a replay rewrites it instead of adding another. Nothing is
  * written to the curated table here: the batch commit does that, all files at once.
  */
-export async function stageRawFile(deps: { readonly engine: ParquetEngine; readonly lake: Lake }, input: StageInput): Promise<StagedRows> {
+export async function stageRawFile(deps: { readonly engine: ParquetEngine; readonly lake: Lake; readonly curate?: CurateEngine }, input: StageInput): Promise<StagedRows> {
   const { engine } = deps;
   const { dataset, mapping, lineage } = input;
   const required = requiredColumns(dataset, mapping);
   const stem = `${lineage.source}-${basename(lineage.rawUri, '.parquet')}`;
   const flags = driftColumns(mapping);
   const columns = flags.length === 0 ? '*' : `* EXCLUDE (${flags.flatMap((f) => [f.absent, f.invalid]).join(', ')})`;
-  await engine.run(`CREATE OR REPLACE TEMP TABLE curate_file AS ${curatedSelectSql(sqlFilePath(input.rawPath), mapping, lineage, { drift: true })}`);
+  const curated = await (deps.curate ?? DUCKDB_CURATE_ENGINE).curatedRows({ rawPath: input.rawPath, mapping, lineage });
+  try {
+    await engine.run(`CREATE OR REPLACE TEMP TABLE curate_file AS ${curated.sql}`);
+  } finally {
+    await curated.release();
+  }
   try {
     await input.afterRead?.();
     const drift = await countDrift(engine, flags);

@@ -14,6 +14,7 @@ import { ParquetIoError, sqlFilePath, type Lake, type ParquetEngine } from '@flu
 import { LakehouseError, type ConsumedRawFiles, type ConsumerProgress, type Lakehouse, type TableSpec } from '@fluxo/lakehouse';
 import { type CuratedAnnouncer, type BatchInput } from '../announce/curated-announcer';
 import { stageRawFile } from '../curate/stage-raw-file';
+import type { CurateEngine } from '../curate/curate-engine';
 import type { CommitObserver, CommittedInput, ConsumedReference } from '../ports';
 import type { DeadLetters } from './dead-letters';
 import { verifyRawReference, type VerifiedRawFile } from './raw-reference';
@@ -28,6 +29,8 @@ export interface CommitLimits {
 
 export interface BatchHandlerDeps {
   readonly engine: ParquetEngine;
+  /** Where raw rows are mapped (issue 12): the embedded DuckDB when absent, or Spark. Commits stay `engine`'s. */
+  readonly curate?: CurateEngine;
   readonly lake: Lake;
   readonly lakehouse: Lakehouse;
   readonly progress: ConsumerProgress;

@@ -6,6 +6,7 @@ import { ConsumedRawFiles, ConsumerProgress, LAKEHOUSE_EXTENSIONS, Lakehouse } f
 import { testExtensionDirectory } from '@fluxo/lakehouse/testing';
 import { CuratedAnnouncer } from '../announce/curated-announcer';
 import { BatchHandler, type CommitLimits } from '../handle/batch-handler';
+import type { CurateEngine } from '../curate/curate-engine';
 import { DeadLetters } from '../handle/dead-letters';
 import type { ConsumedReference } from '../ports';
 
@@ -54,13 +55,24 @@ export class BatchHarness {
     return new BatchHarness(tmp, engine, lakehouse);
   }
 
-  handler(group = 'g', limits: CommitLimits = { maxRows: 1_000_000, maxBytes: 1 << 30 }, overrides: { readonly lake?: Lake; readonly lakehouse?: Lakehouse; readonly maxAttempts?: number; readonly definitions?: { readonly catalog: DefinitionCatalog } } = {}): BatchHandler {
+  handler(
+    group = 'g',
+    limits: CommitLimits = { maxRows: 1_000_000, maxBytes: 1 << 30 },
+    overrides: {
+      readonly lake?: Lake;
+      readonly lakehouse?: Lakehouse;
+      readonly maxAttempts?: number;
+      readonly definitions?: { readonly catalog: DefinitionCatalog };
+      readonly curate?: CurateEngine;
+    } = {},
+  ): BatchHandler {
     const ports = { announce: async (r: FileReferenceFields) => void this.announced.push(r), deadLetter: async (e: DeadLetterFields) => void this.deadLetters.push(e) };
     const { engine } = this;
     const lakehouse = overrides.lakehouse ?? this.lakehouse;
     const lake = overrides.lake ?? this.tmp.lake;
     return new BatchHandler({
       engine,
+      ...(overrides.curate === undefined ? {} : { curate: overrides.curate }),
       lake,
       lakehouse,
       progress: new ConsumerProgress(lakehouse),

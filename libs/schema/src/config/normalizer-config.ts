@@ -1,4 +1,5 @@
-import { ArrayMinSize, IsArray, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import { ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { SQL_ENGINES, type SqlEngine } from '../sources/dataset-mapping';
 import { CATALOG_APP_SETTINGS, CatalogAppConfig } from './catalog-settings';
 import { DEFINITIONS_SCAN_SETTING } from './common-settings';
 import { loadEnvConfig, type EnvSetting } from './env-config';
@@ -9,6 +10,18 @@ import { DEFAULT_METRICS_PORTS, metricsSettings } from './observability-settings
 export class NormalizerConfig extends CatalogAppConfig {
   @IsString() @MinLength(1)
   groupId!: string;
+
+  /**
+   * The SQL engine that maps raw rows: `duckdb` (embedded) or `spark` (a Spark Connect server,
+   * `sparkRemote`). The catalog commit is the embedded DuckDB's with either (decision 0008).
+   */
+  @IsIn(SQL_ENGINES, { message: `must be one of ${SQL_ENGINES.join(', ')}` })
+  engine!: SqlEngine;
+
+  /** Spark Connect address, `sc://host[:port]/;token=…` (a secret: the token); required when `engine` is `spark`. */
+  @ValidateIf((config: NormalizerConfig) => config.engine === 'spark')
+  @IsString() @Matches(/^sc:\/\/\S+$/, { message: 'must be a Spark Connect address sc://host[:port][/;param=value…] when FLUXO_ENGINE is spark' })
+  sparkRemote?: string;
 
   @IsInt() @Min(1) @Max(64)
   engineThreads!: number;
@@ -87,6 +100,8 @@ export class NormalizerConfig extends CatalogAppConfig {
 export const NORMALIZER_SETTINGS: readonly EnvSetting<keyof NormalizerConfig>[] = [
   ...CATALOG_APP_SETTINGS,
   { env: 'FLUXO_NORMALIZER_GROUP', field: 'groupId', kind: 'string', default: 'fluxo-normalizer', description: 'Consumer group id' },
+  { env: 'FLUXO_ENGINE', field: 'engine', kind: 'string', default: 'duckdb', description: 'SQL engine that maps raw rows: duckdb (embedded) or spark (Spark Connect at FLUXO_SPARK_REMOTE); commits stay DuckDB\'s' },
+  { env: 'FLUXO_SPARK_REMOTE', field: 'sparkRemote', kind: 'string', secret: true, description: 'Spark Connect address sc://host[:port]/;token=… (required with FLUXO_ENGINE=spark; never logged)' },
   { env: 'FLUXO_ENGINE_THREADS', field: 'engineThreads', kind: 'int', default: '2', description: 'DuckDB worker threads' },
   { env: 'FLUXO_ENGINE_MEMORY_LIMIT_MB', field: 'engineMemoryLimitMb', kind: 'int', default: '512', description: 'DuckDB memory limit' },
   { env: 'FLUXO_RETRY_BASE_DELAY_MS', field: 'retryBaseDelayMs', kind: 'int', default: '1000', description: 'First delay before retrying a retriable failure (doubles, capped at 60 s)' },

@@ -1,8 +1,12 @@
-import { COLUMN_TYPES, type ColumnDefinition, type DatasetDefinition, LINEAGE_COLUMNS } from './dataset-definition';
-import { parseRecordPath, toJsonPath } from './record-path';
+import { SchemaError } from '../errors';
+import { DUCKDB_DIALECT } from '../dialects/duckdb-dialect';
+import type { SqlDialect } from '../dialects/sql-dialect';
+import { SQL_DIALECTS } from '../dialects/sql-dialects';
+import { COLUMN_TYPES, type DatasetDefinition, LINEAGE_COLUMNS } from './dataset-definition';
+import { datasetMapping, missingFormProblem, type DatasetMapping, type MappedColumn, type SqlEngine } from './dataset-mapping';
 import type { AnySourceDefinition } from './definition-catalog';
-import type { ColumnMapping, TimeFormat } from './source-definition';
-import { sqlIdentifier, sqlString } from '../sql/sql-literals';
+import { toJsonPath } from './record-path';
+import type { TimeFormat } from './source-definition';
 
 /** One output column of the curated SELECT: its name, engine type and SQL expression. */
 export interface CompiledColumn {
@@ -21,71 +25,88 @@ export interface CompiledColumn {
 }
 
 /**
- * The curated projection of a source, as DuckDB SQL over a raw file's columns.
- * JSON is parsed once per row: every path of a raw column is extracted in one
- * `json_extract_string(column, [paths])` call (`_record` / `_context` lists) that the
- * column expressions index into. Every value is TRY_CAST to the dataset's type, so a drifted
- * field becomes NULL (and a NULL required column sends the row to quarantine).
+ * The curated projection of a source, as one engine's SQL over a raw file's columns. JSON is
+ * extracted in a subquery over the raw relation (DuckDB: every path of a raw column in one
+ * `json_extract_string(column, [paths])` call, so the record is parsed once per row; Spark: one
+ * `get_json_object` per path) that the column expressions read. Every value is converted to the
+ * dataset's type by the rules of `SqlDialect`, so a drifted field becomes NULL (and a NULL required
+ * column sends the row to quarantine).
  */
 export interface CompiledMapping {
-  /** `json_extract_string(record, [...]) AS _record, …`: put these in a CTE over the raw file. */
+  /** The engine whose SQL this is. */
+  readonly engine: SqlEngine;
+  /** Select items extracting the JSON paths (`json_extract_string(record, [...]) AS _record`, …): put them in a subquery over the raw file. */
   readonly extractions: readonly string[];
   /** The dataset's columns in declared order (unmapped optional columns are typed NULLs). */
   readonly columns: readonly CompiledColumn[];
 }
 
-export function compileMapping(source: Pick<AnySourceDefinition, 'mapping'>, dataset: DatasetDefinition): CompiledMapping {
-  const paths = { record: [] as string[], context: [] as string[] };
-  const byColumn = new Map(source.mapping.map((m) => [m.column, m]));
+/**
+ * A source's mapping onto its dataset compiled to an engine's SQL (DuckDB by default). Throws
+ * `INVALID_DEFINITION` when an `expr` has no form for the engine — `DefinitionCatalog.build(…, { engine })`
+ * reports that at load time already.
+ */
+export function compileMapping(source: Pick<AnySourceDefinition, 'name' | 'mapping'>, dataset: DatasetDefinition, engine: SqlEngine = 'duckdb'): CompiledMapping {
+  return compileDatasetMapping(datasetMapping(source, dataset), engine);
+}
 
-  const extract = (path: string): string => {
-    const { column, jsonPath } = toJsonPath(parseRecordPath(path));
+/** The intermediate form of a mapping compiled to an engine's SQL. */
+export function compileDatasetMapping(mapping: DatasetMapping, engine: SqlEngine): CompiledMapping {
+  const dialect = SQL_DIALECTS[engine];
+  const paths = { record: [] as string[], context: [] as string[] };
+  const extracted = (column: 'record' | 'context', jsonPath: string): string => {
     const list = paths[column];
     let index = list.indexOf(jsonPath);
     if (index < 0) index = list.push(jsonPath) - 1;
-    return `${sqlIdentifier(`_${column}`)}[${index + 1}]`;
+    return dialect.jsonExtractions(column, list).value(index);
   };
 
-  const columns = dataset.columns.map((column): CompiledColumn => {
-    const sqlType = COLUMN_TYPES[column.type];
-    const mapping = byColumn.get(column.name);
-    const sql = columnSql(column, sqlType, mapping, extract);
-    const compiled = { name: column.name, identifier: sqlIdentifier(column.name), sqlType, required: column.required === true, sql };
-    if (mapping?.path === undefined) return compiled;
-    const value = extract(mapping.path);
-    const { column: raw, jsonPath } = toJsonPath(parseRecordPath(mapping.path));
-    // the value is NULL for an absent path and for JSON null: only then is the record parsed again to tell them apart
-    const absentSql = `CASE WHEN ${value} IS NULL THEN json_extract(${sqlIdentifier(raw)}, ${sqlString(jsonPath)}) IS NULL ELSE false END`;
-    return { ...compiled, drift: { path: mapping.path, absentSql, invalidSql: `(${value} IS NOT NULL AND (${sql}) IS NULL)` } };
+  const columns = mapping.columns.map((column): CompiledColumn => {
+    const sqlType = dialect.type(column.type);
+    const compiled = { name: column.name, identifier: dialect.identifier(column.name), sqlType, required: column.required };
+    const { value } = column;
+    switch (value.kind) {
+      case 'null':
+        return { ...compiled, sql: `CAST(NULL AS ${sqlType})` };
+      case 'expr':
+        return { ...compiled, sql: dialect.convert(`(${exprForm(mapping, column, engine)})`, column.type) };
+      case 'path': {
+        const { column: raw, jsonPath } = toJsonPath(value.path);
+        const text = extracted(raw, jsonPath);
+        const sql = value.time === undefined ? dialect.convert(text, column.type) : dialect.timestamp(text, value.time);
+        // the value is NULL for an absent path and for JSON null: only then is the record parsed again to tell them apart
+        const absentSql = `CASE WHEN ${text} IS NULL THEN ${dialect.jsonPathAbsent(raw, jsonPath)} ELSE false END`;
+        return { ...compiled, sql, drift: { path: value.text, absentSql, invalidSql: `(${text} IS NOT NULL AND (${sql}) IS NULL)` } };
+      }
+    }
   });
 
-  const extractions = (['record', 'context'] as const)
-    .filter((column) => paths[column].length > 0)
-    .map((column) => `json_extract_string(${sqlIdentifier(column)}, [${paths[column].map(sqlString).join(', ')}]) AS ${sqlIdentifier(`_${column}`)}`);
-  return { extractions, columns };
+  const extractions = (['record', 'context'] as const).flatMap((column) => dialect.jsonExtractions(column, paths[column]).items);
+  return { engine, extractions, columns };
 }
 
-function columnSql(column: ColumnDefinition, sqlType: string, mapping: ColumnMapping | undefined, extract: (path: string) => string): string {
-  if (mapping === undefined) return `CAST(NULL AS ${sqlType})`;
-  if (mapping.expr !== undefined) return `TRY_CAST((${mapping.expr}) AS ${sqlType})`;
-  const value = extract(mapping.path ?? '');
-  return mapping.format === undefined ? `TRY_CAST(${value} AS ${sqlType})` : timestampSql(value, mapping.format);
-}
-
-function timestampSql(value: string, format: TimeFormat): string {
-  switch (format) {
-    case 'epoch_ms':
-      return `CAST(epoch_ms(TRY_CAST(${value} AS BIGINT)) AS TIMESTAMPTZ)`;
-    case 'epoch_s':
-      return `to_timestamp(TRY_CAST(${value} AS DOUBLE))`;
-    case 'iso8601':
-      return `TRY_CAST(${value} AS TIMESTAMPTZ)`;
+function exprForm(mapping: DatasetMapping, column: MappedColumn, engine: SqlEngine): string {
+  const form = column.value.kind === 'expr' ? column.value.forms[engine] : undefined;
+  if (form === undefined) {
+    throw new SchemaError('INVALID_DEFINITION', `Source ${mapping.source} cannot be curated by ${engine}`, [`column ${column.name}: ${missingFormProblem(engine)}`], {
+      context: { source: mapping.source, column: column.name, engine },
+    });
   }
+  return form;
 }
 
-/** Engine types of the lineage columns, in order, for building the curated schema. */
+/** DuckDB's decoding of a time text (the dialect's, kept for callers of the DuckDB-only API). */
+export function timestampSql(value: string, format: TimeFormat): string {
+  return DUCKDB_DIALECT.timestamp(value, format);
+}
+
+/** Engine types of the lineage columns, in order, for building the curated schema (DuckDB). */
 export const LINEAGE_SQL_TYPES: readonly { readonly name: string; readonly sqlType: string }[] = LINEAGE_COLUMNS.map((c) => ({
   name: c.name,
   sqlType: COLUMN_TYPES[c.type],
 }));
 
+/** The lineage columns' types in an engine's SQL. */
+export function lineageSqlTypes(dialect: SqlDialect): { readonly name: string; readonly sqlType: string }[] {
+  return LINEAGE_COLUMNS.map((c) => ({ name: c.name, sqlType: dialect.type(c.type) }));
+}

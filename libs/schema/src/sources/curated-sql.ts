@@ -1,6 +1,7 @@
-import { compileMapping, LINEAGE_SQL_TYPES, type CompiledMapping } from './compile-mapping';
+import { compileMapping, lineageSqlTypes, LINEAGE_SQL_TYPES, type CompiledMapping } from './compile-mapping';
 import type { DatasetDefinition } from './dataset-definition';
 import type { DefinitionCatalog } from './definition-catalog';
+import { SQL_DIALECTS } from '../dialects/sql-dialects';
 import { sqlIdentifier, sqlString } from '../sql/sql-literals';
 
 /** Values of the lineage columns that are the same for every row of one raw file. */
@@ -32,11 +33,15 @@ export interface DriftColumn {
   readonly invalid: string;
 }
 
-/** Names (quoted) of the drift flag columns `curatedSelectSql(…, { drift: true })` adds. */
+/** Names (quoted in the mapping's dialect) of the drift flag columns `curatedSelectSql(…, { drift: true })` adds. */
 export function driftColumns(mapping: CompiledMapping): DriftColumn[] {
-  return mapping.columns.flatMap((c) =>
-    c.drift === undefined ? [] : [{ column: c.name, path: c.drift.path, absent: sqlIdentifier(`__absent__${c.name}`), invalid: sqlIdentifier(`__invalid__${c.name}`) }],
-  );
+  const { identifier } = SQL_DIALECTS[mapping.engine];
+  return driftFlagNames(mapping).map((d) => ({ ...d, absent: identifier(d.absent), invalid: identifier(d.invalid) }));
+}
+
+/** The drift flag columns, unquoted. */
+function driftFlagNames(mapping: CompiledMapping): DriftColumn[] {
+  return mapping.columns.flatMap((c) => (c.drift === undefined ? [] : [{ column: c.name, path: c.drift.path, absent: `__absent__${c.name}`, invalid: `__invalid__${c.name}` }]));
 }
 
 /** Options of the curated SELECT. */
@@ -49,27 +54,43 @@ export interface CuratedSelectOptions {
 }
 
 /**
- * The SELECT that turns one raw file into curated rows: JSON parsed once per row, every column
- * mapped and typed, lineage appended, and duplicate (key, version) pairs inside the file dropped.
- * `rawPathLiteral` is a quoted absolute path (parquet-io's `sqlFilePath`).
+ * The SELECT that turns one raw file into curated rows (DuckDB): JSON parsed once per row, every
+ * column mapped and typed, lineage appended, and duplicate (key, version) pairs inside the file
+ * dropped. `rawPathLiteral` is a quoted absolute path (parquet-io's `sqlFilePath`).
  */
 export function curatedSelectSql(rawPathLiteral: string, mapping: CompiledMapping, lineage: FileLineage, options: CuratedSelectOptions = {}): string {
-  return curatedSelectFrom(`read_parquet(${rawPathLiteral})`, mapping, {
-    source: sqlString(lineage.source),
-    rawUri: sqlString(lineage.rawUri),
-    topic: sqlString(lineage.topic),
+  return curatedSelectFrom(`read_parquet(${rawPathLiteral})`, mapping, fileLineageExpressions(mapping, lineage), options);
+}
+
+/**
+ * The same SELECT in the mapping's own dialect (DuckDB or Spark) over one raw file given by its
+ * absolute path — what an engine that is not embedded (Spark through Spark Connect) runs.
+ */
+export function curatedSelectForFile(rawPath: string, mapping: CompiledMapping, lineage: FileLineage, options: CuratedSelectOptions = {}): string {
+  return curatedSelectFrom(SQL_DIALECTS[mapping.engine].parquetFile(rawPath), mapping, fileLineageExpressions(mapping, lineage), options);
+}
+
+/** The lineage values of one raw file as literals of the mapping's dialect. */
+function fileLineageExpressions(mapping: CompiledMapping, lineage: FileLineage): LineageExpressions {
+  const { string } = SQL_DIALECTS[mapping.engine];
+  return {
+    source: string(lineage.source),
+    rawUri: string(lineage.rawUri),
+    topic: string(lineage.topic),
     partition: `${Math.trunc(lineage.partition)}`,
     offset: /^\d+$/.test(lineage.offset) ? lineage.offset : 'NULL',
-  }, options);
+  };
 }
 
 /**
  * The same mapping over any relation with the raw schema's columns (`record_key, record_version,
  * event_time, fetched_at, record, context`, plus whatever the lineage expressions read), e.g.
  * several raw files read at once. Duplicate (key, version) pairs across the relation are dropped,
- * keeping the earliest fetched — what the normalizer's batch commit keeps.
+ * keeping the earliest fetched — what the normalizer's batch commit keeps. The SQL is the
+ * mapping's dialect (`CompiledMapping.engine`); so must the relation and lineage expressions be.
  */
 export function curatedSelectFrom(rawRelation: string, mapping: CompiledMapping, lineage: LineageExpressions, options: CuratedSelectOptions = {}): string {
+  const dialect = SQL_DIALECTS[mapping.engine];
   const lineageValues: Record<string, string> = {
     _source: lineage.source,
     _record_key: 'record_key',
@@ -80,26 +101,22 @@ export function curatedSelectFrom(rawRelation: string, mapping: CompiledMapping,
     _kafka_partition: lineage.partition,
     _kafka_offset: lineage.offset,
   };
-  const columns = [
-    ...mapping.columns.map((c) => `${c.sql} AS ${c.identifier}`),
-    ...LINEAGE_SQL_TYPES.map((c) => `CAST(${lineageValues[c.name] ?? 'NULL'} AS ${c.sqlType}) AS ${sqlIdentifier(c.name)}`),
+  const items = [
+    ...mapping.columns.map((c) => ({ sql: c.sql, name: c.name })),
+    ...lineageSqlTypes(dialect).map((c) => ({ sql: `CAST(${lineageValues[c.name] ?? 'NULL'} AS ${c.sqlType})`, name: c.name })),
     ...(options.drift === true
-      ? driftColumns(mapping).flatMap((d) => {
+      ? driftFlagNames(mapping).flatMap((d) => {
           const drift = mapping.columns.find((c) => c.name === d.column)?.drift;
-          return drift === undefined ? [] : [`${drift.absentSql} AS ${d.absent}`, `${drift.invalidSql} AS ${d.invalid}`];
+          return drift === undefined ? [] : [{ sql: drift.absentSql, name: d.absent }, { sql: drift.invalidSql, name: d.invalid }];
         })
       : []),
   ];
   const source = mapping.extractions.length === 0 ? '*' : `*, ${mapping.extractions.join(', ')}`;
-  return [
-    `SELECT ${columns.join(',\n       ')}`,
-    `FROM (SELECT ${source} FROM ${rawRelation}) AS raw`,
-    `QUALIFY row_number() OVER (PARTITION BY record_key, record_version ORDER BY fetched_at) = 1`,
-  ].join('\n');
+  return dialect.firstPerGroup({ items, from: `(SELECT ${source} FROM ${rawRelation}) AS raw`, partitionBy: 'record_key, record_version', orderBy: 'fetched_at' });
 }
 
 /** The columns a curated row must have (the dataset's required ones and its partition column). */
-export function requiredColumns(dataset: DatasetDefinition, mapping: CompiledMapping): string[] {
+export function requiredColumns(dataset: DatasetDefinition, mapping: Pick<CompiledMapping, 'columns' | 'extractions'>): string[] {
   return [...new Set([...mapping.columns.filter((c) => c.required).map((c) => c.name), dataset.partitionBy])];
 }
 

@@ -3,7 +3,8 @@ import { validatePlain } from '../validation';
 import { COLUMN_TYPES, DatasetDefinition, LINEAGE_COLUMNS } from './dataset-definition';
 import { SourceDefinition } from './source-definition';
 import { InternalSourceDefinition, StreamSourceDefinition } from './stream-source-definition';
-import { sqlExpressionProblems } from './sql-expression';
+import { sparkExpressionProblems, sqlExpressionProblems } from './sql-expression';
+import { dialectForms, missingFormProblem, type DialectForms, type SqlEngine } from './dataset-mapping';
 import { templatePlaceholders } from './url-template';
 import { envPlaceholderProblems, envPlaceholders } from './env-placeholders';
 
@@ -32,7 +33,11 @@ export class DefinitionCatalog {
     private readonly datasets: ReadonlyMap<string, DatasetDefinition>,
   ) {}
 
-  static build(input: { readonly sources: readonly DefinitionInput[]; readonly datasets: readonly DefinitionInput[] }): DefinitionCatalog {
+  /**
+   * `engine` is the SQL engine that will curate the sources (default DuckDB): a mapping whose `expr`
+   * has no form for it is a problem reported here, at load.
+   */
+  static build(input: { readonly sources: readonly DefinitionInput[]; readonly datasets: readonly DefinitionInput[] }, options: { readonly engine?: SqlEngine } = {}): DefinitionCatalog {
     const problems: string[] = [];
     const invalid = new Set<string>();
     const datasets = collect<DatasetDefinition>(() => DatasetDefinition, input.datasets, 'dataset', problems, invalid);
@@ -45,7 +50,7 @@ export class DefinitionCatalog {
         if (!invalid.has(source.dataset)) problems.push(`source ${name}: dataset "${source.dataset}" is not defined (datasets: ${[...datasets.keys()].join(', ')})`);
         continue;
       }
-      problems.push(...checkSource(source, dataset).map((p) => `source ${name}: ${p}`));
+      problems.push(...checkSource(source, dataset, options.engine ?? 'duckdb').map((p) => `source ${name}: ${p}`));
     }
     if (problems.length > 0) throw new SchemaError('INVALID_DEFINITION', 'Source or dataset definitions are invalid', problems);
     return new DefinitionCatalog(sources, datasets);
@@ -169,7 +174,7 @@ function checkDataset(dataset: DatasetDefinition): string[] {
   return problems;
 }
 
-function checkSource(source: AnySourceDefinition, dataset: DatasetDefinition): string[] {
+function checkSource(source: AnySourceDefinition, dataset: DatasetDefinition, engine: SqlEngine): string[] {
   const problems: string[] = [];
   const columns = new Map(dataset.columns.map((c) => [c.name, c]));
   const mapped = new Set<string>();
@@ -180,7 +185,7 @@ function checkSource(source: AnySourceDefinition, dataset: DatasetDefinition): s
     if (mapped.has(mapping.column)) problems.push(`${where}: column mapped twice`);
     mapped.add(mapping.column);
     if ((mapping.path === undefined) === (mapping.expr === undefined)) problems.push(`${where}: give exactly one of "path" or "expr"`);
-    if (mapping.expr !== undefined) problems.push(...sqlExpressionProblems(mapping.expr).map((problem) => `${where}: ${problem}`));
+    if (mapping.expr !== undefined) problems.push(...exprProblems(mapping.expr, engine).map((problem) => `${where}: ${problem}`));
     if (mapping.format !== undefined && (mapping.path === undefined || column?.type !== 'timestamp')) {
       problems.push(`${where}: "format" applies only to a timestamp column read by "path"`);
     }
@@ -215,6 +220,17 @@ function checkSource(source: AnySourceDefinition, dataset: DatasetDefinition): s
       }
     }
   }
+  return problems;
+}
+
+/** Problems of an `expr`: each form's own, and a missing form for the engine that will run it. */
+function exprProblems(expr: string | DialectForms, engine: SqlEngine): string[] {
+  const forms = dialectForms(expr);
+  const problems = Object.entries(forms).flatMap(([formEngine, form]) => {
+    const own = formEngine === 'spark' ? sparkExpressionProblems(form) : sqlExpressionProblems(form);
+    return own.map((problem) => (typeof expr === 'string' ? problem : `expr.${formEngine}: ${problem}`));
+  });
+  if (forms[engine] === undefined) problems.push(missingFormProblem(engine));
   return problems;
 }
 

@@ -16,6 +16,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { NAME_PATTERN } from '../events/file-reference';
+import { SQL_ENGINES, type DialectForms } from './dataset-mapping';
 import { RECORD_PATH_PATTERN } from './record-path';
 import { COLUMN_NAME_MESSAGE, COLUMN_NAME_PATTERN } from './sql-expression';
 
@@ -54,7 +55,32 @@ export function IsStringRecord(options?: ValidationOptions) {
     });
 }
 
-const TIME_FORMATS = ['epoch_ms', 'epoch_s', 'iso8601'] as const;
+const EXPR_MAX_LENGTH = 2000;
+
+/** An SQL expression: a non-empty string (DuckDB), or an object of non-empty strings per engine. */
+export function IsExpression(options?: ValidationOptions) {
+  const isText = (value: unknown) => typeof value === 'string' && value.length >= 1 && value.length <= EXPR_MAX_LENGTH;
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isExpression',
+      target: target.constructor,
+      propertyName,
+      options: {
+        message: `${propertyName} must be an SQL expression of 1 to ${EXPR_MAX_LENGTH} characters (DuckDB), or one per engine: { ${SQL_ENGINES.map((e) => `"${e}": "…"`).join(', ')} }`,
+        ...options,
+      },
+      validator: {
+        validate: (value: unknown) => {
+          if (typeof value === 'string') return isText(value);
+          if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+          const entries = Object.entries(value);
+          return entries.length > 0 && entries.every(([engine, form]) => (SQL_ENGINES as readonly string[]).includes(engine) && isText(form));
+        },
+      },
+    });
+}
+
+export const TIME_FORMATS = ['epoch_ms', 'epoch_s', 'iso8601'] as const;
 export type TimeFormat = (typeof TIME_FORMATS)[number];
 
 /** Names of a record's fields: what `records.fields`, `keyField` and `explode.as` may use. */
@@ -216,13 +242,15 @@ export class ColumnMapping {
   format?: TimeFormat;
 
   /**
-   * A DuckDB SQL expression over the raw columns (`record`, `context` as JSON text, `record_key`,
-   * `record_version`, `event_time`, `fetched_at`). Definitions are trusted like code: review them.
-   * It must be ONE expression: no statements, subqueries, comments or functions that touch files,
-   * the network, settings or the environment (see `sqlExpressionProblems`, checked by the catalog).
+   * An SQL expression over the raw columns (`record`, `context` as JSON text, `record_key`,
+   * `record_version`, `event_time`, `fetched_at`): a string is DuckDB SQL; `{ "duckdb": "…",
+   * "spark": "…" }` gives one form per engine (the catalog rejects a definition without a form for
+   * the engine it runs on). Definitions are trusted like code: review them. Each form must be ONE
+   * expression: no statements, subqueries, comments or functions that touch files, the network,
+   * settings or the environment (see `sqlExpressionProblems`, checked by the catalog).
    */
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(2000)
-  expr?: string;
+  @IsOptional() @IsExpression()
+  expr?: string | DialectForms;
 }
 
 /**

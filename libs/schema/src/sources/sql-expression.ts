@@ -129,6 +129,32 @@ export function sqlExpressionProblems(expr: string): string[] {
   return [...problems];
 }
 
+/**
+ * Functions of Spark SQL that reach the JVM or the files read, or change the row count: denied in
+ * the `spark` form of an `expr` on top of everything `sqlExpressionProblems` denies.
+ */
+export const DENIED_SPARK_FUNCTIONS: readonly string[] = [
+  'reflect', 'java_method', 'try_reflect', 'explode', 'explode_outer', 'posexplode', 'posexplode_outer', 'inline',
+  'inline_outer', 'stack', 'json_tuple', 'input_file_name', 'input_file_block_start', 'input_file_block_length',
+  'current_user', 'session_user', 'user', 'spark_partition_id', 'secret',
+];
+
+/**
+ * Problems of the Spark form of an `expr`: those of `sqlExpressionProblems`, plus Spark's own
+ * deny-list, and no backslash — Spark reads backslash escapes inside string literals, so the
+ * check's reading of where a string ends would no longer be Spark's.
+ */
+export function sparkExpressionProblems(expr: string): string[] {
+  const problems = sqlExpressionProblems(expr);
+  if (expr.includes('\\')) problems.push('a backslash is not allowed in a Spark expr (Spark reads it as an escape inside strings)');
+  const denied = new Set(DENIED_SPARK_FUNCTIONS);
+  const outsideStrings = expr.replace(/'(?:[^']|'')*'/g, "''");
+  for (const match of outsideStrings.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) {
+    if (denied.has(match[0].toLowerCase())) problems.push(`"${match[0]}" is not allowed in a Spark expr (it reaches the JVM or the files read, or changes the row count)`);
+  }
+  return [...new Set(problems)];
+}
+
 /** Index of the quote closing the literal opened at `start` (doubled quotes escape), or -1. */
 function closingQuote(text: string, start: number, quote: string): number {
   let i = start + 1;

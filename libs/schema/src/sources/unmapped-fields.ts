@@ -1,3 +1,4 @@
+import { dialectForms } from './dataset-mapping';
 import type { AnySourceDefinition } from './definition-catalog';
 
 /** `$.a.b[0]` inside an expression's string literal: a path the expression reads. */
@@ -14,7 +15,9 @@ function readFieldPaths(source: AnySourceDefinition): string[] {
   if (source.eventTime !== undefined) paths.push(source.eventTime.path);
   for (const mapping of source.mapping) {
     if (mapping.path !== undefined) paths.push(mapping.path);
-    if (mapping.expr !== undefined) for (const match of mapping.expr.matchAll(EXPR_PATH)) paths.push((match[1] ?? '').replace(/^\./, ''));
+    for (const form of Object.values(mapping.expr === undefined ? {} : dialectForms(mapping.expr))) {
+      for (const match of form.matchAll(EXPR_PATH)) paths.push((match[1] ?? '').replace(/^\./, ''));
+    }
   }
   return [...new Set(paths.filter((path) => !path.startsWith('$context.')).map(normalize).filter((path) => path !== ''))];
 }

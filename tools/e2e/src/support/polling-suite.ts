@@ -1,6 +1,7 @@
 /**
  * The 217/200 end-to-end suite, shared by the specs that run it against each Kafka flavour
- * (polling-pipeline: KRaft 4.x; polling-pipeline-zookeeper: Kafka 3.9 on ZooKeeper).
+ * (polling-pipeline: KRaft 4.x; polling-pipeline-zookeeper: Kafka 3.9 on ZooKeeper) and each
+ * normalizer engine (polling-pipeline-spark: Spark through Spark Connect).
  */
 import { join } from 'node:path';
 import { Lake, sqlString } from '@fluxo/parquet-io';
@@ -13,13 +14,20 @@ const ALL_DAY_PATH = '/earthquakes/feed/v1.0/summary/all_day.geojson';
 /** Measured on the six recorded all_day polls: 1,161 rows, 217 distinct (id, updated) versions, 200 ids. */
 const EXPECTED = { rows: 217, versions: 217, events: 200 };
 
-export function pollingPipelineSuite(cluster: KafkaCluster): void {
-  describe(`polling pipeline on ${cluster.name}: USGS API → raw Parquet → Kafka → normalizer → curated Parquet`, () => {
+/** A normalizer engine to run the suite with: its name and the environment that selects it. */
+export interface NormalizerEngine {
+  readonly label: string;
+  readonly env: () => Record<string, string>;
+}
+
+export function pollingPipelineSuite(cluster: KafkaCluster, engine?: NormalizerEngine): void {
+  const by = engine === undefined ? '' : ` with the ${engine.label} engine`;
+  describe(`polling pipeline on ${cluster.name}${by}: USGS API → raw Parquet → Kafka → normalizer → curated Parquet`, () => {
     let pipeline: PipelineHarness;
 
     beforeAll(async () => {
-      pipeline = await PipelineHarness.create(`polling-${cluster.label}`, { kafka: cluster.settings() });
-      const normalizer = await pipeline.startNormalizer();
+      pipeline = await PipelineHarness.create(`polling-${cluster.label}${engine === undefined ? '' : `-${engine.label}`}`, { kafka: cluster.settings() });
+      const normalizer = await pipeline.startNormalizer(engine?.env() ?? {});
       // Read the catalog only once the normalizer has created it: a read-only attach of a catalog still
       // being created fails, and was seen to leave the normalizer's first write waiting on SQLite.
       await normalizer.waitForLine((line) => line.msg === 'lakehouse catalog attached', 120_000);
