@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     announcer: new CuratedAnnouncer({ engine, lake, lakehouse, announcer, producer: identity, logger }),
     deadLetters: new DeadLetters(lake, announcer, logger),
     group: config.groupId,
-    limits: { maxRows: config.commitMaxRows, maxBytes: config.commitMaxBytes },
+    limits: { maxRows: config.commitMaxRows, maxBytes: config.commitMaxBytes, maxAgeMs: config.commitMaxAgeMs },
     maxAttempts: config.maxAttempts,
     driftFiles: config.schemaDriftFiles,
     logger,

@@ -176,7 +176,11 @@ describe('ReferenceConsumer against a real broker', () => {
       seen.push(message.value.toString());
     });
 
-    await waitUntil(async () => (await describeLag(kafka, { groupId, topic: topic.name })).totalLag === 0, 'the lag reaches 0');
+    // Wait for the commit past the marker, not for "lag 0" alone: EndTxn returns before the broker has
+    // written the commit marker, and until then the read-committed end offset is 0 — a lag of 0 before
+    // anything was consumed (seen under load).
+    await waitUntil(async () => (await committedOffset()) === '2', 'offset 2 (past the marker) is committed');
+    expect((await describeLag(kafka, { groupId, topic: topic.name })).totalLag).toBe(0);
     await consumer.close();
     await running;
     expect(seen).toEqual(['in-transaction']);

@@ -67,7 +67,10 @@ export interface ReferenceConsumerOptions {
   readonly logger?: Logger;
   /** Where a group without committed offsets starts: the oldest record (true) or only new ones (false, default). */
   readonly fromBeginning?: boolean;
-  /** The group evicts a member silent for this long. Default 30000 (broker allows 6000-300000 by default). */
+  /**
+   * The group evicts a member silent for this long. Default 30000 (broker allows 6000-300000 by default).
+   * Handler calls may take longer: the member heartbeats while they run.
+   */
   readonly sessionTimeoutMs?: number;
   /** Default 3000; must be below sessionTimeoutMs. */
   readonly heartbeatIntervalMs?: number;
@@ -272,7 +275,7 @@ export class ReferenceConsumer implements AsyncDisposable {
     await this.assignmentReady;
     const consumed = toConsumedMessage(topic, partition, message);
     this.partitionPositions.fetched(topic, partition, null, [consumed]);
-    if (await this.handleWithRetries({ topic, partition, offset: message.offset }, heartbeat, () => handler(consumed))) {
+    if (await this.handleWithRetries({ topic, partition, offset: message.offset }, heartbeat, () => this.whileHeartbeating(heartbeat, () => handler(consumed)))) {
       await this.commit(topic, partition, message.offset);
     }
   }
@@ -288,7 +291,8 @@ export class ReferenceConsumer implements AsyncDisposable {
       const last = group[group.length - 1];
       if (last === undefined) return;
       const first = group[0]?.offset ?? last.offset;
-      if (!(await this.handleWithRetries({ topic, partition, offset: `${first}..${last.offset}` }, heartbeat, () => handler(group)))) return;
+      const handled = await this.handleWithRetries({ topic, partition, offset: `${first}..${last.offset}` }, heartbeat, () => this.whileHeartbeating(heartbeat, () => handler(group)));
+      if (!handled) return;
       resolveOffset(last.offset);
       await this.commit(topic, partition, last.offset);
       await heartbeat();
@@ -355,6 +359,26 @@ export class ReferenceConsumer implements AsyncDisposable {
     this.commit(payload.topic, payload.partition, payload.lastOffset).catch((error: unknown) =>
       this.logger.warn({ topic: payload.topic, partition: payload.partition, error: describeError(error) }, 'could not commit past transaction markers; the next processed record will'),
     );
+  }
+
+  /**
+   * Runs one handler call while heartbeating every `heartbeatIntervalMs`, so a handler step longer
+   * than the session timeout (a large commit, a slow disk) never gets this member evicted from the
+   * group. kafkajs sends nothing on its own while a handler runs. A heartbeat that fails (the group
+   * is rebalancing, the coordinator moved) is only logged here: the call in flight finishes, and the
+   * heartbeat after its commit reports the rebalance to kafkajs, which re-joins.
+   */
+  private async whileHeartbeating(heartbeat: () => Promise<void>, call: () => Promise<void>): Promise<void> {
+    let beating: Promise<void> = Promise.resolve();
+    const timer = setInterval(() => {
+      beating = beating.then(heartbeat).catch((error: unknown) => this.logger.debug({ error: describeError(error) }, 'heartbeat during a handler call failed; the group re-joins after it'));
+    }, this.tuning.heartbeatIntervalMs);
+    try {
+      await call();
+    } finally {
+      clearInterval(timer);
+      await beating;
+    }
   }
 
   /** Sleeps in short steps, heartbeating so the group keeps us; a rebalance error propagates (kafkajs re-joins). */

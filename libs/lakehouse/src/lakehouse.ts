@@ -160,12 +160,16 @@ export class Lakehouse implements AsyncDisposable {
   }
 
   /**
-   * Inside a commit: inserts the rows of `sourceTable` whose (key, version) the table does not hold
-   * yet, each once. Only the UTC days the rows fall on are read back (a version always carries the
-   * same event time, so it can only collide there), and only their identity columns, semi-joined
-   * with the batch: memory follows the batch, not the table. Returns the number of rows inserted.
+   * Inside a commit: inserts the rows of `sourceTable` (a table or view) whose (key, version) the
+   * table does not hold yet, each once. Only the UTC days the rows fall on are read back (a version
+   * always carries the same event time, so it can only collide there), and only their identity
+   * columns, semi-joined with the batch: memory follows the batch, not the table. The batch itself
+   * is read where it is, never copied; with `sourceDistinct` (the caller guarantees each (key,
+   * version) at most once in the source, as the normalizer's staging does) it is streamed into the
+   * table without the window that would otherwise hold all of it in memory.
+   * Returns the number of rows inserted.
    */
-  async appendDistinct(tx: SqlSession, spec: TableSpec, sourceTable: string): Promise<number> {
+  async appendDistinct(tx: SqlSession, spec: TableSpec, sourceTable: string, options: { readonly sourceDistinct?: boolean } = {}): Promise<number> {
     const key = sqlIdentifier(spec.identity.key);
     const version = sqlIdentifier(spec.identity.version);
     const time = sqlIdentifier(spec.eventTimeColumn);
@@ -173,23 +177,18 @@ export class Lakehouse implements AsyncDisposable {
     const days = await tx.all<{ day: string }>(`SELECT DISTINCT strftime(${time}, '%Y-%m-%d') AS day FROM ${sourceTable} WHERE ${time} IS NOT NULL ORDER BY 1`);
     const window = days.map(({ day }) => `(t.${time} >= TIMESTAMPTZ ${sqlString(`${day} 00:00:00+00`)} AND t.${time} < TIMESTAMPTZ ${sqlString(`${day} 00:00:00+00`)} + INTERVAL 1 DAY)`);
     await tx.run(
-      `CREATE OR REPLACE TEMP TABLE fluxo_batch_distinct AS SELECT * FROM ${sourceTable} ` +
-        `QUALIFY row_number() OVER (PARTITION BY ${key}, ${version} ORDER BY ${time}) = 1`,
+      `CREATE OR REPLACE TEMP TABLE fluxo_batch_existing AS SELECT t.${key} AS k, t.${version} AS v FROM ${target} t ` +
+        `SEMI JOIN ${sourceTable} b ON t.${key} = b.${key} AND t.${version} = b.${version} ` +
+        `WHERE ${window.length === 0 ? 'FALSE' : window.join(' OR ')}`,
     );
-    try {
-      await tx.run(
-        `CREATE OR REPLACE TEMP TABLE fluxo_batch_existing AS SELECT t.${key} AS k, t.${version} AS v FROM ${target} t ` +
-          `SEMI JOIN fluxo_batch_distinct b ON t.${key} = b.${key} AND t.${version} = b.${version} ` +
-          `WHERE ${window.length === 0 ? 'FALSE' : window.join(' OR ')}`,
-      );
-      const [inserted] = await tx.all<{ Count: number }>(
-        `INSERT INTO ${target} BY NAME SELECT b.* FROM fluxo_batch_distinct b ` +
-          `WHERE NOT EXISTS (SELECT 1 FROM fluxo_batch_existing e WHERE e.k = b.${key} AND e.v = b.${version})`,
-      );
-      return Number(inserted?.Count ?? 0);
-    } finally {
-      await tx.run('DROP TABLE IF EXISTS fluxo_batch_distinct; DROP TABLE IF EXISTS fluxo_batch_existing');
-    }
+    // No finally: a failed statement aborts the transaction, whose rollback drops the temp table too.
+    const [inserted] = await tx.all<{ Count: number }>(
+      `INSERT INTO ${target} BY NAME SELECT b.* FROM ${sourceTable} b ` +
+        `WHERE NOT EXISTS (SELECT 1 FROM fluxo_batch_existing e WHERE e.k = b.${key} AND e.v = b.${version})` +
+        (options.sourceDistinct === true ? '' : ` QUALIFY row_number() OVER (PARTITION BY b.${key}, b.${version} ORDER BY b.${time}) = 1`),
+    );
+    await tx.run('DROP TABLE fluxo_batch_existing');
+    return Number(inserted?.Count ?? 0);
   }
 
   /** The id of the latest committed snapshot. */

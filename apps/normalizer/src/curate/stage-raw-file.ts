@@ -14,7 +14,10 @@ export interface StageInput {
   readonly dataset: DatasetDefinition;
   readonly mapping: CompiledMapping;
   readonly lineage: FileLineage;
-  /** Temp table collecting the batch's accepted rows for this dataset (created on first use). */
+  /**
+   * Temp table this file's rows are staged in (created here, left for the commit to read through
+   * `StagedRows.acceptedSql`, dropped by the caller; dropped here when staging fails).
+   */
   readonly stagingTable: string;
   /**
    * Called right after the one statement that reads the raw file, before its rows are used: throws
@@ -26,8 +29,10 @@ export interface StageInput {
 export interface StagedRows {
   /** Rows the raw file held (after dropping duplicate versions inside the file). */
   readonly rows: number;
-  /** Rows added to the staging table. */
+  /** Rows the commit takes from the staging table. */
   readonly accepted: number;
+  /** `SELECT …` of the accepted rows with the curated table's columns (drift flags left out): what the commit appends. */
+  readonly acceptedSql: string;
   /** Rows kept out because a required column was NULL after mapping, parked in quarantine. */
   readonly rejected: { readonly rows: number; readonly uri: string; readonly missing: Readonly<Record<string, number>> } | null;
   readonly drift: FileDrift;
@@ -36,10 +41,10 @@ export interface StagedRows {
 }
 
 /**
- * Maps and types every row of one verified raw file into the batch's staging table for its
- * dataset; rows missing a required column (the event time included) go to a quarantine Parquet
- * file named after the raw file, so a replay rewrites it instead of adding another. Nothing is
- * written to the curated table here: the batch commit does that, all files at once.
+ * Maps and types every row of one verified raw file into a staging table of its own; rows missing a required column (the event time included) go to a quarantine Parquet
+ * file named after the raw file, so a replay rewrites it instead of adding another. The raw file
+ * is read once, into the staging table; the accepted rows are never copied again before the commit
+ * appends them (all files of a batch at once) — a batch's memory is one copy of its rows.
  */
 export async function stageRawFile(deps: { readonly engine: ParquetEngine; readonly lake: Lake; readonly curate?: CurateEngine }, input: StageInput): Promise<StagedRows> {
   const { engine } = deps;
@@ -48,29 +53,29 @@ export async function stageRawFile(deps: { readonly engine: ParquetEngine; reado
   const stem = `${lineage.source}-${basename(lineage.rawUri, '.parquet')}`;
   const flags = driftColumns(mapping);
   const columns = flags.length === 0 ? '*' : `* EXCLUDE (${flags.flatMap((f) => [f.absent, f.invalid]).join(', ')})`;
+  const staging = sqlIdentifier(input.stagingTable);
   const curated = await (deps.curate ?? DUCKDB_CURATE_ENGINE).curatedRows({ rawPath: input.rawPath, mapping, lineage });
   try {
-    await engine.run(`CREATE OR REPLACE TEMP TABLE curate_file AS ${curated.sql}`);
+    await engine.run(`CREATE OR REPLACE TEMP TABLE ${staging} AS ${curated.sql}`);
   } finally {
     await curated.release();
   }
   try {
     await input.afterRead?.();
-    const drift = await countDrift(engine, flags);
-    const { rejected, rows, fetchedAtMs } = await quarantineRejected(deps, required, stem, columns);
-    const staging = sqlIdentifier(input.stagingTable);
-    await engine.run(`CREATE TEMP TABLE IF NOT EXISTS ${staging} AS SELECT ${columns} FROM curate_file LIMIT 0`);
-    const [inserted] = await engine.all<{ Count: number }>(`INSERT INTO ${staging} BY NAME SELECT ${columns} FROM curate_file WHERE ${requiredPredicate(required)}`);
-    return { rows, accepted: Number(inserted?.Count ?? 0), rejected, drift, fetchedAtMs };
-  } finally {
-    await engine.run('DROP TABLE IF EXISTS curate_file');
+    const drift = await countDrift(engine, staging, flags);
+    const { rejected, rows, fetchedAtMs } = await quarantineRejected(deps, staging, required, stem, columns);
+    const acceptedSql = `SELECT ${columns} FROM ${staging} WHERE ${requiredPredicate(required)}`;
+    return { rows, accepted: rows - (rejected?.rows ?? 0), acceptedSql, rejected, drift, fetchedAtMs };
+  } catch (error) {
+    await engine.run(`DROP TABLE IF EXISTS ${staging}`);
+    throw error;
   }
 }
 
 /** One pass over the staged file's flag columns: per path-mapped column, absent and uncastable rows. */
-async function countDrift(engine: ParquetEngine, flags: ReturnType<typeof driftColumns>): Promise<FileDrift> {
+async function countDrift(engine: ParquetEngine, staging: string, flags: ReturnType<typeof driftColumns>): Promise<FileDrift> {
   const counts = flags.flatMap((f, i) => [`count_if(${f.absent})::INTEGER AS "a${i}"`, `count_if(${f.invalid})::INTEGER AS "i${i}"`]);
-  const [row] = await engine.all<Record<string, number>>(`SELECT ${['count(*)::INTEGER AS "rows"', ...counts].join(', ')} FROM curate_file`);
+  const [row] = await engine.all<Record<string, number>>(`SELECT ${['count(*)::INTEGER AS "rows"', ...counts].join(', ')} FROM ${staging}`);
   return {
     rows: Number(row?.['rows'] ?? 0),
     columns: flags.map((f, i) => ({ column: f.column, path: f.path, absent: Number(row?.[`a${i}`] ?? 0), invalid: Number(row?.[`i${i}`] ?? 0) })),
@@ -79,6 +84,7 @@ async function countDrift(engine: ParquetEngine, flags: ReturnType<typeof driftC
 
 async function quarantineRejected(
   deps: { readonly engine: ParquetEngine; readonly lake: Lake },
+  staging: string,
   required: readonly string[],
   stem: string,
   columns: string,
@@ -86,13 +92,13 @@ async function quarantineRejected(
   const { engine, lake } = deps;
   // One pass over the file counts every row and, for incomplete ones, which columns they lack.
   const summary = await engine.all<{ missing: string; n: number; fetched: number | null }>(
-    `SELECT ${missingColumnsSql(required)} AS missing, count(*)::INTEGER AS n, epoch_ms(min(_fetched_at))::DOUBLE AS fetched FROM curate_file GROUP BY 1 ORDER BY 1`,
+    `SELECT ${missingColumnsSql(required)} AS missing, count(*)::INTEGER AS n, epoch_ms(min(_fetched_at))::DOUBLE AS fetched FROM ${staging} GROUP BY 1 ORDER BY 1`,
   );
   const rows = summary.reduce((total, row) => total + row.n, 0);
   const fetchedAtMs = summary.reduce<number | null>((min, row) => (row.fetched === null || (min !== null && min <= row.fetched) ? min : Number(row.fetched)), null);
   const incomplete = summary.filter((row) => row.missing !== '');
   if (incomplete.length === 0) return { rejected: null, rows, fetchedAtMs };
-  const rejectedSql = `SELECT ${missingColumnsSql(required)} AS _missing_columns, ${columns} FROM curate_file WHERE NOT (${requiredPredicate(required)})`;
+  const rejectedSql = `SELECT ${missingColumnsSql(required)} AS _missing_columns, ${columns} FROM ${staging} WHERE NOT (${requiredPredicate(required)})`;
   const location = lake.quarantinePath('normalizer', new Date(), stem, 'parquet');
   const { staged, rows: rejectedRows } = await copyQueryToParquet(engine, { sql: rejectedSql, finalPath: await lake.resolve(location.uri), overwrite: true });
   await staged.commit();

@@ -130,6 +130,17 @@ describe('BatchHandler', () => {
     expect((await new ConsumerProgress(h.lakehouse).read('g', 'fluxo.raw-files', 0))?.nextOffset).toBe('3');
   });
 
+  it('issue 8: cuts a backlog by raw bytes too, and by age: no file joins a commit whose first file waited maxAgeMs', async () => {
+    const records = [await h.rawRecord('q1', [feature('a', 1)]), await h.rawRecord('q2', [feature('b', 1)]), await h.rawRecord('q3', [feature('c', 1)])];
+    const bytes = records.map((r) => h.referenceOf(r).bytes);
+    // two files fit the byte limit, the third does not
+    expect(await h.handler('by-bytes', { maxRows: 1_000, maxBytes: (bytes[0] ?? 0) + (bytes[1] ?? 0) }).handle(records)).toMatchObject({ commits: 2, curatedRows: 3 });
+    // an age limit of 0: the first file's wait is over before the second could join, so every file commits alone
+    expect(await h.handler('by-age', { maxRows: 1_000, maxBytes: 1 << 30, maxAgeMs: 0 }).handle(records)).toMatchObject({ commits: 3, curatedRows: 0 });
+    expect(await h.rows<{ n: number }>('count(*)::INTEGER AS n')).toEqual([{ n: 3 }]);
+    for (const group of ['by-bytes', 'by-age']) expect((await new ConsumerProgress(h.lakehouse).read(group, 'fluxo.raw-files', 0))?.nextOffset).toBe('3');
+  });
+
   it('dead-letters a hostile reference and still commits the rest of the batch', async () => {
     const good = await h.rawRecord('ok', [feature('a', 1)]);
     const hostile: ConsumedReference = { ...good, offset: '1', value: Buffer.from('{"not":"a reference"}') };

@@ -4,6 +4,7 @@ import {
   describeError,
   FluxoError,
   parseFileReference,
+  sqlIdentifier,
   type CompiledMapping,
   type DefinitionCatalog,
   type DriftSummaryFields,
@@ -25,6 +26,12 @@ export interface CommitLimits {
   readonly maxRows: number;
   /** Raw bytes per commit at most (likewise). */
   readonly maxBytes: number;
+  /**
+   * Once the first file of a commit has waited this long (staging the files after it), no further
+   * file joins: the commit starts. Bounds how long a backlog's commit keeps a reference waiting.
+   * Default: no age limit.
+   */
+  readonly maxAgeMs?: number;
 }
 
 export interface BatchHandlerDeps {
@@ -61,10 +68,15 @@ export interface BatchOutcome {
   readonly deadLettered: number;
 }
 
-/** Per dataset, what one commit brings: its table, staging table and the raw inputs. */
+/** Per dataset, what one commit brings: its table, the staged files' accepted rows and the raw inputs. */
 interface DatasetWork {
   readonly table: TableSpec;
+  /** Temp view over the accepted rows of every staged file (created just before the commit). */
   readonly staging: string;
+  /** Per staged file: the `SELECT` of its accepted rows. */
+  readonly accepted: string[];
+  /** Temp table of the (key, version) pairs staged so far: a later file's copy of one is dropped at staging. */
+  readonly identities: string;
   readonly inputs: BatchInput[];
   /** Schema drift of the staged raw files, announced with the commit's curated references. */
   drift: DriftSummaryFields | undefined;
@@ -77,9 +89,10 @@ interface DatasetWork {
  *
  * 1. Records below the partition's progress committed in the catalog are already in the tables (a
  *    replay after a crash): their commits are announced again (same ids) and they are skipped.
- * 2. The rest is cut into commits bounded by raw rows and bytes. Each raw file is verified and
- *    staged (mapped, typed; incomplete rows quarantined); a file that cannot be curated is
- *    dead-lettered and the batch goes on.
+ * 2. The rest is cut into commits bounded by raw rows, bytes and age (how long the first file of a
+ *    commit has waited). Each raw file is verified and staged (mapped, typed; incomplete rows
+ *    quarantined) into a temp table of its own; a file that cannot be curated is dead-lettered and
+ *    the batch goes on. Memory follows the commit limits, never the backlog.
  * 3. One catalog transaction appends the staged rows not already in each table and records the
  *    partition's new progress: data and progress become visible together or not at all.
  * 4. Then the new data files are announced; the consumer commits the Kafka offsets last.
@@ -92,7 +105,7 @@ export class BatchHandler {
   private mappingsCatalog: DefinitionCatalog | undefined;
   private readonly attempts = new Map<string, number>();
   private readonly driftWatch: DriftWatch;
-  /** Failed commits per group of records (by offsets), for out-of-memory in the commit itself. */
+  /** Failed commits per first record of the group, for out-of-memory in the commit itself. */
   private readonly commitAttempts = new Map<string, number>();
   /** Records to commit alone: their group kept running out of memory when committed together. */
   private readonly isolated = new Set<string>();
@@ -110,8 +123,10 @@ export class BatchHandler {
     const done = messages.filter((m) => BigInt(m.offset) < committedOffset);
     if (done.length > 0) await this.announceAgain(done);
     const outcome = { alreadyCommitted: done.length, commits: 0, curatedRows: 0, rejectedRows: 0, deadLettered: 0 };
-    for (const group of this.cut(messages.filter((m) => BigInt(m.offset) >= committedOffset))) {
-      const result = await this.commitGroup(group);
+    let pending = messages.filter((m) => BigInt(m.offset) >= committedOffset);
+    while (pending.length > 0) {
+      const result = await this.commitNext(pending);
+      pending = pending.slice(result.consumed);
       outcome.commits += 1;
       outcome.curatedRows += result.curatedRows;
       outcome.rejectedRows += result.rejectedRows;
@@ -120,61 +135,62 @@ export class BatchHandler {
     return outcome;
   }
 
-  /** Consecutive groups within the row and byte limits, judged by what each reference announces. */
-  private cut(messages: readonly ConsumedReference[]): ConsumedReference[][] {
-    const groups: ConsumedReference[][] = [];
-    let current: ConsumedReference[] = [];
-    let rows = 0;
-    let bytes = 0;
-    for (const message of messages) {
-      const size = announcedSize(message);
-      const alone = this.isolated.has(attemptKey(message));
-      if (current.length > 0 && (alone || rows + size.rows > this.deps.limits.maxRows || bytes + size.bytes > this.deps.limits.maxBytes)) {
-        groups.push(current);
-        current = [];
-        rows = 0;
-        bytes = 0;
-      }
-      current.push(message);
-      rows += size.rows;
-      bytes += size.bytes;
-      if (alone) {
-        groups.push(current);
-        current = [];
-        rows = 0;
-        bytes = 0;
-      }
-    }
-    if (current.length > 0) groups.push(current);
-    return groups;
+  /**
+   * Whether `message` still joins the commit that began at `startedAtMs` with `taken` rows and bytes
+   * so far (the first always does): within the row, byte and age limits, judged by what each
+   * reference announces; a record isolated after repeated out-of-memory commits goes alone.
+   */
+  private joins(message: ConsumedReference, commit: { readonly files: number; readonly rows: number; readonly bytes: number; readonly first: ConsumedReference | undefined; readonly startedAtMs: number }): boolean {
+    if (commit.first === undefined) return true;
+    if (this.isolated.has(attemptKey(commit.first)) || this.isolated.has(attemptKey(message))) return false;
+    const { maxRows, maxBytes, maxAgeMs } = this.deps.limits;
+    const size = announcedSize(message);
+    if (commit.rows + size.rows > maxRows || commit.bytes + size.bytes > maxBytes) return false;
+    return maxAgeMs === undefined || Date.now() - commit.startedAtMs < maxAgeMs;
   }
 
-  private async commitGroup(messages: readonly ConsumedReference[]): Promise<{ curatedRows: number; rejectedRows: number; deadLettered: number }> {
+  /** Stages the longest prefix of `pending` within the commit limits and commits it: one catalog transaction. */
+  private async commitNext(pending: readonly ConsumedReference[]): Promise<{ consumed: number; curatedRows: number; rejectedRows: number; deadLettered: number }> {
     const { lakehouse, progress, engine, logger } = this.deps;
     const started = Date.now();
     const work = new Map<string, DatasetWork>();
+    const stagingTables: string[] = [];
+    const messages: ConsumedReference[] = [];
     let rejectedRows = 0;
     let deadLettered = 0;
     try {
-      for (const message of messages) {
-        const staged = await this.stage(message, work);
+      const taken = { files: 0, rows: 0, bytes: 0, first: undefined as ConsumedReference | undefined, startedAtMs: started };
+      for (const message of pending) {
+        if (!this.joins(message, taken)) break;
+        const size = announcedSize(message);
+        taken.files += 1;
+        taken.rows += size.rows;
+        taken.bytes += size.bytes;
+        taken.first ??= message;
+        messages.push(message);
+        const staged = await this.stage(message, work, stagingTables);
         if (staged === 'dead-lettered') deadLettered += 1;
         else rejectedRows += staged.rejectedRows;
       }
+      const stageMs = Date.now() - started;
       // A dataset whose every file of the group was dead-lettered has no staging table: nothing to append.
       const staged = [...work.values()].filter((entry) => entry.inputs.length > 0);
-      for (const { table } of staged) await lakehouse.ensureTable(table);
+      for (const { table, staging, accepted } of staged) {
+        await lakehouse.ensureTable(table);
+        await engine.run(`CREATE OR REPLACE TEMP VIEW ${staging} AS ${accepted.join(' UNION ALL BY NAME ')}`);
+      }
       const last = messages[messages.length - 1];
-      if (last === undefined) return { curatedRows: 0, rejectedRows, deadLettered };
+      if (last === undefined) return { consumed: 0, curatedRows: 0, rejectedRows, deadLettered };
       const inserted = new Map<string, number>();
       const from = messages[0]?.offset ?? last.offset;
       const write = (entries: readonly DatasetWork[]) =>
         lakehouse.commit(`curate ${last.topic}[${last.partition}]@${from}..${last.offset}`, async (tx) => {
-          for (const { table, staging } of entries) inserted.set(table.name, await lakehouse.appendDistinct(tx, table, staging));
+          for (const { table, staging } of entries) inserted.set(table.name, await lakehouse.appendDistinct(tx, table, staging, { sourceDistinct: true }));
           await this.deps.consumed.record(tx, this.deps.group, entries.flatMap((entry) => entry.inputs.map((input) => input.reference.uri)));
           await progress.advance(tx, { group: this.deps.group, topic: last.topic, partition: last.partition, nextOffset: (BigInt(last.offset) + 1n).toString() }, from);
         });
       let committed = staged;
+      const writeStarted = Date.now();
       try {
         try {
           await write(staged);
@@ -189,8 +205,9 @@ export class BatchHandler {
       } catch (error) {
         if (!(error instanceof LakehouseError && error.code === 'PROGRESS_MOVED')) throw error;
         logger.warn({ partition: last.partition, offsets: `${from}..${last.offset}`, error: error.message }, 'another member committed these records meanwhile; nothing written');
-        return { curatedRows: 0, rejectedRows, deadLettered };
+        return { consumed: messages.length, curatedRows: 0, rejectedRows, deadLettered };
       }
+      const commitMs = Date.now() - writeStarted;
       const snapshot = await progress.read(this.deps.group, last.topic, last.partition);
       const committedAtMs = Date.now();
       let files = 0;
@@ -208,12 +225,25 @@ export class BatchHandler {
       this.commitAttempts.delete(groupKey(messages));
       const curatedRows = [...inserted.values()].reduce((a, b) => a + b, 0);
       logger.info(
-        { partition: last.partition, offsets: `${messages[0]?.offset ?? last.offset}..${last.offset}`, rawFiles: messages.length, rows: curatedRows, rejected: rejectedRows, deadLettered, files, snapshot: snapshot?.snapshotId, ms: Date.now() - started },
+        {
+          partition: last.partition,
+          offsets: `${messages[0]?.offset ?? last.offset}..${last.offset}`,
+          rawFiles: messages.length,
+          rows: curatedRows,
+          rejected: rejectedRows,
+          deadLettered,
+          files,
+          snapshot: snapshot?.snapshotId,
+          stageMs,
+          commitMs,
+          ms: Date.now() - started,
+        },
         'committed curated batch',
       );
-      return { curatedRows, rejectedRows, deadLettered };
+      return { consumed: messages.length, curatedRows, rejectedRows, deadLettered };
     } finally {
-      for (const { staging } of work.values()) await engine.run(`DROP TABLE IF EXISTS ${staging}`);
+      for (const { staging, identities } of work.values()) await engine.run(`DROP VIEW IF EXISTS ${staging}; DROP TABLE IF EXISTS ${identities}`);
+      for (const table of stagingTables) await engine.run(`DROP TABLE IF EXISTS ${table}`);
     }
   }
 
@@ -258,19 +288,23 @@ export class BatchHandler {
   }
 
   /** Verifies and stages one raw file; anything that would fail again is dead-lettered instead. */
-  private async stage(message: ConsumedReference, work: Map<string, DatasetWork>): Promise<{ rejectedRows: number } | 'dead-lettered'> {
+  private async stage(message: ConsumedReference, work: Map<string, DatasetWork>, stagingTables: string[]): Promise<{ rejectedRows: number } | 'dead-lettered'> {
     let reference: FileReference | undefined;
     try {
       const raw = await verifyRawReference({ engine: this.deps.engine, lake: this.deps.lake, catalog: this.catalog() }, message, (parsed) => (reference = parsed));
       const entry = this.workFor(raw, work);
+      const stagingTable = `staged_file_${stagingTables.length}`;
       const staged = await stageRawFile(this.deps, {
         rawPath: raw.path,
         dataset: raw.dataset,
         mapping: this.mappingOf(raw),
         lineage: { source: raw.source.name, rawUri: raw.reference.uri, topic: message.topic, partition: message.partition, offset: message.offset },
-        stagingTable: entry.staging.slice(1, -1),
+        stagingTable,
         afterRead: raw.assertUnchanged,
       });
+      stagingTables.push(stagingTable);
+      await this.keepFirstCopies(entry, stagingTable, staged.acceptedSql);
+      entry.accepted.push(staged.acceptedSql);
       entry.inputs.push({ message, reference: raw.reference });
       entry.drift = addDrift(entry.drift, staged.drift);
       for (const alarm of this.driftWatch.observe(raw.source.name, staged.drift)) await this.raiseDrift(message, raw, alarm);
@@ -306,6 +340,23 @@ export class BatchHandler {
       this.deps.observer?.rowsQuarantined(reason, reference?.rows ?? 0);
       return 'dead-lettered';
     }
+  }
+
+  /**
+   * Every (key, version) once per commit, without holding the commit's rows twice: a staged file's
+   * rows whose identity an earlier file of the commit staged are dropped (the earlier file was
+   * fetched first), and its own identities are recorded — so the commit appends with `sourceDistinct`.
+   */
+  private async keepFirstCopies(entry: DatasetWork, stagingTable: string, acceptedSql: string): Promise<void> {
+    const { engine } = this.deps;
+    const { key, version } = entry.table.identity;
+    const [k, v, table] = [sqlIdentifier(key), sqlIdentifier(version), sqlIdentifier(stagingTable)];
+    if (entry.accepted.length === 0) {
+      await engine.run(`CREATE OR REPLACE TEMP TABLE ${entry.identities} AS SELECT ${k} AS k, ${v} AS v FROM (${acceptedSql})`);
+      return;
+    }
+    await engine.run(`DELETE FROM ${table} s USING ${entry.identities} i WHERE s.${k} = i.k AND s.${v} = i.v`);
+    await engine.run(`INSERT INTO ${entry.identities} SELECT ${k}, ${v} FROM (${acceptedSql})`);
   }
 
   /** A column lost in every row of several consecutive files: one dead letter, with a sample raw record. */
@@ -362,7 +413,15 @@ export class BatchHandler {
   private workFor(raw: VerifiedRawFile, work: Map<string, DatasetWork>): DatasetWork {
     let entry = work.get(raw.dataset.name);
     if (entry === undefined) {
-      entry = { table: curatedTableSpec(raw.dataset, this.mappingOf(raw)), staging: `"stage_${raw.dataset.name}"`, inputs: [], drift: undefined, staged: [] };
+      entry = {
+        table: curatedTableSpec(raw.dataset, this.mappingOf(raw)),
+        staging: `"stage_${raw.dataset.name}"`,
+        accepted: [],
+        identities: `"staged_identities_${raw.dataset.name}"`,
+        inputs: [],
+        drift: undefined,
+        staged: [],
+      };
       work.set(raw.dataset.name, entry);
     }
     return entry;
@@ -402,9 +461,10 @@ export class BatchHandler {
   }
 }
 
+/** Commits are counted by the record they start at: a retry may cut the group elsewhere (age limit), never start elsewhere. */
 function groupKey(messages: readonly ConsumedReference[]): string {
   const first = messages[0];
-  return first === undefined ? '' : `${attemptKey(first)}\u0000${messages[messages.length - 1]?.offset ?? first.offset}`;
+  return first === undefined ? '' : attemptKey(first);
 }
 
 function attemptKey(message: ConsumedReference): string {

@@ -44,6 +44,10 @@ export class NormalizerConfig extends CatalogAppConfig {
   @IsInt() @Min(1) @Max(16_000_000_000)
   commitMaxBytes!: number;
 
+  /** …and no file joins a commit whose first file has waited this long (staging the others). */
+  @IsInt() @Min(0) @Max(3_600_000)
+  commitMaxAgeMs!: number;
+
   /** Attempts at one raw file (memory errors included) before it is dead-lettered. */
   @IsInt() @Min(1) @Max(100)
   maxAttempts!: number;
@@ -106,8 +110,9 @@ export const NORMALIZER_SETTINGS: readonly EnvSetting<keyof NormalizerConfig>[] 
   { env: 'FLUXO_ENGINE_MEMORY_LIMIT_MB', field: 'engineMemoryLimitMb', kind: 'int', default: '512', description: 'DuckDB memory limit' },
   { env: 'FLUXO_RETRY_BASE_DELAY_MS', field: 'retryBaseDelayMs', kind: 'int', default: '1000', description: 'First delay before retrying a retriable failure (doubles, capped at 60 s)' },
   { env: 'FLUXO_COMMIT_MAX_FILES', field: 'commitMaxFiles', kind: 'int', default: '200', description: 'Raw files per table commit at most (a backlog drains in large commits)' },
-  { env: 'FLUXO_COMMIT_MAX_ROWS', field: 'commitMaxRows', kind: 'int', default: '2000000', description: 'Raw rows per table commit at most' },
-  { env: 'FLUXO_COMMIT_MAX_BYTES', field: 'commitMaxBytes', kind: 'int', default: '268435456', description: 'Raw bytes per table commit at most' },
+  { env: 'FLUXO_COMMIT_MAX_ROWS', field: 'commitMaxRows', kind: 'int', default: '50000', description: 'Raw rows per table commit at most: staged rows are held in memory until the commit, so this bounds the memory of a backlog drain' },
+  { env: 'FLUXO_COMMIT_MAX_BYTES', field: 'commitMaxBytes', kind: 'int', default: '16777216', description: 'Raw bytes per table commit at most' },
+  { env: 'FLUXO_COMMIT_MAX_AGE_MS', field: 'commitMaxAgeMs', kind: 'int', default: '5000', description: 'No raw file joins a commit whose first file has waited this long (bounds how long a commit runs)' },
   { env: 'FLUXO_MAX_ATTEMPTS', field: 'maxAttempts', kind: 'int', default: '5', description: 'Attempts at a failing raw file before it is dead-lettered' },
   DEFINITIONS_SCAN_SETTING,
   { env: 'FLUXO_SCHEMA_DRIFT_FILES', field: 'schemaDriftFiles', kind: 'int', default: '3', description: 'Consecutive raw files with a column absent or uncastable in every row before a SCHEMA_DRIFT dead letter' },
