@@ -150,7 +150,7 @@ async function folderFingerprint(dir: string | undefined): Promise<string> {
 }
 
 /** Which source and dataset definitions a change added, changed and removed (for the log line). */
-export function describeChange(previous: DefinitionCatalog, next: DefinitionCatalog): Record<'added' | 'changed' | 'removed', string[]> {
+function describeChange(previous: DefinitionCatalog, next: DefinitionCatalog): Record<'added' | 'changed' | 'removed', string[]> {
   const entries = (catalog: DefinitionCatalog) =>
     new Map([
       ...catalog.sourceNames().map((name) => [`source ${name}`, JSON.stringify(catalog.source(name))] as const),

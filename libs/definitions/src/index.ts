@@ -1,2 +1,2 @@
 export { loadDefinitionCatalog } from './definition-files';
-export { DefinitionWatcher, describeChange, type DefinitionChange, type DefinitionWatcherOptions } from './definition-watcher';
+export { DefinitionWatcher, type DefinitionChange, type DefinitionWatcherOptions } from './definition-watcher';

@@ -63,7 +63,6 @@ export { redactUrl } from './sources/redact-url';
 export {
   sqlExpressionProblems,
   sparkExpressionProblems,
-  DENIED_SPARK_FUNCTIONS,
   DENIED_SQL_FUNCTIONS,
   COLUMN_NAME_PATTERN,
 } from './sources/sql-expression';
@@ -78,7 +77,7 @@ export {
   type SourceInstance,
 } from './sources/source-instance';
 export { InstanceReconciler, type InstanceReconcilerDeps, type NamedInstance, type SpecResolution } from './sources/instance-reconciler';
-export { compileMapping, compileDatasetMapping, timestampSql, lineageSqlTypes, LINEAGE_SQL_TYPES, type CompiledMapping, type CompiledColumn } from './sources/compile-mapping';
+export { compileMapping, lineageSqlTypes, LINEAGE_SQL_TYPES, type CompiledMapping, type CompiledColumn } from './sources/compile-mapping';
 export { datasetMapping, dialectForms, SQL_ENGINES, type SqlEngine, type DatasetMapping, type MappedColumn, type ColumnValue, type DialectForms } from './sources/dataset-mapping';
 export { type SqlDialect } from './dialects/sql-dialect';
 export { SQL_DIALECTS } from './dialects/sql-dialects';

@@ -20,7 +20,7 @@ export interface SparkRemote {
   readonly headers: Readonly<Record<string, string>>;
 }
 
-export const DEFAULT_SPARK_CONNECT_PORT = 15002;
+const DEFAULT_SPARK_CONNECT_PORT = 15002;
 
 const KNOWN = new Set(['token', 'use_ssl', 'user_id', 'user_agent', 'session_id']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

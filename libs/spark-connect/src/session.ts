@@ -27,7 +27,7 @@ export interface SparkSessionOptions {
 }
 
 /** Spark's session time zone decides how TIMESTAMP values print and which zone Arrow results carry: UTC unless told otherwise. */
-export const DEFAULT_SESSION_CONFIG: Readonly<Record<string, string>> = { 'spark.sql.session.timeZone': 'UTC' };
+const DEFAULT_SESSION_CONFIG: Readonly<Record<string, string>> = { 'spark.sql.session.timeZone': 'UTC' };
 
 export interface QueryOptions {
   /** Values for `:name` (object) or `?` (array) parameters, sent as typed literals. */

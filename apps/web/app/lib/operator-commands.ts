@@ -16,7 +16,7 @@ export const COMPACT_MIN_FILES = 10;
 export const SMALL_FILE_BYTES = 16 * 1024 * 1024;
 
 /** Tables whose last commit is older than this are worth a staleness check. */
-export const STALE_AFTER_MS = 60 * 60 * 1000;
+const STALE_AFTER_MS = 60 * 60 * 1000;
 
 /** Arguments made of these characters need no quoting in a POSIX shell; anything else is single-quoted. */
 const PLAIN_ARGUMENT = /^[A-Za-z0-9_.,:/=@+-]+$/;

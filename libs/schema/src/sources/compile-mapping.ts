@@ -1,12 +1,10 @@
 import { SchemaError } from '../errors';
-import { DUCKDB_DIALECT } from '../dialects/duckdb-dialect';
 import type { SqlDialect } from '../dialects/sql-dialect';
 import { SQL_DIALECTS } from '../dialects/sql-dialects';
 import { COLUMN_TYPES, type DatasetDefinition, LINEAGE_COLUMNS } from './dataset-definition';
 import { datasetMapping, missingFormProblem, type DatasetMapping, type MappedColumn, type SqlEngine } from './dataset-mapping';
 import type { AnySourceDefinition } from './definition-catalog';
 import { toJsonPath } from './record-path';
-import type { TimeFormat } from './source-definition';
 
 /** One output column of the curated SELECT: its name, engine type and SQL expression. */
 export interface CompiledColumn {
@@ -51,7 +49,7 @@ export function compileMapping(source: Pick<AnySourceDefinition, 'name' | 'mappi
 }
 
 /** The intermediate form of a mapping compiled to an engine's SQL. */
-export function compileDatasetMapping(mapping: DatasetMapping, engine: SqlEngine): CompiledMapping {
+function compileDatasetMapping(mapping: DatasetMapping, engine: SqlEngine): CompiledMapping {
   const dialect = SQL_DIALECTS[engine];
   const paths = { record: [] as string[], context: [] as string[] };
   const extracted = (column: 'record' | 'context', jsonPath: string): string => {
@@ -93,11 +91,6 @@ function exprForm(mapping: DatasetMapping, column: MappedColumn, engine: SqlEngi
     });
   }
   return form;
-}
-
-/** DuckDB's decoding of a time text (the dialect's, kept for callers of the DuckDB-only API). */
-export function timestampSql(value: string, format: TimeFormat): string {
-  return DUCKDB_DIALECT.timestamp(value, format);
 }
 
 /** Engine types of the lineage columns, in order, for building the curated schema (DuckDB). */

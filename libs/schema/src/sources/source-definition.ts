@@ -58,7 +58,7 @@ export function IsStringRecord(options?: ValidationOptions) {
 const EXPR_MAX_LENGTH = 2000;
 
 /** An SQL expression: a non-empty string (DuckDB), or an object of non-empty strings per engine. */
-export function IsExpression(options?: ValidationOptions) {
+function IsExpression(options?: ValidationOptions) {
   const isText = (value: unknown) => typeof value === 'string' && value.length >= 1 && value.length <= EXPR_MAX_LENGTH;
   return (target: object, propertyName: string) =>
     registerDecorator({
@@ -80,7 +80,7 @@ export function IsExpression(options?: ValidationOptions) {
     });
 }
 
-export const TIME_FORMATS = ['epoch_ms', 'epoch_s', 'iso8601'] as const;
+const TIME_FORMATS = ['epoch_ms', 'epoch_s', 'iso8601'] as const;
 export type TimeFormat = (typeof TIME_FORMATS)[number];
 
 /** Names of a record's fields: what `records.fields`, `keyField` and `explode.as` may use. */

@@ -133,7 +133,7 @@ export function sqlExpressionProblems(expr: string): string[] {
  * Functions of Spark SQL that reach the JVM or the files read, or change the row count: denied in
  * the `spark` form of an `expr` on top of everything `sqlExpressionProblems` denies.
  */
-export const DENIED_SPARK_FUNCTIONS: readonly string[] = [
+const DENIED_SPARK_FUNCTIONS: readonly string[] = [
   'reflect', 'java_method', 'try_reflect', 'explode', 'explode_outer', 'posexplode', 'posexplode_outer', 'inline',
   'inline_outer', 'stack', 'json_tuple', 'input_file_name', 'input_file_block_start', 'input_file_block_length',
   'current_user', 'session_user', 'user', 'spark_partition_id', 'secret',

@@ -9,7 +9,7 @@ export interface KafkaCluster {
   settings(): Partial<KafkaSettings>;
 }
 
-export const TEST_ZOOKEEPER_BROKERS_ENV = 'FLUXO_TEST_KAFKA_ZK_BROKERS';
+const TEST_ZOOKEEPER_BROKERS_ENV = 'FLUXO_TEST_KAFKA_ZK_BROKERS';
 
 /** The run's KRaft broker (Kafka 4.x, FLUXO_TEST_KAFKA_BROKERS). */
 export const KRAFT_CLUSTER: KafkaCluster = { name: 'Kafka 4.x (KRaft)', label: 'kraft', settings: () => ({}) };
