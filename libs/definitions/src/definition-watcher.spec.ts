@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { copyFile, mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +72,21 @@ describe('DefinitionWatcher', () => {
     await writeSource({ ...valid, description: 'fixed' });
     expect(await watcher.check()).toBe(true);
     expect(watcher.catalog.pollSource('github-events').description).toBe('fixed');
+  });
+
+  it('applies a fix written the moment the invalid change is reported (what an operator does on seeing the message)', async () => {
+    await addExample();
+    const valid = await source();
+    const { key: _key, ...withoutKey } = valid;
+    const recorded = recordingLogger();
+    // the fix lands while the watcher is still handling the rejected change: right when it logs it
+    const logger = { ...recorded, error: (fields: object, message?: string) => (recorded.error(fields, message), writeFileSync(join(dir, 'sources', 'github-events.json'), JSON.stringify({ ...valid, description: 'fixed at once' }))) };
+    await using watcher = await DefinitionWatcher.open({ dir, intervalMs: 60_000, logger });
+    await writeSource(withoutKey);
+    expect(await watcher.check()).toBe(false);
+    expect(recorded.entries.filter((e) => e.level === 'error')).toHaveLength(1);
+    expect(await watcher.check()).toBe(true);
+    expect(watcher.catalog.pollSource('github-events').description).toBe('fixed at once');
   });
 
   it('rejects invalid definitions at open, as at any startup', async () => {

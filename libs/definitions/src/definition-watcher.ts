@@ -97,7 +97,7 @@ export class DefinitionWatcher implements AsyncDisposable {
   private async scan(): Promise<boolean> {
     const { dir, logger } = this.options;
     if (dir === undefined || this.closed) return false;
-    let fingerprint: string;
+    let fingerprint: string | undefined;
     let catalog: DefinitionCatalog;
     try {
       fingerprint = await folderFingerprint(dir);
@@ -107,7 +107,9 @@ export class DefinitionWatcher implements AsyncDisposable {
       const problems = error instanceof SchemaError ? (error.problems.length > 0 ? error.problems : [error.message]) : [describeError(error)];
       // A file caught half-written fails too: the next scan reads it whole and applies it.
       logger.error({ dir, problems }, `definitions in ${dir} changed but are invalid; the previous definitions keep running:\n${problems.join('\n')}`);
-      this.rejected = await folderFingerprint(dir).catch(() => undefined);
+      // What was read before the load is what failed: a fix written since (even right after this
+      // message) has another fingerprint, so the next scan loads it.
+      this.rejected = fingerprint;
       return false;
     }
     const previous = this.current;
