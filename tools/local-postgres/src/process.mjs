@@ -4,7 +4,7 @@
  * time, port, socket dir, listen address, shared memory key, status), so we keep none of our own.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { isProcessAlive, stopProcess } from '../../supervisor/os-process.mjs';
 
 /**
  * @typedef {object} Postmaster
@@ -39,22 +39,10 @@ export function readPostmaster(pidFile) {
  * @param {string} dataDir
  */
 export function isServerAlive(pid, dataDir) {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    // EPERM: alive but not ours to signal; treat as alive so we never start a second server on its files.
-    return /** @type {{ code?: unknown }} */ (error).code === 'EPERM';
-  }
-  if (!existsSync('/proc/self')) return true;
-  try {
-    const state = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').charAt(0);
-    if (state === 'Z') return false;
-    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  return isProcessAlive(pid, (argv) => {
     const flag = argv.indexOf('-D');
     return flag >= 0 && argv[flag + 1] === dataDir;
-  } catch {
-    return false;
-  }
+  });
 }
 
 /** How long the immediate-shutdown step waits before SIGKILL. */
@@ -69,42 +57,16 @@ const IMMEDIATE_GRACE_MS = 10_000;
  * @param {{ graceMs: number, log?: (message: string) => void }} options
  * @returns {Promise<'stopped' | 'killed' | 'not-running'>}
  */
-export async function terminate(pid, dataDir, options) {
-  if (!isServerAlive(pid, dataDir)) return 'not-running';
-  signal(pid, 'SIGINT');
-  if (await waitForExit(pid, dataDir, options.graceMs)) return 'stopped';
-  options.log?.(`postgres (pid ${pid}) did not stop within ${options.graceMs} ms; immediate shutdown (SIGQUIT)`);
-  signal(pid, 'SIGQUIT');
-  if (await waitForExit(pid, dataDir, IMMEDIATE_GRACE_MS)) return 'killed';
-  options.log?.(`postgres (pid ${pid}) still alive; sending SIGKILL`);
-  signal(pid, 'SIGKILL');
-  await waitForExit(pid, dataDir, IMMEDIATE_GRACE_MS);
-  return 'killed';
-}
-
-/**
- * @param {number} pid
- * @param {NodeJS.Signals} name
- */
-function signal(pid, name) {
-  try {
-    process.kill(pid, name);
-  } catch (error) {
-    if (/** @type {{ code?: unknown }} */ (error).code !== 'ESRCH') throw error;
-  }
-}
-
-/**
- * @param {number} pid
- * @param {string} dataDir
- * @param {number} timeoutMs
- * @returns {Promise<boolean>} true when the process exited in time
- */
-async function waitForExit(pid, dataDir, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!isServerAlive(pid, dataDir)) return true;
-    await sleep(100);
-  }
-  return !isServerAlive(pid, dataDir);
+export function terminate(pid, dataDir, options) {
+  return stopProcess({
+    pid,
+    name: 'postgres',
+    isAlive: () => isServerAlive(pid, dataDir),
+    steps: [
+      { signal: 'SIGINT', waitMs: options.graceMs },
+      { signal: 'SIGQUIT', waitMs: IMMEDIATE_GRACE_MS },
+      { signal: 'SIGKILL', waitMs: IMMEDIATE_GRACE_MS },
+    ],
+    log: options.log,
+  });
 }

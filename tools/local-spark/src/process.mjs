@@ -1,26 +1,9 @@
 // @ts-check
 /** The server JVM as an OS process: pid file, liveness by command line tag, graceful-then-forced stop. */
-import { existsSync, readFileSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { isProcessAlive, stopProcess } from '../../supervisor/os-process.mjs';
 import { DATA_DIR_PROPERTY } from './config.mjs';
 
-/** @param {string} pidFile @returns {number | undefined} */
-export function readPid(pidFile) {
-  if (!existsSync(pidFile)) return undefined;
-  const pid = Number.parseInt(readFileSync(pidFile, 'utf8').trim(), 10);
-  return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
-}
-
-/** @param {string} pidFile @param {number} pid */
-export async function writePid(pidFile, pid) {
-  await writeFile(pidFile, `${pid}\n`);
-}
-
-/** @param {string} pidFile */
-export async function removePid(pidFile) {
-  await rm(pidFile, { force: true });
-}
+export { readPid, writePid, removePid } from '../../supervisor/os-process.mjs';
 
 /**
  * True when `pid` is alive and, where /proc exists, carries our data-dir tag. spark-submit execs the
@@ -30,20 +13,8 @@ export async function removePid(pidFile) {
  * @param {string} dataDir
  */
 export function isServerAlive(pid, dataDir) {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return /** @type {{ code?: unknown }} */ (error).code === 'EPERM';
-  }
-  if (!existsSync('/proc/self')) return true;
-  try {
-    const state = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').charAt(0);
-    if (state === 'Z') return false;
-    const tag = `-D${DATA_DIR_PROPERTY}=${dataDir}`;
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((arg) => arg.split(' ').includes(tag));
-  } catch {
-    return false;
-  }
+  const tag = `-D${DATA_DIR_PROPERTY}=${dataDir}`;
+  return isProcessAlive(pid, (argv) => argv.some((arg) => arg.split(' ').includes(tag)));
 }
 
 /**
@@ -53,32 +24,15 @@ export function isServerAlive(pid, dataDir) {
  * @param {{ graceMs?: number, log?: (message: string) => void }} [options]
  * @returns {Promise<'stopped' | 'killed' | 'not-running'>}
  */
-export async function terminate(pid, dataDir, options = {}) {
-  const graceMs = options.graceMs ?? 30_000;
-  if (!isServerAlive(pid, dataDir)) return 'not-running';
-  signal(pid, 'SIGTERM');
-  if (await waitForExit(pid, dataDir, graceMs)) return 'stopped';
-  options.log?.(`Spark (pid ${pid}) did not stop within ${graceMs} ms; sending SIGKILL`);
-  signal(pid, 'SIGKILL');
-  await waitForExit(pid, dataDir, 10_000);
-  return 'killed';
-}
-
-/** @param {number} pid @param {NodeJS.Signals} name */
-function signal(pid, name) {
-  try {
-    process.kill(pid, name);
-  } catch (error) {
-    if (/** @type {{ code?: unknown }} */ (error).code !== 'ESRCH') throw error;
-  }
-}
-
-/** @param {number} pid @param {string} dataDir @param {number} timeoutMs */
-async function waitForExit(pid, dataDir, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!isServerAlive(pid, dataDir)) return true;
-    await sleep(100);
-  }
-  return !isServerAlive(pid, dataDir);
+export function terminate(pid, dataDir, options = {}) {
+  return stopProcess({
+    pid,
+    name: 'Spark',
+    isAlive: () => isServerAlive(pid, dataDir),
+    steps: [
+      { signal: 'SIGTERM', waitMs: options.graceMs ?? 30_000 },
+      { signal: 'SIGKILL', waitMs: 10_000 },
+    ],
+    log: options.log,
+  });
 }

@@ -1,0 +1,84 @@
+// @ts-check
+/**
+ * A server this repository started detached (Kafka, Spark Connect, PostgreSQL) as an OS process: its
+ * pid file, whether a pid is still that server (a recycled pid must never be mistaken for it), and a
+ * stop that escalates signal by signal. The tools differ only in how their server is recognised on
+ * /proc and in the signals it stops on; both are passed in.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** @param {string} pidFile @returns {number | undefined} */
+export function readPid(pidFile) {
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number.parseInt(readFileSync(pidFile, 'utf8').trim(), 10);
+  return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/** @param {string} pidFile @param {number} pid */
+export async function writePid(pidFile, pid) {
+  await writeFile(pidFile, `${pid}\n`);
+}
+
+/** @param {string} pidFile */
+export async function removePid(pidFile) {
+  await rm(pidFile, { force: true });
+}
+
+/**
+ * True when `pid` is alive and, where /proc exists, not a zombie and `isOurs` accepts its command line.
+ * EPERM (alive, not ours to signal) counts as alive, so a second server is never started on its files.
+ * @param {number} pid
+ * @param {(argv: readonly string[]) => boolean} isOurs
+ */
+export function isProcessAlive(pid, isOurs) {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return /** @type {{ code?: unknown }} */ (error).code === 'EPERM';
+  }
+  if (!existsSync('/proc/self')) return true;
+  try {
+    const state = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').charAt(0);
+    if (state === 'Z') return false;
+    return isOurs(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Stops a server: sends each step's signal in turn and waits up to its `waitMs` for `isAlive()` to turn
+ * false before the next. 'stopped' when the first signal was enough, 'killed' when it took a later one.
+ * @param {{ pid: number, name: string, isAlive: () => boolean, steps: readonly { signal: NodeJS.Signals, waitMs: number }[], log?: (message: string) => void }} target
+ * @returns {Promise<'stopped' | 'killed' | 'not-running'>}
+ */
+export async function stopProcess({ pid, name, isAlive, steps, log }) {
+  if (!isAlive()) return 'not-running';
+  for (const [index, step] of steps.entries()) {
+    if (index > 0) log?.(`${name} (pid ${pid}) did not stop within ${steps[index - 1]?.waitMs} ms; sending ${step.signal}`);
+    signal(pid, step.signal);
+    if (await waitForExit(isAlive, step.waitMs)) return index === 0 ? 'stopped' : 'killed';
+  }
+  return 'killed';
+}
+
+/** @param {number} pid @param {NodeJS.Signals} name */
+function signal(pid, name) {
+  try {
+    process.kill(pid, name);
+  } catch (error) {
+    if (/** @type {{ code?: unknown }} */ (error).code !== 'ESRCH') throw error;
+  }
+}
+
+/** @param {() => boolean} isAlive @param {number} timeoutMs @returns {Promise<boolean>} true when the process exited in time */
+async function waitForExit(isAlive, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isAlive()) return true;
+    await sleep(100);
+  }
+  return !isAlive();
+}
