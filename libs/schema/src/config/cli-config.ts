@@ -1,5 +1,5 @@
-import { ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
-import { CATALOG_APP_SETTINGS, CatalogAppConfig } from './catalog-settings';
+import { IsArray, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import { MAINTENANCE_APP_SETTINGS, MaintenanceAppConfig } from './maintenance-settings';
 import { loadEnvConfig, type EnvSetting } from './env-config';
 import { kafkaSettings } from './kafka-config';
 import { metricsSettings } from './observability-settings';
@@ -9,7 +9,7 @@ import { metricsSettings } from './observability-settings';
  * catalog, Kafka, topics, the normalizer's group and maintenance policy), plus the thresholds
  * `fluxo status` judges health by and the bounds of its scans.
  */
-export class CliConfig extends CatalogAppConfig {
+export class CliConfig extends MaintenanceAppConfig {
   /** The normalizer's consumer group: whose lag `status` reports, whose progress `reprocess` leaves alone. */
   @IsString() @MinLength(1)
   normalizerGroup!: string;
@@ -52,28 +52,11 @@ export class CliConfig extends CatalogAppConfig {
   @IsInt() @Min(1) @Max(10_000)
   reprocessBatchFiles!: number;
 
-  @IsInt() @Min(1) @Max(4_096)
-  compactTargetFileMb!: number;
-
-  @IsInt() @Min(0) @Max(31_536_000_000)
-  snapshotRetentionMs!: number;
-
-  @IsInt() @Min(0) @Max(31_536_000_000)
-  fileDeletionGraceMs!: number;
-
-  @IsInt() @Min(0) @Max(36_500)
-  rawRetentionDays!: number;
-
-  @IsInt() @Min(0) @Max(36_500)
-  rawUnconsumedGraceDays!: number;
-
-  @IsOptional() @IsArray() @ArrayMinSize(1) @IsString({ each: true }) @MinLength(1, { each: true })
-  rawRetentionGroups?: string[];
 }
 
 export const CLI_SETTINGS: readonly EnvSetting<keyof CliConfig>[] = [
   // An interactive tool: warnings and errors only, unless asked.
-  ...CATALOG_APP_SETTINGS.map((setting) => (setting.env === 'FLUXO_LOG_LEVEL' ? { ...setting, default: 'warn' } : setting)),
+  ...MAINTENANCE_APP_SETTINGS.map((setting) => (setting.env === 'FLUXO_LOG_LEVEL' ? { ...setting, default: 'warn' } : setting)),
   { env: 'FLUXO_NORMALIZER_GROUP', field: 'normalizerGroup', kind: 'string', default: 'fluxo-normalizer', description: "The normalizer's consumer group (lag, progress)" },
   // Every pipeline app's settings include its metrics endpoint; the CLI serves none (port 0).
   ...metricsSettings(0),
@@ -87,12 +70,6 @@ export const CLI_SETTINGS: readonly EnvSetting<keyof CliConfig>[] = [
   { env: 'FLUXO_STATUS_STALENESS_IGNORE', field: 'statusStalenessIgnore', kind: 'list', default: 'stream_gaps', description: 'Tables the staleness check skips' },
   { env: 'FLUXO_CLI_SCAN_LIMIT', field: 'scanLimit', kind: 'int', default: '10000', description: 'Records per partition one dead-letter scan or lag attribution reads at most' },
   { env: 'FLUXO_REPROCESS_BATCH_FILES', field: 'reprocessBatchFiles', kind: 'int', default: '100', description: 'Raw files `reprocess` stages per statement' },
-  { env: 'FLUXO_COMPACT_TARGET_FILE_MB', field: 'compactTargetFileMb', kind: 'int', default: '64', description: '`compact` merges small files up to this size' },
-  { env: 'FLUXO_SNAPSHOT_RETENTION_MS', field: 'snapshotRetentionMs', kind: 'int', default: '3600000', description: '`gc` expires snapshots older than this' },
-  { env: 'FLUXO_FILE_DELETION_GRACE_MS', field: 'fileDeletionGraceMs', kind: 'int', default: '600000', description: '`gc` deletes unreferenced files this long after (longer than any query)' },
-  { env: 'FLUXO_RAW_RETENTION_DAYS', field: 'rawRetentionDays', kind: 'int', default: '7', description: '`gc` deletes raw files this many days after their fetch date, once every group below curated them (0: keep)' },
-  { env: 'FLUXO_RAW_UNCONSUMED_GRACE_DAYS', field: 'rawUnconsumedGraceDays', kind: 'int', default: '1', description: 'Raw files no group consumed are deleted this long after the retention' },
-  { env: 'FLUXO_RAW_RETENTION_GROUPS', field: 'rawRetentionGroups', kind: 'list', description: 'Consumer groups that must all have curated a raw file before deletion (default: FLUXO_NORMALIZER_GROUP)' },
   ...kafkaSettings('fluxo-cli'),
 ];
 

@@ -1,13 +1,13 @@
-import { ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
 import { SQL_ENGINES, type SqlEngine } from '../sources/dataset-mapping';
-import { CATALOG_APP_SETTINGS, CatalogAppConfig } from './catalog-settings';
+import { MAINTENANCE_APP_SETTINGS, MaintenanceAppConfig } from './maintenance-settings';
 import { DEFINITIONS_SCAN_SETTING } from './common-settings';
 import { loadEnvConfig, type EnvSetting } from './env-config';
 import { kafkaSettings } from './kafka-config';
 import { DEFAULT_METRICS_PORTS, metricsSettings } from './observability-settings';
 
 /** Configuration of apps/normalizer, the consumer group that curates raw files. */
-export class NormalizerConfig extends CatalogAppConfig {
+export class NormalizerConfig extends MaintenanceAppConfig {
   @IsString() @MinLength(1)
   groupId!: string;
 
@@ -64,27 +64,6 @@ export class NormalizerConfig extends CatalogAppConfig {
   @IsInt() @Min(0) @Max(86_400_000)
   maintenanceIntervalMs!: number;
 
-  @IsInt() @Min(1) @Max(4_096)
-  compactTargetFileMb!: number;
-
-  @IsInt() @Min(0) @Max(31_536_000_000)
-  snapshotRetentionMs!: number;
-
-  @IsInt() @Min(0) @Max(31_536_000_000)
-  fileDeletionGraceMs!: number;
-
-  /** Raw files are deleted this many days after their fetch date, once every group below has curated them; 0 keeps them. */
-  @IsInt() @Min(0) @Max(36_500)
-  rawRetentionDays!: number;
-
-  /** Raw files no group ever consumed (never announced) are deleted this many days after the retention. */
-  @IsInt() @Min(0) @Max(36_500)
-  rawUnconsumedGraceDays!: number;
-
-  /** Consumer groups that must all have curated a raw file before it is deleted (default: this normalizer's group). */
-  @IsOptional() @IsArray() @ArrayMinSize(1) @IsString({ each: true }) @MinLength(1, { each: true })
-  rawRetentionGroups?: string[];
-
   /** OpenLineage HTTP endpoint each commit's run events are POSTed to (e.g. Marquez `http://host:5000/api/v1/lineage`). */
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   lineageUrl?: string;
@@ -102,7 +81,7 @@ export class NormalizerConfig extends CatalogAppConfig {
 }
 
 export const NORMALIZER_SETTINGS: readonly EnvSetting<keyof NormalizerConfig>[] = [
-  ...CATALOG_APP_SETTINGS,
+  ...MAINTENANCE_APP_SETTINGS,
   { env: 'FLUXO_NORMALIZER_GROUP', field: 'groupId', kind: 'string', default: 'fluxo-normalizer', description: 'Consumer group id' },
   { env: 'FLUXO_ENGINE', field: 'engine', kind: 'string', default: 'duckdb', description: 'SQL engine that maps raw rows: duckdb (embedded) or spark (Spark Connect at FLUXO_SPARK_REMOTE); commits stay DuckDB\'s' },
   { env: 'FLUXO_SPARK_REMOTE', field: 'sparkRemote', kind: 'string', secret: true, description: 'Spark Connect address sc://host[:port]/;token=… (required with FLUXO_ENGINE=spark; never logged)' },
@@ -117,12 +96,6 @@ export const NORMALIZER_SETTINGS: readonly EnvSetting<keyof NormalizerConfig>[] 
   DEFINITIONS_SCAN_SETTING,
   { env: 'FLUXO_SCHEMA_DRIFT_FILES', field: 'schemaDriftFiles', kind: 'int', default: '3', description: 'Consecutive raw files with a column absent or uncastable in every row before a SCHEMA_DRIFT dead letter' },
   { env: 'FLUXO_MAINTENANCE_INTERVAL_MS', field: 'maintenanceIntervalMs', kind: 'int', default: '300000', description: 'Compaction, snapshot expiry and file deletion every this often (0: never)' },
-  { env: 'FLUXO_COMPACT_TARGET_FILE_MB', field: 'compactTargetFileMb', kind: 'int', default: '64', description: 'Compaction merges small files up to this size' },
-  { env: 'FLUXO_SNAPSHOT_RETENTION_MS', field: 'snapshotRetentionMs', kind: 'int', default: '3600000', description: 'Snapshots older than this are expired' },
-  { env: 'FLUXO_FILE_DELETION_GRACE_MS', field: 'fileDeletionGraceMs', kind: 'int', default: '600000', description: 'Unreferenced files are deleted this long after (longer than any query)' },
-  { env: 'FLUXO_RAW_RETENTION_DAYS', field: 'rawRetentionDays', kind: 'int', default: '7', description: 'Delete raw files this many days after their fetch date, once every group below curated them (0: keep forever)' },
-  { env: 'FLUXO_RAW_UNCONSUMED_GRACE_DAYS', field: 'rawUnconsumedGraceDays', kind: 'int', default: '1', description: 'Raw files no group consumed are deleted this long after the retention' },
-  { env: 'FLUXO_RAW_RETENTION_GROUPS', field: 'rawRetentionGroups', kind: 'list', description: 'Consumer groups that must all have curated a raw file before deletion (default: FLUXO_NORMALIZER_GROUP)' },
   { env: 'FLUXO_LINEAGE_URL', field: 'lineageUrl', kind: 'string', description: 'OpenLineage HTTP endpoint for one run event per commit (e.g. http://marquez:5000/api/v1/lineage); unset = off' },
   { env: 'FLUXO_LINEAGE_FILE', field: 'lineageFile', kind: 'string', description: 'JSON-lines file the OpenLineage run events are appended to; unset = off' },
   { env: 'FLUXO_LINEAGE_NAMESPACE', field: 'lineageNamespace', kind: 'string', default: 'fluxo', description: 'OpenLineage namespace of the normalizer jobs (normalizer.<dataset>)' },
