@@ -11,6 +11,7 @@
 import { parseArgs } from 'node:util';
 import { brokerStatus, installKafka, launchBroker, LocalKafkaError, resolveDataDir, stopBroker } from './broker.mjs';
 import { DEFAULT_CONTROLLER_PORT, DEFAULT_DATA_DIR, DEFAULT_PORT, DEFAULT_ZOOKEEPER_PORT } from './src/paths.mjs';
+import { runAttached } from '../supervisor/os-process.mjs';
 
 const USAGE = `Usage: node tools/local-kafka/kafka.mjs <command> [options]
 
@@ -125,38 +126,7 @@ async function startDetached(options) {
  */
 async function startForeground(options) {
   const broker = await launchBroker({ ...options, attach: true, log: say });
-  let signals = 0;
-  /** @param {NodeJS.Signals} signal */
-  const onSignal = (signal) => {
-    signals += 1;
-    if (signals === 1) {
-      say(`${signal}: stopping the broker (again to force)…`);
-      broker.stop().catch((error) => say(`stop failed: ${error instanceof Error ? error.message : String(error)}`));
-    } else {
-      say(`${signal}: killing the broker`);
-      try {
-        process.kill(broker.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
-
-  broker.ready.then(
-    (readyAfterMs) => say(`ready in ${(readyAfterMs / 1000).toFixed(1)} s at ${broker.brokers.join(',')} (Ctrl-C to stop)`),
-    async (error) => {
-      say(error instanceof Error ? error.message : String(error));
-      await broker.stop();
-    },
-  );
-  const exit = await broker.exited;
-  await broker.stop();
-  const failed = (await broker.ready.then(() => false, () => true)) || (signals === 0 && exit.code !== 0);
-  say(`broker exited (code ${exit.code}${exit.signal ? `, signal ${exit.signal}` : ''})`);
-  return failed ? 1 : 0;
+  return runAttached(broker, { name: 'the broker', address: broker.brokers.join(','), say });
 }
 
 main().then(

@@ -10,6 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_DATA_DIR, DEFAULT_PORT, installSpark, launchSpark, LocalSparkError, resolveDataDir, sparkStatus, stopSpark } from './server.mjs';
+import { runAttached } from '../supervisor/os-process.mjs';
 
 const USAGE = `Usage: node tools/local-spark/spark.mjs <command> [options]
 
@@ -113,37 +114,7 @@ async function startDetached(options, flag) {
 /** @param {import('./server.mjs').StartOptions} options */
 async function startForeground(options) {
   const spark = await launchSpark({ ...options, attach: true });
-  let signals = 0;
-  /** @param {NodeJS.Signals} signal */
-  const onSignal = (signal) => {
-    signals += 1;
-    if (signals === 1) {
-      say(`${signal}: stopping Spark (again to force)…`);
-      spark.stop().catch((error) => say(`stop failed: ${error instanceof Error ? error.message : String(error)}`));
-    } else {
-      say(`${signal}: killing Spark`);
-      try {
-        process.kill(spark.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
-  spark.ready.then(
-    (readyAfterMs) => say(`ready in ${(readyAfterMs / 1000).toFixed(1)} s at ${spark.remote} (Ctrl-C to stop)`),
-    async (error) => {
-      say(error instanceof Error ? error.message : String(error));
-      await spark.stop();
-    },
-  );
-  const exit = await spark.exited;
-  await spark.stop();
-  const failed = (await spark.ready.then(() => false, () => true)) || (signals === 0 && exit.code !== 0);
-  say(`Spark exited (code ${exit.code}${exit.signal ? `, signal ${exit.signal}` : ''})`);
-  return failed ? 1 : 0;
+  return runAttached(spark, { name: 'Spark', address: spark.remote, say });
 }
 
 main().then(

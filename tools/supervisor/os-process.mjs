@@ -82,3 +82,40 @@ async function waitForExit(isAlive, timeoutMs) {
   }
   return !isAlive();
 }
+
+/**
+ * Keeps a command attached to a server it started (`… start --foreground`): the first SIGINT, SIGTERM
+ * or SIGHUP stops the server, a second kills it, and the command ends when the server exits.
+ * @param {{ pid: number, ready: Promise<number>, exited: Promise<{ code: number | null, signal: NodeJS.Signals | null }>, stop: () => Promise<unknown> }} server
+ * @param {{ name: string, address: string, say: (message: string) => void }} options
+ * @returns {Promise<number>} the command's exit code: 1 when the server never got ready or failed on its own
+ */
+export async function runAttached(server, { name, address, say }) {
+  let signals = 0;
+  /** @param {NodeJS.Signals} received */
+  const onSignal = (received) => {
+    signals += 1;
+    if (signals === 1) {
+      say(`${received}: stopping ${name} (again to force)…`);
+      server.stop().catch((error) => say(`stop failed: ${error instanceof Error ? error.message : String(error)}`));
+    } else {
+      say(`${received}: killing ${name}`);
+      signal(server.pid, 'SIGKILL');
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  server.ready.then(
+    (readyAfterMs) => say(`ready in ${(readyAfterMs / 1000).toFixed(1)} s at ${address} (Ctrl-C to stop)`),
+    async (error) => {
+      say(error instanceof Error ? error.message : String(error));
+      await server.stop();
+    },
+  );
+  const exit = await server.exited;
+  await server.stop();
+  const failed = (await server.ready.then(() => false, () => true)) || (signals === 0 && exit.code !== 0);
+  say(`${name} exited (code ${exit.code}${exit.signal ? `, signal ${exit.signal}` : ''})`);
+  return failed ? 1 : 0;
+}
