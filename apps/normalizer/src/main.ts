@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   // source's last files may be announced after its removal: its definition is kept to curate them.
   // Every definition must compile for the configured engine (an `expr` needs a form for it).
   await using definitions = await DefinitionWatcher.open({ dir: config.definitionsDir, intervalMs: config.definitionsScanIntervalMs, engine: config.engine, logger });
-  const curating = { catalog: definitions.catalog };
+  const curating = { catalog: definitions.catalog, refresh: () => definitions.check() };
   definitions.onChange(({ catalog }) => void (curating.catalog = catalog.keepingRemovedSourcesOf(curating.catalog)));
   const lake = await Lake.open(config.lakeDir);
   readiness.add(directoryWritableCheck('lake', lake.root));
@@ -131,8 +131,6 @@ async function main(): Promise<void> {
   const running = consumer.runBatches(
     async (messages) => {
       metrics.consumed(messages);
-      // A reference may name a source whose definition was added a moment ago: look before curating.
-      await definitions.check();
       await handler.handle(messages);
     },
     { maxMessages: config.commitMaxFiles },

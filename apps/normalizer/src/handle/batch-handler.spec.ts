@@ -60,6 +60,38 @@ describe('BatchHandler', () => {
     ]);
   });
 
+  it('issue 10: looks in the definitions folder again only for a source it does not know: a source added a moment ago is curated, an unknown one dead-lettered', async () => {
+    const withoutUsgs = DefinitionCatalog.build({
+      sources: BUILTIN_DEFINITIONS.sources.filter((input) => (input.definition as { name: string }).name !== 'usgs-earthquakes'),
+      datasets: BUILTIN_DEFINITIONS.datasets,
+    });
+    let refreshes = 0;
+    // what the folder holds when looked at: the source file has just been added
+    const definitions: { catalog: DefinitionCatalog; refresh: () => Promise<boolean> } = {
+      catalog: withoutUsgs,
+      refresh: async () => {
+        refreshes += 1;
+        const changed = definitions.catalog !== catalog;
+        definitions.catalog = catalog;
+        return changed;
+      },
+    };
+    const handler = h.handler('g', undefined, { definitions });
+    await handler.handle([await h.rawRecord('poll-new-source', [feature('new', 1)])]);
+    expect(refreshes).toBe(1);
+    expect(h.deadLetters).toEqual([]);
+    expect(await h.rows<{ id: string }>('event_id AS id')).toEqual([{ id: 'new' }]);
+
+    await handler.handle([await h.rawRecord('poll-known-source', [feature('known', 2)])]);
+    expect(refreshes).toBe(1); // a known source never costs a scan of the folder
+
+    definitions.catalog = withoutUsgs; // the file is gone again, and the folder says so
+    definitions.refresh = async () => ((refreshes += 1), false);
+    await handler.handle([await h.rawRecord('poll-removed-source', [feature('removed', 3)])]);
+    expect(refreshes).toBe(2);
+    expect(h.deadLetters).toEqual([expect.objectContaining({ reason: 'UNKNOWN_SOURCE' })]);
+  });
+
   it('quarantines rows missing a required column with a dead letter, keeps drifted optional values as NULL', async () => {
     const record = await h.rawRecord('poll-2', [feature('ok', 1), feature('nogeo', 2, { geometry: null }), feature('drift', 3, { properties: { ...feature('x', 3).properties, mag: 'strong' } })]);
     const outcome = await h.handler().handle([record]);

@@ -43,8 +43,12 @@ export interface BatchHandlerDeps {
   readonly progress: ConsumerProgress;
   /** Raw files committed per group, for raw-zone retention. */
   readonly consumed: ConsumedRawFiles;
-  /** The definitions in force, read at each use: a `DefinitionWatcher` swaps them when the folder changes. */
-  readonly definitions: { readonly catalog: DefinitionCatalog };
+  /**
+   * The definitions in force, read at each use: a `DefinitionWatcher` swaps them when the folder changes.
+   * `refresh()` scans the folder now (true when the catalog changed): called only when a reference names a
+   * source the catalog does not know, so a source added a moment ago is curated, not dead-lettered.
+   */
+  readonly definitions: { readonly catalog: DefinitionCatalog; readonly refresh?: () => Promise<boolean> };
   readonly announcer: CuratedAnnouncer;
   readonly deadLetters: DeadLetters;
   /** The consumer group: progress is committed per group, topic and partition. */
@@ -291,7 +295,7 @@ export class BatchHandler {
   private async stage(message: ConsumedReference, work: Map<string, DatasetWork>, stagingTables: string[]): Promise<{ rejectedRows: number } | 'dead-lettered'> {
     let reference: FileReference | undefined;
     try {
-      const raw = await verifyRawReference({ engine: this.deps.engine, lake: this.deps.lake, catalog: this.catalog() }, message, (parsed) => (reference = parsed));
+      const raw = await this.verify(message, (parsed) => (reference = parsed));
       const entry = this.workFor(raw, work);
       const stagingTable = `staged_file_${stagingTables.length}`;
       const staged = await stageRawFile(this.deps, {
@@ -440,6 +444,17 @@ export class BatchHandler {
       this.mappings.set(sourceName, mapping);
     }
     return mapping;
+  }
+
+  /** Verifies a raw reference; a source unknown to the catalog is looked for once more in the definitions folder. */
+  private async verify(message: ConsumedReference, parsed: (reference: FileReference) => void): Promise<VerifiedRawFile> {
+    const verify = () => verifyRawReference({ engine: this.deps.engine, lake: this.deps.lake, catalog: this.catalog() }, message, parsed);
+    try {
+      return await verify();
+    } catch (error) {
+      if (!(error instanceof FluxoError && error.code === 'UNKNOWN_SOURCE') || !(await this.deps.definitions.refresh?.())) throw error;
+      return verify();
+    }
   }
 
   /** The definitions in force; compiled mappings are dropped when they changed, so a new mapping applies from the next file on. */
