@@ -144,7 +144,7 @@ export class BatchHandler {
    * so far (the first always does): within the row, byte and age limits, judged by what each
    * reference announces; a record isolated after repeated out-of-memory commits goes alone.
    */
-  private joins(message: ConsumedReference, commit: { readonly files: number; readonly rows: number; readonly bytes: number; readonly first: ConsumedReference | undefined; readonly startedAtMs: number }): boolean {
+  private joins(message: ConsumedReference, commit: { readonly rows: number; readonly bytes: number; readonly first: ConsumedReference | undefined; readonly startedAtMs: number }): boolean {
     if (commit.first === undefined) return true;
     if (this.isolated.has(attemptKey(commit.first)) || this.isolated.has(attemptKey(message))) return false;
     const { maxRows, maxBytes, maxAgeMs } = this.deps.limits;
@@ -163,11 +163,10 @@ export class BatchHandler {
     let rejectedRows = 0;
     let deadLettered = 0;
     try {
-      const taken = { files: 0, rows: 0, bytes: 0, first: undefined as ConsumedReference | undefined, startedAtMs: started };
+      const taken = { rows: 0, bytes: 0, first: undefined as ConsumedReference | undefined, startedAtMs: started };
       for (const message of pending) {
         if (!this.joins(message, taken)) break;
         const size = announcedSize(message);
-        taken.files += 1;
         taken.rows += size.rows;
         taken.bytes += size.bytes;
         taken.first ??= message;
