@@ -129,9 +129,9 @@ async function main(): Promise<void> {
   positions = () => consumer.positions();
   definitions.start();
   const running = consumer.runBatches(
-    async (messages) => {
+    async (messages, { revoked }) => {
       metrics.consumed(messages);
-      await handler.handle(messages);
+      await handler.handle(messages, revoked);
     },
     { maxMessages: config.commitMaxFiles },
   );

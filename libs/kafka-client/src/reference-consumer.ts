@@ -48,8 +48,12 @@ export type MessageHandler = (message: ConsumedMessage) => Promise<void>;
  * Processes consecutive records of ONE partition at once (oldest first), with the same contract as
  * `MessageHandler`: resolve → the offset after the last record is committed; a retriable error → the
  * same records are offered again after a back-off; anything else stops the consumer uncommitted.
+ * `revoked` aborts when a heartbeat during the call reports a rebalance: the partition may be moving
+ * to another member. The handler should stop at its next safe point (between its own commits) and
+ * resolve; the consumer then commits no Kafka offset for these records and re-joins the group —
+ * whatever the handler committed elsewhere (the catalog's progress) is what the next owner resumes from.
  */
-export type BatchHandler = (messages: readonly ConsumedMessage[]) => Promise<void>;
+export type BatchHandler = (messages: readonly ConsumedMessage[], context: { readonly revoked: AbortSignal }) => Promise<void>;
 
 export interface BatchOptions {
   /** At most this many records per handler call; records already fetched are grouped, none is waited for. */
@@ -291,7 +295,14 @@ export class ReferenceConsumer implements AsyncDisposable {
       const last = group[group.length - 1];
       if (last === undefined) return;
       const first = group[0]?.offset ?? last.offset;
-      const handled = await this.handleWithRetries({ topic, partition, offset: `${first}..${last.offset}` }, heartbeat, () => this.whileHeartbeating(heartbeat, () => handler(group)));
+      const where = { topic, partition, offset: `${first}..${last.offset}` };
+      const revoked = new AbortController();
+      const handled = await this.handleWithRetries(where, heartbeat, () => this.whileHeartbeating(heartbeat, () => handler(group, { revoked: revoked.signal }), revoked), revoked.signal);
+      if (revoked.signal.aborted) {
+        // The group is rebalancing and this partition may have moved: commit nothing for it, re-join.
+        this.logger.info({ ...where, groupId: this.options.groupId }, 'rebalance during a batch: its Kafka offset is not committed; the next owner resumes from the handler\'s own progress');
+        throw revoked.signal.reason;
+      }
       if (!handled) return;
       resolveOffset(last.offset);
       await this.commit(topic, partition, last.offset);
@@ -304,10 +315,15 @@ export class ReferenceConsumer implements AsyncDisposable {
    * consumer is closing meanwhile (leave the records uncommitted: the next member gets them). A
    * non-retriable error stops the consumer without committing.
    */
-  private async handleWithRetries(where: { topic: string; partition: number; offset: string }, heartbeat: () => Promise<void>, attempt: () => Promise<void>): Promise<boolean> {
+  private async handleWithRetries(
+    where: { topic: string; partition: number; offset: string },
+    heartbeat: () => Promise<void>,
+    attempt: () => Promise<void>,
+    revoked?: AbortSignal,
+  ): Promise<boolean> {
     const context = { ...where, groupId: this.options.groupId };
     for (let tries = 1; ; tries += 1) {
-      if (this.state !== 'running') return false;
+      if (this.state !== 'running' || revoked?.aborted === true) return false;
       try {
         await attempt();
         return true;
@@ -366,12 +382,20 @@ export class ReferenceConsumer implements AsyncDisposable {
    * than the session timeout (a large commit, a slow disk) never gets this member evicted from the
    * group. kafkajs sends nothing on its own while a handler runs. A heartbeat that fails (the group
    * is rebalancing, the coordinator moved) is only logged here: the call in flight finishes, and the
-   * heartbeat after its commit reports the rebalance to kafkajs, which re-joins.
+   * heartbeat after its commit reports the rebalance to kafkajs, which re-joins. With `revoked`, a
+   * rebalance reported meanwhile aborts it (reason: kafkajs's error, which makes kafkajs re-join).
    */
-  private async whileHeartbeating(heartbeat: () => Promise<void>, call: () => Promise<void>): Promise<void> {
+  private async whileHeartbeating(heartbeat: () => Promise<void>, call: () => Promise<void>, revoked?: AbortController): Promise<void> {
     let beating: Promise<void> = Promise.resolve();
     const timer = setInterval(() => {
-      beating = beating.then(heartbeat).catch((error: unknown) => this.logger.debug({ error: describeError(error) }, 'heartbeat during a handler call failed; the group re-joins after it'));
+      beating = beating.then(heartbeat).catch((error: unknown) => {
+        if (revoked !== undefined && !revoked.signal.aborted && isRebalance(error)) {
+          this.logger.info({ error: describeError(error) }, 'the group is rebalancing during a handler call; asking the handler to stop at its next commit');
+          revoked.abort(error);
+          return;
+        }
+        this.logger.debug({ error: describeError(error) }, 'heartbeat during a handler call failed; the group re-joins after it');
+      });
     }, this.tuning.heartbeatIntervalMs);
     try {
       await call();
@@ -428,6 +452,12 @@ export class ReferenceConsumer implements AsyncDisposable {
     this.state = 'closed';
     this.settleRun?.reject(error);
   }
+}
+
+/** kafkajs's errors meaning "this member's partitions may be moving": re-join before committing anything. */
+function isRebalance(error: unknown): boolean {
+  const type = typeof error === 'object' && error !== null ? (error as { type?: unknown }).type : undefined;
+  return type === 'REBALANCE_IN_PROGRESS' || type === 'ILLEGAL_GENERATION' || type === 'UNKNOWN_MEMBER_ID' || type === 'FENCED_INSTANCE_ID';
 }
 
 function isRetriable(error: unknown): boolean {

@@ -118,7 +118,11 @@ export class BatchHandler {
     this.driftWatch = new DriftWatch(deps.driftFiles);
   }
 
-  async handle(messages: readonly ConsumedReference[]): Promise<BatchOutcome> {
+  /**
+   * `revoked` (the consumer's: a rebalance is moving partitions) stops the batch between two
+   * commits: what is committed stays, with its progress; the rest is the next owner's.
+   */
+  async handle(messages: readonly ConsumedReference[], revoked?: AbortSignal): Promise<BatchOutcome> {
     const first = messages[0];
     if (first === undefined) return { alreadyCommitted: 0, commits: 0, curatedRows: 0, rejectedRows: 0, deadLettered: 0 };
     await this.deps.progress.start(this.deps.group, first.topic, first.partition);
@@ -129,6 +133,10 @@ export class BatchHandler {
     const outcome = { alreadyCommitted: done.length, commits: 0, curatedRows: 0, rejectedRows: 0, deadLettered: 0 };
     let pending = messages.filter((m) => BigInt(m.offset) >= committedOffset);
     while (pending.length > 0) {
+      if (revoked?.aborted === true) {
+        this.deps.logger.info({ partition: first.partition, left: pending.length, from: pending[0]?.offset }, 'partition revoked by a rebalance: the rest of the batch is left to its next owner');
+        break;
+      }
       const result = await this.commitNext(pending);
       pending = pending.slice(result.consumed);
       outcome.commits += 1;
