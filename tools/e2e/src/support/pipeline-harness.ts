@@ -6,7 +6,7 @@ import { parseFileReference, silentLogger, type FileReference } from '@fluxo/sch
 import { deleteTopics, ensureTopics, type FluxoKafka, type KafkaSettings } from '@fluxo/kafka-client';
 import { deleteGroups, readAll, testKafka, uniqueName } from '@fluxo/kafka-client/testing';
 import { ParquetEngine } from '@fluxo/parquet-io';
-import { LAKEHOUSE_EXTENSIONS, Lakehouse, LakehouseError } from '@fluxo/lakehouse';
+import { LAKEHOUSE_EXTENSIONS, Lakehouse, LakehouseError, parseCatalogLocation, type CatalogLocation } from '@fluxo/lakehouse';
 import { testExtensionDirectory } from '@fluxo/lakehouse/testing';
 import { startReplayServer, type ReplayServer, type ReplayServerOptions } from '@fluxo/replay-api';
 import { AppProcess } from './app-process';
@@ -35,23 +35,39 @@ export class PipelineHarness {
     readonly dir: string,
     readonly topics: { readonly raw: string; readonly curated: string; readonly deadLetter: string },
     readonly groupId: string,
+    /** Partitions of the pipeline's topics. */
+    readonly partitions: number,
+    /** `FLUXO_CATALOG` of the apps; undefined: an SQLite file in the test folder. */
+    private readonly catalog: string | undefined,
   ) {}
 
-  /** `kafka` overrides the test broker's settings, e.g. `{ brokers }` of another cluster. */
-  static async create(label: string, options: { readonly replay?: Omit<ReplayServerOptions, 'logger'>; readonly kafka?: Partial<KafkaSettings> } = {}): Promise<PipelineHarness> {
+  /**
+   * `kafka` overrides the test broker's settings, e.g. `{ brokers }` of another cluster; `partitions`
+   * (default 2) of the topics, which the harness creates; `catalog` a `FLUXO_CATALOG` value (e.g. a
+   * PostgreSQL one) instead of the test folder's SQLite file.
+   */
+  static async create(
+    label: string,
+    options: { readonly replay?: Omit<ReplayServerOptions, 'logger'>; readonly kafka?: Partial<KafkaSettings>; readonly partitions?: number; readonly catalog?: string } = {},
+  ): Promise<PipelineHarness> {
     const kafka = testKafka(silentLogger, options.kafka);
     const prefix = uniqueName(`e2e-${label}`);
     const topics = { raw: `${prefix}.raw-files`, curated: `${prefix}.curated-files`, deadLetter: `${prefix}.dead-letter` };
-    await ensureTopics(kafka, Object.values(topics).map((topic) => ({ topic, numPartitions: 2 })));
+    const partitions = options.partitions ?? 2;
+    await ensureTopics(kafka, Object.values(topics).map((topic) => ({ topic, numPartitions: partitions })));
     const dir = await mkdtemp(join(tmpdir(), `fluxo-e2e-${label}-`));
     const replay = await startReplayServer({ port: 0, advance: 'per-request', ...options.replay, logger: silentLogger });
     const engine = await ParquetEngine.open({ logger: silentLogger, threads: 1, memoryLimitMb: 256, extensions: LAKEHOUSE_EXTENSIONS, extensionDirectory: testExtensionDirectory() });
-    return new PipelineHarness(label, kafka, engine, replay, dir, topics, `${prefix}-normalizer`);
+    return new PipelineHarness(label, kafka, engine, replay, dir, topics, `${prefix}-normalizer`, partitions, options.catalog);
   }
 
-  /** The pipeline's table catalog (an SQLite file in the test folder). */
+  /** The pipeline's table catalog when it is the default SQLite file in the test folder. */
   get catalogPath(): string {
     return join(this.dir, 'catalog', 'fluxo.sqlite');
+  }
+
+  private get catalogLocation(): CatalogLocation {
+    return this.catalog === undefined ? { kind: 'sqlite', path: this.catalogPath } : parseCatalogLocation(this.catalog);
   }
 
   /**
@@ -60,9 +76,10 @@ export class PipelineHarness {
    */
   async tables(): Promise<Lakehouse | null> {
     if (this.lakehouse !== undefined) return this.lakehouse;
-    if (!existsSync(this.catalogPath)) return null;
+    const catalog = this.catalogLocation;
+    if (catalog.kind === 'sqlite' && !existsSync(catalog.path)) return null;
     try {
-      this.lakehouse = await Lakehouse.attach({ engine: this.engine, catalog: { kind: 'sqlite', path: this.catalogPath }, dataPath: join(this.lakeDir, 'curated'), logger: silentLogger, readOnly: true });
+      this.lakehouse = await Lakehouse.attach({ engine: this.engine, catalog, dataPath: join(this.lakeDir, 'curated'), logger: silentLogger, readOnly: true });
     } catch (error) {
       // The normalizer created the file but not DuckLake's tables in it yet (or is still creating it): not there yet.
       if (error instanceof LakehouseError && error.code === 'ATTACH_FAILED') return null;
@@ -98,14 +115,14 @@ export class PipelineHarness {
     return {
       FLUXO_KAFKA_BROKERS: this.kafka.brokers.join(','),
       FLUXO_LAKE_DIR: this.lakeDir,
-      FLUXO_CATALOG: `sqlite:${this.catalogPath}`,
+      FLUXO_CATALOG: this.catalog ?? `sqlite:${this.catalogPath}`,
       FLUXO_DUCKDB_EXTENSION_DIR: testExtensionDirectory(),
       FLUXO_STATE_DIR: join(this.dir, 'state'),
       FLUXO_SOURCE_BASE_URL: this.replay.url,
       FLUXO_TOPIC_RAW_FILES: this.topics.raw,
       FLUXO_TOPIC_CURATED_FILES: this.topics.curated,
       FLUXO_TOPIC_DEAD_LETTER: this.topics.deadLetter,
-      FLUXO_TOPIC_PARTITIONS: '2',
+      FLUXO_TOPIC_PARTITIONS: String(this.partitions),
       FLUXO_NORMALIZER_GROUP: this.groupId,
       FLUXO_HTTP_RETRY_BASE_DELAY_MS: '50',
       FLUXO_RETRY_BASE_DELAY_MS: '200',
@@ -130,10 +147,10 @@ export class PipelineHarness {
     return this.track(await AppProcess.start('normalizer', this.env(extra), this.nextLabel('normalizer')));
   }
 
-  /** Rows, distinct (event_id, updated_at) versions and distinct events in curated `earthquakes`. */
-  async curatedEarthquakes(): Promise<CuratedCounts> {
+  /** Rows, distinct (event_id, updated_at) versions and distinct events in curated `earthquakes` (or another dataset of that schema). */
+  async curatedEarthquakes(dataset = 'earthquakes'): Promise<CuratedCounts> {
     const [row] = await this.queryTable<CuratedCounts>(
-      'earthquakes',
+      dataset,
       'count(*)::INTEGER AS rows, count(DISTINCT (event_id, updated_at))::INTEGER AS versions, count(DISTINCT event_id)::INTEGER AS events',
     );
     return row ?? { rows: 0, versions: 0, events: 0 };
