@@ -86,7 +86,15 @@ async function main(): Promise<void> {
   const announcer = measuredAnnouncer(producer.announcer(announcements), new PipelineMetrics(registry, 'normalizer'), announcements);
   const { observer, lineage } = commitObserverFromConfig(config, { metrics, lakeRoot: lake.root, catalogAlias: lakehouse.alias, version: VERSION, logger });
   await using _lineage = lineage;
-  await using curate = await curateEngineFromConfig(config, { definitions: curating, lake, logger });
+  await using curate = await curateEngineFromConfig(config, { definitions: curating, lake, logger, onAvailability: (available) => metrics.engineAvailable(config.engine, available) });
+  // An engine outage (Spark Connect unreachable) is not bad input: batches wait, and /readyz says why.
+  readiness.add({
+    name: 'engine',
+    check: async () => {
+      const waiting = curate.waiting();
+      if (waiting !== undefined) throw new Error(waiting);
+    },
+  });
   const identity = { app: 'normalizer', instance: config.instanceId ?? `${hostname()}:${process.pid}`, version: VERSION };
   const handler = new BatchHandler({
     engine,

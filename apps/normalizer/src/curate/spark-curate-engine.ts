@@ -3,7 +3,6 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compileMapping, curatedSelectForFile, SQL_DIALECTS, type CompiledMapping, type DefinitionCatalog, type Logger } from '@fluxo/schema';
 import { sqlFilePath, type Lake } from '@fluxo/parquet-io';
-import type { SparkSession } from '@fluxo/spark-connect';
 import type { CurateEngine, CuratedRows, CurateInput } from './curate-engine';
 import { NormalizerError } from '../errors';
 
@@ -21,7 +20,8 @@ export const SPARK_STAGING_DIR = '_staging/spark';
 export const SPARK_STAGING_STALE_MS = 3_600_000;
 
 export interface SparkCurateEngineDeps {
-  readonly spark: SparkSession;
+  /** A `SparkSession`, or the normalizer's `SparkLink` (which turns an outage into `ENGINE_UNAVAILABLE`). */
+  readonly spark: { sql(query: string): Promise<{ readonly operationId: string }> };
   /** The definitions in force, read at each use (a `DefinitionWatcher` swaps them when the folder changes). */
   readonly definitions: { readonly catalog: DefinitionCatalog };
   readonly lake: Lake;

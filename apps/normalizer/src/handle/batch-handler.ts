@@ -20,6 +20,7 @@ import type { CommitObserver, CommittedInput, ConsumedReference } from '../ports
 import type { DeadLetters } from './dead-letters';
 import { verifyRawReference, type VerifiedRawFile } from './raw-reference';
 import { addDrift, DriftWatch, type DriftAlarm } from './drift-watch';
+import { NormalizerError } from '../errors';
 
 export interface CommitLimits {
   /** Raw rows per commit at most (a single larger file still commits alone). */
@@ -336,6 +337,9 @@ export class BatchHandler {
       }
       return { rejectedRows: staged.rejected?.rows ?? 0 };
     } catch (error) {
+      // The engine is away (Spark Connect unreachable): not this file's fault, so no attempt is counted;
+      // the consumer retries with back-off until it returns.
+      if (error instanceof NormalizerError && error.code === 'ENGINE_UNAVAILABLE') throw error;
       if (error instanceof FluxoError && error.retriable && this.attempt(message) < this.deps.maxAttempts) throw error;
       const exhausted = error instanceof FluxoError && error.retriable;
       const reason = exhausted ? 'ATTEMPTS_EXHAUSTED' : error instanceof FluxoError ? error.code : 'UNEXPECTED';

@@ -26,6 +26,7 @@ export class NormalizerMetrics implements CommitObserver {
   private readonly quarantined: Counter<'stage' | 'reason'>;
   private readonly consumeDelay: Histogram<'topic'>;
   private readonly lineageEvents: Counter<'transport' | 'outcome'>;
+  private readonly engineUp: Gauge<'engine'>;
   private lastCommitMs: number | undefined;
   /** Highest offset observed per topic-partition: records offered again after a retriable failure are not observed twice. */
   private readonly observedUpTo = new Map<string, bigint>();
@@ -58,6 +59,7 @@ export class NormalizerMetrics implements CommitObserver {
       registers,
     });
     this.lineageEvents = new Counter({ name: 'fluxo_lineage_events_total', help: 'OpenLineage run events sent, by transport (http, file) and outcome (emitted, failed)', labelNames: ['transport', 'outcome'] as const, registers });
+    this.engineUp = new Gauge({ name: 'fluxo_normalizer_engine_up', help: 'Whether the curate engine answered its last call (0 while waiting for Spark Connect)', labelNames: ['engine'] as const, registers });
     const labelNames = ['group', 'topic', 'partition'] as const;
     const positions = options.positions;
     const group = options.group;
@@ -85,6 +87,11 @@ export class NormalizerMetrics implements CommitObserver {
         }
       },
     });
+  }
+
+  /** The curate engine answered (1) or is unreachable (0). */
+  engineAvailable(engine: string, available: boolean): void {
+    this.engineUp.set({ engine }, available ? 1 : 0);
   }
 
   /** Records handed to the handler (one call per batch); each record is observed once. */
