@@ -26,9 +26,10 @@ import { runE2eWorkload } from './workloads/e2e.mjs';
 import { runHistoryWorkload } from './workloads/history.mjs';
 import { runIngestWorkload } from './workloads/ingest.mjs';
 import { runNormalizeWorkload } from './workloads/normalize.mjs';
+import { runScaleWorkload } from './workloads/scale.mjs';
 import { runStartupWorkload } from './workloads/startup.mjs';
 
-const WORKLOADS = ['normalize', 'ingest', 'e2e', 'startup', 'history'];
+const WORKLOADS = ['normalize', 'ingest', 'e2e', 'startup', 'history', 'scale'];
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
@@ -48,7 +49,7 @@ const quick = Boolean(args.quick);
 const only = args.only ? args.only.split(',') : WORKLOADS;
 const runs = args.runs ? Number(args.runs) : quick ? 1 : 3;
 const plan = quick
-  ? { rows: 100_000, files: 10, contenders: ['fluxo', 'ceiling', 'naive'], sparkRuns: 0, features: 20_000, e2eSeconds: 30, e2eRates: [1000, 10_000], startupRuns: 1, historyCadenceScale: 120, historyRecentchangeRate: 5, historyRepeat: 5 }
+  ? { rows: 100_000, files: 10, contenders: ['fluxo', 'ceiling', 'naive'], sparkRuns: 0, features: 20_000, e2eSeconds: 30, e2eRates: [1000, 10_000], startupRuns: 1, historyCadenceScale: 120, historyRecentchangeRate: 5, historyRepeat: 5, scaleRows: 120_000, scaleFiles: 12 }
   : {
       rows: 1_000_000,
       files: 100,
@@ -61,6 +62,8 @@ const plan = quick
       historyCadenceScale: 1,
       historyRecentchangeRate: 5,
       historyRepeat: 10,
+      scaleRows: 1_000_000,
+      scaleFiles: 100,
     };
 if (args['e2e-rates']) plan.e2eRates = args['e2e-rates'].split(',').map(Number);
 if (args['history-cadence-scale']) plan.historyCadenceScale = Number(args['history-cadence-scale']);
@@ -139,6 +142,7 @@ async function main() {
       workload('e2e', () => runE2eWorkload(ctx, { rate, seconds: plan.e2eSeconds, runs: quick ? 1 : Math.min(runs, 2), streams: String(args['e2e-streams']), batchMaxAgeMs: Number(args['e2e-batch-age-ms']) }));
     if (plan.e2eRates.includes(1000)) result.e2e = await e2e(1000);
     if (plan.e2eRates.includes(10_000)) result.e2e_10k = await e2e(10_000);
+    result.scale = await workload('scale', () => runScaleWorkload(ctx, { rows: plan.scaleRows, files: plan.scaleFiles, runs: quick ? 1 : Math.min(runs, 2), instances: [1, 2, 3] }));
     result.history = await workload('history', () =>
       runHistoryWorkload(ctx, {
         cadenceScale: plan.historyCadenceScale,

@@ -125,6 +125,7 @@ export function renderMarkdown(r) {
   lines.push('## 4. startup — `npm start` to the first curated file', '');
   if (s && !s.error && !s.skipped) lines.push(s.first_curated_s === null ? s.note : `${range(s.detail.seconds, ' s')} (median | min | max | runs). ${s.note ?? ''}`, '');
   else lines.push(s?.skipped ? 'not run (--only)' : `failed: ${s?.error ?? 'not run'}`, '');
+  lines.push(...renderScale(r.scale));
   const mem = r.memory ?? {};
   lines.push('## 5. memory — peak RSS (MB, max over runs)', '', '| app | workload 1 (normalize) | workload 3 (e2e 1,000/s) | workload 3 (e2e 10,000/s) | workload 6 (history, day 30) |', '|---|---|---|---|---|');
   lines.push(
@@ -220,4 +221,14 @@ function historySummary(h) {
   const p = [h.day_1, h.day_10, h.day_30];
   const join = (/** @type {(x: any) => any} */ pick) => p.map((x) => (x ? pick(x) : 'n/a')).join(' / ');
   return `cold start ${join((x) => x.cold_start_s)} s, peak RSS ${join((x) => x.normalizer_peak_rss_mb)} MB, dashboard p95 ${join((x) => x.dashboard_query_p95_ms)} ms, catalog ${join((x) => Math.round(x.catalog_bytes / 1024))} KiB (cadence ×${h.cadence_scale})`;
+}
+
+/** Workload 7: the same backlog drained by 1, 2 and 3 normalizers on the PostgreSQL catalog. @param {any} sc */
+function renderScale(sc) {
+  const lines = ['## 7. scale — one backlog, 1 / 2 / 3 normalizers in one group (PostgreSQL catalog)', ''];
+  if (!sc || sc.error || sc.skipped) return [...lines, sc?.skipped ? 'not run (--only)' : `failed: ${sc?.error ?? 'not run'}`, ''];
+  lines.push(`${fmt(sc.rows)} rows in ${fmt(sc.files)} raw files over ${fmt(sc.partitions)} partitions (one dataset each), ${sc.catalog}; timed from publishing the references to the last curated reference.`, '');
+  lines.push('| normalizers | rows/s (median) | × one | commits | peak RSS per process (MB) |', '|---|---|---|---|---|');
+  for (const [n, x] of Object.entries(sc.instances)) lines.push(`| ${n} | ${fmt(x.rows_per_s)} | ${fmt(x.speedup)} | ${fmt(x.commits)} | ${fmt(x.peak_rss_mb)} |`);
+  return [...lines, ''];
 }
