@@ -142,7 +142,7 @@ async function main() {
       workload('e2e', () => runE2eWorkload(ctx, { rate, seconds: plan.e2eSeconds, runs: quick ? 1 : Math.min(runs, 2), streams: String(args['e2e-streams']), batchMaxAgeMs: Number(args['e2e-batch-age-ms']) }));
     if (plan.e2eRates.includes(1000)) result.e2e = await e2e(1000);
     if (plan.e2eRates.includes(10_000)) result.e2e_10k = await e2e(10_000);
-    result.scale = await workload('scale', () => runScaleWorkload(ctx, { rows: plan.scaleRows, files: plan.scaleFiles, runs: quick ? 1 : Math.min(runs, 2), instances: [1, 2, 3] }));
+    result.scale = await workload('scale', () => runScaleWorkload(ctx, { rows: plan.scaleRows, files: plan.scaleFiles, runs: quick ? 2 : Math.max(runs, 2), instances: [1, 2, 3] }));
     result.history = await workload('history', () =>
       runHistoryWorkload(ctx, {
         cadenceScale: plan.historyCadenceScale,

@@ -44,7 +44,8 @@ export async function runScaleWorkload(ctx, options) {
   const runs = {};
   try {
     for (let i = 0; i < options.runs; i++) {
-      for (const n of options.instances) {
+      // 1, 2, 3 then 3, 2, 1: a load that rises or falls during the workload (other work on the machine) favours neither end.
+      for (const n of i % 2 === 0 ? options.instances : [...options.instances].reverse()) {
         ctx.log(`scale run ${i + 1}/${options.runs}: ${n} normalizer(s), ${data.rows.toLocaleString('en')} rows in ${data.files.length} files over ${DATASETS.length} partitions`);
         const result = await drain(ctx, data, { n, id: `${ctx.runId}-${i}-${n}`, home, definitionsDir, postgres });
         (runs[n] ??= []).push(result);
@@ -65,7 +66,7 @@ export async function runScaleWorkload(ctx, options) {
     instances: Object.fromEntries(
       options.instances.map((n) => {
         const r = rate(n);
-        return [n, { rows_per_s: r?.median ?? null, speedup: r === null || one === null ? null : round(/** @type {number} */ (r.median) / one, 2), detail: r, peak_rss_mb: Math.max(0, ...(runs[n] ?? []).map((x) => x.peakRssMb)), commits: median((runs[n] ?? []).map((x) => x.commits)) }];
+        return [n, { rows_per_s: r === null ? null : Math.round(/** @type {number} */ (r.median)), speedup: r === null || one === null ? null : round(/** @type {number} */ (r.median) / one, 2), detail: r, peak_rss_mb: Math.max(0, ...(runs[n] ?? []).map((x) => x.peakRssMb)), commits: median((runs[n] ?? []).map((x) => x.commits)) }];
       }),
     ),
   };
