@@ -43,3 +43,6 @@ export {
   type StreamingRawFileSink,
 } from './raw-file-sink';
 export { openRawFileBuilder, type RawFileBuilder } from './raw-file-builder';
+export { S3Lake } from './s3-lake';
+export { writeRawObject } from './raw-object-writer';
+export { isObjectUrl } from './sql';
