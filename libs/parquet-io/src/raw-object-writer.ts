@@ -18,7 +18,7 @@ export async function writeRawObject(engine: ParquetEngine, lake: S3Lake, input:
   const location = lake.rawPath(input.source, input.fetchedAt, input.stem);
   const { minEventTime, maxEventTime } = checkRows(input.rows);
   const url = lake.resolve(location.uri);
-  if (input.overwrite !== true && (await exists(lake, url, location.uri))) {
+  if (input.overwrite !== true && (await lake.exists(url, location.uri))) {
     throw new ParquetIoError('ALREADY_EXISTS', `${location.uri} already exists`, { context: { uri: location.uri, path: url } });
   }
   const rows = await withRawTable(engine, input, async (table) => {
@@ -33,8 +33,7 @@ export async function writeRawObject(engine: ParquetEngine, lake: S3Lake, input:
       });
     }
   });
-  const [facts] = await engine.all<{ bytes: number; sha256: string }>(`SELECT size AS bytes, sha256(content) AS sha256 FROM read_blob(${sqlFilePath(url)})`);
-  if (facts === undefined) throw new ParquetIoError('FILE_MISSING', `${location.uri} is not there after its upload`, { retriable: true, context: { uri: location.uri, path: url } });
+  const facts = await lake.factsOf(url, location.uri);
   return {
     uri: location.uri,
     rows,
@@ -43,19 +42,10 @@ export async function writeRawObject(engine: ParquetEngine, lake: S3Lake, input:
     path: url,
     tmpPath: url,
     sha256: facts.sha256,
-    bytes: Number(facts.bytes),
+    bytes: facts.bytes,
     schemaFingerprint: RAW_SCHEMA_FINGERPRINT,
     commit: async () => undefined,
     discard: async () => undefined,
   };
 }
 
-async function exists(lake: S3Lake, url: string, uri: string): Promise<boolean> {
-  try {
-    await lake.stat(url, uri);
-    return true;
-  } catch (error) {
-    if (error instanceof ParquetIoError && error.code === 'FILE_MISSING') return false;
-    throw error;
-  }
-}

@@ -55,7 +55,12 @@ export class S3Lake {
 
   /** DuckLake's DATA_PATH: `s3://bucket/prefix/curated/`. */
   get curatedDataPath(): string {
-    return `${this.root}/curated/`;
+    return S3Lake.curatedDataPathOf(this.root);
+  }
+
+  /** The curated zone's DATA_PATH under an `s3://` lake root (for readers that attach before opening the lake). */
+  static curatedDataPathOf(root: string): string {
+    return `${root}/curated/`;
   }
 
   /** Where a raw file goes: `uri` is the object's absolute `s3://` URI (what references carry), `path` the same. */
@@ -105,11 +110,10 @@ export class S3Lake {
         context: { uri: expected.uri, path: url, expected: expected.bytes, actual: stat.size },
       });
     }
-    const rows = await this.read<{ sha256: string }>(`SELECT sha256(content) AS sha256 FROM read_blob(${sqlFilePath(url)})`, expected.uri, url);
-    const sha256 = rows[0]?.sha256;
+    const { sha256 } = await this.factsOf(url, expected.uri);
     if (sha256 !== expected.sha256) {
       throw new ParquetIoError('CHECKSUM_MISMATCH', `${expected.uri} sha256 differs from its reference`, {
-        context: { uri: expected.uri, path: url, expected: expected.sha256, actual: sha256 ?? null },
+        context: { uri: expected.uri, path: url, expected: expected.sha256, actual: sha256 },
       });
     }
     return {
@@ -130,6 +134,24 @@ export class S3Lake {
     const row = rows[0];
     if (row === undefined) throw new ParquetIoError('FILE_MISSING', `${uri} does not exist in the lake`, { context: { uri, path: url } });
     return { size: Number(row.size), lastModified: row.last_modified };
+  }
+
+  /** True when the object exists. */
+  async exists(url: string, uri: string): Promise<boolean> {
+    try {
+      await this.stat(url, uri);
+      return true;
+    } catch (error) {
+      if (error instanceof ParquetIoError && error.code === 'FILE_MISSING') return false;
+      throw error;
+    }
+  }
+
+  /** Size and SHA-256 of an object's bytes as stored (the whole object is read through the engine). */
+  async factsOf(url: string, uri: string): Promise<{ bytes: number; sha256: string }> {
+    const [facts] = await this.read<{ bytes: number; sha256: string }>(`SELECT size AS bytes, sha256(content) AS sha256 FROM read_blob(${sqlFilePath(url)})`, uri, url);
+    if (facts === undefined) throw new ParquetIoError('FILE_MISSING', `${uri} does not exist in the lake`, { context: { uri, path: url } });
+    return { bytes: Number(facts.bytes), sha256: facts.sha256 };
   }
 
   private async read<T extends object>(sql: string, uri: string, url: string): Promise<T[]> {

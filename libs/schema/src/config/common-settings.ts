@@ -42,6 +42,10 @@ export class PipelineAppConfig extends KafkaConnectionConfig {
   @IsOptional() @IsString() @MinLength(1)
   s3SessionToken?: string;
 
+  /** Where DuckDB finds its extensions: ducklake and the catalog back ends, httpfs for an s3:// lake (tools/duckdb-extensions installs them). */
+  @IsString() @MinLength(1)
+  duckdbExtensionDir!: string;
+
   @IsOptional() @IsString() @MinLength(1)
   definitionsDir?: string;
 
@@ -63,6 +67,7 @@ export class PipelineAppConfig extends KafkaConnectionConfig {
 export const PIPELINE_APP_SETTINGS: EnvSetting<keyof PipelineAppConfig>[] = [
   { env: 'FLUXO_LAKE_DIR', field: 'lakeDir', kind: 'string', default: '.fluxo/lake', description: 'Root of the data lake (raw/, curated/, quarantine/)' },
   ...LAKE_STORAGE_SETTINGS,
+  { env: 'FLUXO_DUCKDB_EXTENSION_DIR', field: 'duckdbExtensionDir', kind: 'string', default: '.fluxo/duckdb-extensions', description: 'DuckDB extensions (installed by tools/duckdb-extensions)' },
   { env: 'FLUXO_DEFINITIONS_DIR', field: 'definitionsDir', kind: 'string', description: 'Folder with extra sources/*.json and datasets/*.json' },
   { env: 'FLUXO_INSTANCE_ID', field: 'instanceId', kind: 'string', description: 'Producer identity in references (default host:pid)' },
   { env: 'FLUXO_LOG_LEVEL', field: 'logLevel', kind: 'string', default: 'info', description: 'debug, info, warn or error' },
