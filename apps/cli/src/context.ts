@@ -69,15 +69,23 @@ export class CliContext implements AsyncDisposable {
 
   /** The lake, for commands that read or write its files. `NOT_FOUND` when it does not exist yet. */
   async lake(): Promise<Lake> {
-    if (this.config.lakeRoot !== undefined) {
-      throw new CliError('REFUSED', `This command works on a local lake only, and FLUXO_LAKE_ROOT puts the raw and curated files on ${this.config.lakeRoot}.`, {
-        hints: ['`fluxo query` and the table part of `fluxo status` read an S3 lake through the catalog; raw-file commands on S3 are not built yet (decision 0008, part 4).'],
-      });
-    }
     if (!existsSync(this.lakeRoot)) {
       throw new CliError('NOT_FOUND', `There is no lake at ${this.lakeRoot} yet.`, { hints: ['Start the pipeline (`npm start`), or point FLUXO_LAKE_DIR at the lake.'] });
     }
     return Lake.open(this.lakeRoot);
+  }
+
+  /**
+   * The lake for commands that read the raw zone's files (`reprocess`): refused with `REFUSED` when
+   * FLUXO_LAKE_ROOT puts them on S3 (raw-file commands on S3 are not built yet).
+   */
+  async rawZoneLake(): Promise<Lake> {
+    if (this.config.lakeRoot !== undefined) {
+      throw new CliError('REFUSED', `This command reads raw files from a local lake only, and FLUXO_LAKE_ROOT puts the raw and curated files on ${this.config.lakeRoot}.`, {
+        hints: ['`fluxo query` and the table part of `fluxo status` read an S3 lake through the catalog; raw-file commands on S3 are not built yet (decision 0008, part 4).'],
+      });
+    }
+    return this.lake();
   }
 
   /** DuckDB with the lakehouse extensions loaded (and httpfs with the lake's credentials when the lake is on S3). */
