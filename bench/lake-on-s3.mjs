@@ -5,7 +5,7 @@
  * once on a local directory and once on a local Versity S3 Gateway (tools/local-s3; loopback, so
  * this is the protocol's and the gateway's overhead, not a network's). Median wall-clock ms per
  * step over `--files` files of `--rows` rows each, alternating local and S3 so load drifts hit both.
- * `node bench/lake-on-s3.mjs [--files 12] [--rows 10000] [--port 39702]`; prints JSON.
+ * `node bench/lake-on-s3.mjs [--files 12] [--rows 10000] [--port 39720]`; prints JSON.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -16,7 +16,7 @@ import { build } from 'esbuild';
 import { createBucket, startS3 } from '../tools/local-s3/server.mjs';
 import { BENCH_HOME, ROOT } from './lib/paths.mjs';
 
-const { values: args } = parseArgs({ options: { files: { type: 'string', default: '12' }, rows: { type: 'string', default: '10000' }, port: { type: 'string', default: String(39702 + Number(process.env['FLUXO_TEST_PORT_OFFSET'] ?? 0)) } } });
+const { values: args } = parseArgs({ options: { files: { type: 'string', default: '12' }, rows: { type: 'string', default: '10000' }, port: { type: 'string', default: String(39720 + Number(process.env['FLUXO_TEST_PORT_OFFSET'] ?? 0)) } } });
 const files = Number(args.files);
 const rowsPerFile = Number(args.rows);
 

@@ -14,7 +14,7 @@ const offset = Number(process.env['FLUXO_TEST_PORT_OFFSET'] ?? 0);
 test('starts, answers ListBuckets with its credentials only, creates buckets as directories, stops', { timeout: 300_000 }, async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'fluxo-local-s3-test-'));
   try {
-    const s3 = await startS3({ port: 39701 + offset, dataDir });
+    const s3 = await startS3({ port: 39710 + offset, dataDir });
     try {
       assert.deepEqual(await listBuckets(s3), []);
       await createBucket(s3, 'fluxo-lake');
