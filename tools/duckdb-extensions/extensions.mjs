@@ -1,6 +1,7 @@
 // @ts-check
 /**
- * Provides the DuckDB extensions fluxo loads at run time (DuckLake and its catalog back ends) in a
+ * Provides the DuckDB extensions fluxo loads at run time (DuckLake, its catalog back ends, and httpfs
+ * for the lake on S3-compatible storage) in a
  * project-local extension directory, once per machine:
  *
  *   1. DuckDB's official extension repository (`INSTALL <name>`), as any DuckDB user gets them;
@@ -30,6 +31,7 @@ export const DUCKDB_EXTENSIONS = /** @type {const} */ ([
   { name: 'ducklake', pypi: 'duckdb-extension-ducklake' },
   { name: 'sqlite_scanner', pypi: 'duckdb-extension-sqlite-scanner' },
   { name: 'postgres_scanner', pypi: 'duckdb-extension-postgres-scanner' },
+  { name: 'httpfs', pypi: 'duckdb-extension-httpfs' },
 ]);
 
 /** Where the extensions live, relative to the repository root (FLUXO_DUCKDB_EXTENSION_DIR's default). */

@@ -6,11 +6,13 @@
  *     FLUXO_TEST_KAFKA_BROKERS), ONE Kafka 3.9 in ZooKeeper mode (ports 39192/39181,
  *     FLUXO_TEST_KAFKA_ZK_BROKERS), ONE real PostgreSQL for DuckLake's catalog (port 39432,
  *     FLUXO_TEST_POSTGRES, a libpq connection string) and ONE Spark Connect server (port 39502,
- *     FLUXO_TEST_SPARK_REMOTE, an sc:// address with its token), all started here for the whole run
+ *     FLUXO_TEST_SPARK_REMOTE, an sc:// address with its token) and ONE S3-compatible server (Versity
+ *     S3 Gateway, port 39700, bucket `fluxo-test`: FLUXO_TEST_S3_ENDPOINT, FLUXO_TEST_S3_REGION,
+ *     FLUXO_TEST_S3_ACCESS_KEY_ID, FLUXO_TEST_S3_SECRET_ACCESS_KEY, FLUXO_TEST_S3_BUCKET), all started here for the whole run
  *     on fresh data dirs and stopped at the end whatever happens. FLUXO_TEST_PORT_OFFSET (default 0)
  *     shifts every port, so several checkouts on one machine can run their suites at the same time.
  * Prerequisites are installed on first use (Kafka jars via Maven, pyarrow in a venv, DuckDB's
- * extensions) or named with the fix. Extra arguments go to nx, e.g. `npm test -- --projects=normalizer`.
+ * extensions, the S3 gateway built with Go) or named with the fix. Extra arguments go to nx, e.g. `npm test -- --projects=normalizer`.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, mkdir } from 'node:fs/promises';
@@ -19,12 +21,15 @@ import { join } from 'node:path';
 import { ensureDuckDBExtensions } from '../duckdb-extensions/extensions.mjs';
 import { installKafka, startBroker } from '../local-kafka/broker.mjs';
 import { startPostgres } from '../local-postgres/postgres.mjs';
+import { createBucket, installS3, startS3 } from '../local-s3/server.mjs';
 import { launchSpark } from '../local-spark/server.mjs';
 import { ensurePython } from './ensure-python.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
 const reports = join(root, 'test-artifacts', 'jest');
 const extra = process.argv.slice(2);
+/** The bucket the S3 tests share; each test works under a prefix of its own. */
+const TEST_BUCKET = 'fluxo-test';
 
 /** @param {string[]} args @param {NodeJS.ProcessEnv} env */
 function nx(args, env) {
@@ -98,6 +103,13 @@ async function startServices() {
     cleanups.push(() => zookeeperBroker.stop());
     console.log(`[fluxo] Kafka 3.9 (ZooKeeper mode) ready at ${zookeeperBroker.brokers.join(',')} after ${zookeeperBroker.readyAfterMs} ms`);
 
+    const s3Dir = await mkdtemp(join(tmpdir(), 'fluxo-test-s3-'));
+    cleanups.push(() => rm(s3Dir, { recursive: true, force: true }));
+    const s3 = await startS3({ port: 39700 + offset, dataDir: s3Dir });
+    cleanups.push(() => s3.stop());
+    await createBucket(s3, TEST_BUCKET);
+    console.log(`[fluxo] S3 (Versity S3 Gateway) ready at ${s3.endpoint} after ${s3.readyAfterMs} ms`);
+
     const sparkReadyAfterMs = await spark.ready;
     console.log(`[fluxo] Spark Connect ready at sc://127.0.0.1:${spark.port} after ${sparkReadyAfterMs} ms`);
 
@@ -107,6 +119,11 @@ async function startServices() {
         FLUXO_TEST_KAFKA_ZK_BROKERS: zookeeperBroker.brokers.join(','),
         FLUXO_TEST_POSTGRES: postgres.connectionString,
         FLUXO_TEST_SPARK_REMOTE: spark.remote,
+        FLUXO_TEST_S3_ENDPOINT: s3.endpoint,
+        FLUXO_TEST_S3_REGION: s3.region,
+        FLUXO_TEST_S3_ACCESS_KEY_ID: s3.accessKeyId,
+        FLUXO_TEST_S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+        FLUXO_TEST_S3_BUCKET: TEST_BUCKET,
       },
       stop,
     };
@@ -123,11 +140,12 @@ async function main() {
   await installKafka({ log: (message) => console.log(`[fluxo] ${message}`) });
   await installKafka({ mode: 'zookeeper', log: (message) => console.log(`[fluxo] ${message}`) });
   await ensureDuckDBExtensions({ root, log: (message) => console.log(`[fluxo] ${message}`) });
+  await installS3({ log: (message) => console.log(`[fluxo] ${message}`) });
 
   console.log('[fluxo] phase 1: lint, typecheck, unit tests, build');
   let code = await nx(['-t', 'lint', 'typecheck', 'test', 'build'], env);
   if (code === 0) {
-    console.log('[fluxo] phase 2: starting Kafka (KRaft and ZooKeeper mode), PostgreSQL and Spark Connect for integration and end-to-end tests');
+    console.log('[fluxo] phase 2: starting Kafka (KRaft and ZooKeeper mode), PostgreSQL, Spark Connect and S3 for integration and end-to-end tests');
     const services = await startServices();
     process.once('SIGINT', () => void services.stop().then(() => process.exit(130)));
     try {

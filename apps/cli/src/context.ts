@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadCliConfig, type CliConfig, type DefinitionCatalog, type Logger } from '@fluxo/schema';
+import { lakeStorageOf, loadCliConfig, type CliConfig, type DefinitionCatalog, type Logger } from '@fluxo/schema';
 import { createKafka, settingsFromConfig, type FluxoKafka } from '@fluxo/kafka-client';
-import { Lake, ParquetEngine } from '@fluxo/parquet-io';
+import { Lake, ParquetEngine, S3Lake } from '@fluxo/parquet-io';
 import { loadDefinitionCatalog } from '@fluxo/definitions';
 import { LAKEHOUSE_EXTENSIONS, Lakehouse, parseCatalogLocation, type CatalogLocation } from '@fluxo/lakehouse';
 import { CliError } from './errors';
@@ -75,15 +75,36 @@ export class CliContext implements AsyncDisposable {
     return Lake.open(this.lakeRoot);
   }
 
-  /** DuckDB with the lakehouse extensions loaded. */
+  /**
+   * The lake for commands that read the raw zone's files (`reprocess`): refused with `REFUSED` when
+   * FLUXO_LAKE_ROOT puts them on S3 (raw-file commands on S3 are not built yet).
+   */
+  async rawZoneLake(): Promise<Lake> {
+    if (this.config.lakeRoot !== undefined) {
+      throw new CliError('REFUSED', `This command reads raw files from a local lake only, and FLUXO_LAKE_ROOT puts the raw and curated files on ${this.config.lakeRoot}.`, {
+        hints: ['`fluxo query` and the table part of `fluxo status` read an S3 lake through the catalog; raw-file commands on S3 are not built yet (decision 0008, part 4).'],
+      });
+    }
+    return this.lake();
+  }
+
+  /** DuckDB with the lakehouse extensions loaded (and httpfs with the lake's credentials when the lake is on S3). */
   async engine(): Promise<ParquetEngine> {
-    this.engineInstance ??= await ParquetEngine.open({
-      logger: this.logger,
-      threads: this.config.engineThreads,
-      memoryLimitMb: this.config.engineMemoryLimitMb,
-      extensions: LAKEHOUSE_EXTENSIONS,
-      extensionDirectory: resolve(this.io.cwd, this.config.duckdbExtensionDir),
-    });
+    if (this.engineInstance === undefined) {
+      const storage = lakeStorageOf(this.config);
+      const engine = await ParquetEngine.open({
+        logger: this.logger,
+        threads: this.config.engineThreads,
+        memoryLimitMb: this.config.engineMemoryLimitMb,
+        extensions: storage.kind === 's3' ? [...LAKEHOUSE_EXTENSIONS, 'httpfs'] : LAKEHOUSE_EXTENSIONS,
+        extensionDirectory: resolve(this.io.cwd, this.config.duckdbExtensionDir),
+      });
+      if (storage.kind === 's3') await S3Lake.open(engine, storage).catch(async (error: unknown) => {
+        await engine.close();
+        throw error;
+      });
+      this.engineInstance = engine;
+    }
     return this.engineInstance;
   }
 
@@ -119,7 +140,7 @@ export class CliContext implements AsyncDisposable {
     const lakehouse = await Lakehouse.attach({
       engine: await this.engine(),
       catalog: this.catalogLocation,
-      dataPath: join(this.lakeRoot, 'curated'),
+      dataPath: this.config.lakeRoot === undefined ? join(this.lakeRoot, 'curated') : S3Lake.curatedDataPathOf(this.config.lakeRoot),
       logger: this.logger,
       readOnly: options.readOnly,
     });

@@ -1,9 +1,10 @@
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import {
   describeError,
   INGEST_SETTINGS,
   InstanceReconciler,
+  lakeStorageOf,
   loadIngestConfig,
   redactConfig,
   redactUrl,
@@ -14,7 +15,7 @@ import {
   type SourceInstance,
 } from '@fluxo/schema';
 import { createKafka, ensureTopics, ReferenceProducer, retryUntilReady, settingsFromConfig, waitForCluster } from '@fluxo/kafka-client';
-import { durableFiles, Lake, lakeRawFileSink, ParquetEngine } from '@fluxo/parquet-io';
+import { durableFiles, Lake, lakeRawFileSink, ParquetEngine, s3DurableFiles, S3Lake, s3RawFileSink } from '@fluxo/parquet-io';
 import { DefinitionWatcher } from '@fluxo/definitions';
 import { lockDirectory, PendingAnnouncements } from '@fluxo/producer';
 import { directoryWritableCheck, measuredAnnouncer, PipelineMetrics, startObservability } from '@fluxo/metrics';
@@ -47,9 +48,16 @@ async function main(): Promise<void> {
   await using definitions = await DefinitionWatcher.open({ dir: config.definitionsDir, intervalMs: config.definitionsScanIntervalMs, logger });
   // At startup every spec must resolve (exit code 2 otherwise); later changes never stop the app.
   resolveSourceInstances(definitions.catalog, config.sources, config.sourceBaseUrl, process.env);
+  // The local lake always holds quarantine and the staging of streamed responses; raw files go to
+  // the s3:// lake root instead when one is configured (lakeStorageOf).
   const lake = await Lake.open(config.lakeDir);
   readiness.add(directoryWritableCheck('lake', lake.root));
-  await using engine = await ParquetEngine.open({ logger, threads: 1, sandbox: { allowedDirectories: [lake.root] } });
+  const storage = lakeStorageOf(config);
+  await using engine = await ParquetEngine.open({ logger, threads: 1, ...(storage.kind === 's3' ? { extensions: ['httpfs'], extensionDirectory: resolvePath(config.duckdbExtensionDir) } : {}) });
+  const s3Lake = storage.kind === 's3' ? await S3Lake.open(engine, storage) : undefined;
+  await engine.restrictFileAccess({ allowedDirectories: [lake.root, ...(s3Lake === undefined ? [] : [s3Lake.sandboxPrefix])] });
+  const rawFiles = s3Lake === undefined ? lakeRawFileSink(engine, lake) : s3RawFileSink(engine, s3Lake, lake);
+  const files = s3Lake === undefined ? durableFiles : s3DurableFiles(s3Lake);
   const kafka = createKafka(settingsFromConfig(config), logger);
   readiness.add({ name: 'kafka', check: async () => void (await kafka.describeCluster()) });
   // A broker that is (re)starting may not answer or list its topics yet: wait with backoff, never exit.
@@ -88,8 +96,8 @@ async function main(): Promise<void> {
         retry,
         store,
         pending,
-        rawFiles: lakeRawFileSink(engine, lake),
-        files: durableFiles,
+        rawFiles,
+        files,
         announcer,
         quarantine: lakeQuarantine(lake),
         producer: producerIdentity,
@@ -114,7 +122,7 @@ async function main(): Promise<void> {
   readiness.markStarted();
   logger.info(
     { lake: lake.root, topics: [config.topicRawFiles, config.topicDeadLetter], sources: sources.instances.map((i) => ({ name: i.definition.name, url: redactUrl(i.url), intervalMs: i.intervalMs })) },
-    `ingest running: raw files under ${lake.root}/raw, references on ${config.topicRawFiles}`,
+    `ingest running: raw files under ${s3Lake?.root ?? lake.root}/raw, references on ${config.topicRawFiles}`,
   );
   await new Promise((resolve) => stopping.signal.addEventListener('abort', resolve, { once: true }));
   logger.info({}, 'stopping ingest: finishing polls in flight');

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import {
   curatedTableSpecs,
   describeError,
+  lakeStorageOf,
   loadNormalizerConfig,
   NORMALIZER_SETTINGS,
   redactConfig,
@@ -12,7 +13,7 @@ import {
 } from '@fluxo/schema';
 import { createKafka, ensureTopics, ReferenceConsumer, ReferenceProducer, retryUntilReady, settingsFromConfig, waitForCluster, type PartitionPosition } from '@fluxo/kafka-client';
 import { directoryWritableCheck, measuredAnnouncer, PipelineMetrics, startObservability } from '@fluxo/metrics';
-import { Lake, ParquetEngine } from '@fluxo/parquet-io';
+import { Lake, ParquetEngine, S3Lake } from '@fluxo/parquet-io';
 import { DefinitionWatcher } from '@fluxo/definitions';
 import { ConsumedRawFiles, ConsumerProgress, LAKEHOUSE_EXTENSIONS, Lakehouse, maintain, parseCatalogLocation, RawRetention, type MaintenancePolicy, type TableSpec } from '@fluxo/lakehouse';
 import { CuratedAnnouncer } from './announce/curated-announcer';
@@ -46,19 +47,27 @@ async function main(): Promise<void> {
   const curating = { catalog: definitions.catalog, refresh: () => definitions.check() };
   definitions.onChange(({ catalog }) => void (curating.catalog = catalog.keepingRemovedSourcesOf(curating.catalog)));
   const lake = await Lake.open(config.lakeDir);
+  const storage = lakeStorageOf(config);
+  if (storage.kind === 's3' && config.engine === 'spark') {
+    throw new SchemaError('INVALID_CONFIG', 'Configuration is invalid', ['FLUXO_ENGINE: spark cannot read a lake on S3 yet (FLUXO_LAKE_ROOT is s3://): use the duckdb engine (decision 0008, part 4)']);
+  }
   readiness.add(directoryWritableCheck('lake', lake.root));
   await assertNoLegacyLayout(lake);
   await using engine = await ParquetEngine.open({
     logger,
     threads: config.engineThreads,
     memoryLimitMb: config.engineMemoryLimitMb,
-    extensions: LAKEHOUSE_EXTENSIONS,
+    extensions: storage.kind === 's3' ? [...LAKEHOUSE_EXTENSIONS, 'httpfs'] : LAKEHOUSE_EXTENSIONS,
     extensionDirectory: resolve(config.duckdbExtensionDir),
   });
+  // With an s3:// lake root, raw and curated files are objects there; quarantine stays in the local lake.
+  const s3Lake = storage.kind === 's3' ? await S3Lake.open(engine, storage) : undefined;
   const catalogLocation = parseCatalogLocation(config.catalog);
-  await using lakehouse = await Lakehouse.attach({ engine, catalog: catalogLocation, dataPath: join(lake.root, 'curated'), logger });
+  await using lakehouse = await Lakehouse.attach({ engine, catalog: catalogLocation, dataPath: s3Lake?.curatedDataPath ?? join(lake.root, 'curated'), logger });
   // DuckDB may touch only the lake and the catalog's folder from now on (a PostgreSQL catalog must be attached first).
-  await engine.restrictFileAccess({ allowedDirectories: [lake.root, ...(catalogLocation.kind === 'sqlite' ? [dirname(catalogLocation.path)] : [])] });
+  await engine.restrictFileAccess({
+    allowedDirectories: [lake.root, ...(s3Lake === undefined ? [] : [s3Lake.sandboxPrefix]), ...(catalogLocation.kind === 'sqlite' ? [dirname(catalogLocation.path)] : [])],
+  });
   // A commit in the last 30 s proves the catalog answers; otherwise ask it (queued behind a running commit).
   readiness.add({
     name: 'catalog',
@@ -104,7 +113,8 @@ async function main(): Promise<void> {
     progress,
     consumed,
     definitions: curating,
-    announcer: new CuratedAnnouncer({ engine, lake, lakehouse, announcer, producer: identity, logger }),
+    rawLake: s3Lake,
+    announcer: new CuratedAnnouncer({ engine, lake, s3Lake, lakehouse, announcer, producer: identity, logger }),
     deadLetters: new DeadLetters(lake, announcer, logger),
     group: config.groupId,
     limits: { maxRows: config.commitMaxRows, maxBytes: config.commitMaxBytes, maxAgeMs: config.commitMaxAgeMs },

@@ -1,7 +1,9 @@
 import { hostname } from 'node:os';
+import { resolve as resolvePath } from 'node:path';
 import {
   describeError,
   InstanceReconciler,
+  lakeStorageOf,
   loadStreamIngestConfig,
   redactConfig,
   redactUrl,
@@ -15,7 +17,7 @@ import {
   type StreamProtocol,
 } from '@fluxo/schema';
 import { createKafka, ensureTopics, ReferenceProducer, retryUntilReady, settingsFromConfig, waitForCluster } from '@fluxo/kafka-client';
-import { durableFiles, Lake, lakeRawFileSink, ParquetEngine } from '@fluxo/parquet-io';
+import { durableFiles, Lake, lakeRawFileSink, ParquetEngine, s3DurableFiles, S3Lake, s3RawFileSink } from '@fluxo/parquet-io';
 import { DefinitionWatcher } from '@fluxo/definitions';
 import { lockDirectory, PendingAnnouncements } from '@fluxo/producer';
 import { directoryWritableCheck, measuredAnnouncer, PipelineMetrics, startObservability } from '@fluxo/metrics';
@@ -50,7 +52,11 @@ async function main(): Promise<void> {
   const gapsSource = definitions.catalog.internalSource(STREAM_GAPS_SOURCE);
   const lake = await Lake.open(config.lakeDir);
   readiness.add(directoryWritableCheck('lake', lake.root));
-  await using engine = await ParquetEngine.open({ logger, threads: 1, sandbox: { allowedDirectories: [lake.root] } });
+  // Raw files go to the s3:// lake root when one is configured; state and the local lake stay local.
+  const storage = lakeStorageOf(config);
+  await using engine = await ParquetEngine.open({ logger, threads: 1, ...(storage.kind === 's3' ? { extensions: ['httpfs'], extensionDirectory: resolvePath(config.duckdbExtensionDir) } : {}) });
+  const s3Lake = storage.kind === 's3' ? await S3Lake.open(engine, storage) : undefined;
+  await engine.restrictFileAccess({ allowedDirectories: [lake.root, ...(s3Lake === undefined ? [] : [s3Lake.sandboxPrefix])] });
   const kafka = createKafka(settingsFromConfig(config), logger);
   readiness.add({ name: 'kafka', check: async () => void (await kafka.describeCluster()) });
   // A broker that is (re)starting may not answer or list its topics yet: wait with backoff, never exit.
@@ -74,8 +80,8 @@ async function main(): Promise<void> {
       instance,
       gapsSource,
       transport: transports[instance.definition.stream.protocol],
-      rawFiles: lakeRawFileSink(engine, lake),
-      files: durableFiles,
+      rawFiles: s3Lake === undefined ? lakeRawFileSink(engine, lake) : s3RawFileSink(engine, s3Lake, lake),
+      files: s3Lake === undefined ? durableFiles : s3DurableFiles(s3Lake),
       announcer,
       checkpoints: new CheckpointStore(config.stateDir, durableFiles),
       pending: new PendingAnnouncements<StreamCheckpoint>(config.stateDir, durableFiles),
@@ -123,7 +129,7 @@ async function main(): Promise<void> {
   const statsTimer = config.statsIntervalMs > 0 ? setInterval(logStats, config.statsIntervalMs) : undefined;
   logger.info(
     { lake: lake.root, topics: [config.topicRawFiles, config.topicDeadLetter], streams: streams.instances.map((i) => ({ name: i.definition.name, url: redactUrl(i.url), protocol: i.definition.stream.protocol })) },
-    `stream-ingest running: raw files under ${lake.root}/raw, references on ${config.topicRawFiles}`,
+    `stream-ingest running: raw files under ${s3Lake?.root ?? lake.root}/raw, references on ${config.topicRawFiles}`,
   );
   await Promise.race([new Promise((resolve) => stopping.signal.addEventListener('abort', resolve, { once: true })), ended]);
   logger.info({}, 'stopping stream-ingest: closing streams and flushing what was received');

@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeError, sqlIdentifier, sqlString, type Logger } from '@fluxo/schema';
 import { describeCatalogLocation, ducklakeAttachTarget, type CatalogLocation } from './catalog-location';
@@ -7,11 +7,20 @@ import { isCommitConflict, LakehouseError } from './errors';
 import type { SqlEngine, SqlSession } from './sql-engine';
 import { WIDENINGS, type DataFile, type TableSpec } from './table-spec';
 
+/** The scheme of a data path on S3-compatible storage (read and written through DuckDB's httpfs). */
+const OBJECT_STORE_SCHEME = 's3://';
+
+/** `join` for a local data path or an `s3://` one (whose `//` path.join would collapse). */
+function joinDataPath(base: string, ...parts: string[]): string {
+  if (!base.startsWith(OBJECT_STORE_SCHEME)) return join(base, ...parts);
+  return OBJECT_STORE_SCHEME + posix.join(base.slice(OBJECT_STORE_SCHEME.length), ...parts);
+}
+
 export interface LakehouseOptions {
   /** DuckDB with LAKEHOUSE_EXTENSIONS loaded (the app opens it; `close()` here does not close it). */
   readonly engine: SqlEngine;
   readonly catalog: CatalogLocation;
-  /** Absolute directory of the tables' Parquet files (the lake's `curated/` zone). */
+  /** Where the tables' Parquet files live (the lake's `curated/` zone): an absolute directory, or `s3://bucket/prefix/curated/` (httpfs loaded, S3Lake's secret registered). */
   readonly dataPath: string;
   readonly logger: Logger;
   /** Readers (dashboard, CLI) attach read-only: they never write the catalog. Default false. */
@@ -58,7 +67,8 @@ export class Lakehouse implements AsyncDisposable {
     const logger = options.logger.child({ component: 'lakehouse', catalog: describeCatalogLocation(options.catalog) });
     const dataPath = options.dataPath.endsWith('/') ? options.dataPath : `${options.dataPath}/`;
     if (options.catalog.kind === 'sqlite' && !readOnly) await mkdir(dirname(options.catalog.path), { recursive: true });
-    if (!readOnly) await mkdir(dataPath, { recursive: true });
+    // A data path on S3-compatible storage (s3://bucket/prefix/curated/) needs no directory: keys are created by the writes.
+    if (!readOnly && !dataPath.startsWith(OBJECT_STORE_SCHEME)) await mkdir(dataPath, { recursive: true });
     const attachOptions = readOnly ? ['READ_ONLY'] : [`DATA_PATH ${sqlString(dataPath)}`, 'DATA_INLINING_ROW_LIMIT 0'];
     if (options.metadataSchema !== undefined) attachOptions.push(`METADATA_SCHEMA ${sqlString(options.metadataSchema)}`);
     try {
@@ -239,7 +249,7 @@ export class Lakehouse implements AsyncDisposable {
         `LEFT JOIN ${meta}.ducklake_delete_file d ON d.data_file_id = f.data_file_id AND d.end_snapshot IS NULL ` +
         `WHERE t.table_name = ${sqlString(table)} AND s.schema_name = 'main' AND ${where}`,
     );
-    const absolute = (path: string, relative: boolean, row: { schema_path: string; table_path: string }) => (relative ? join(this.dataPath, row.schema_path, row.table_path, path) : path);
+    const absolute = (path: string, relative: boolean, row: { schema_path: string; table_path: string }) => (relative ? joinDataPath(this.dataPath, row.schema_path, row.table_path, path) : path);
     return rows
       .map((row) => ({
         path: absolute(row.path, row.relative, row),
@@ -267,3 +277,4 @@ function normalizeType(type: string): string {
   const upper = type.toUpperCase();
   return upper === 'TIMESTAMP WITH TIME ZONE' ? 'TIMESTAMPTZ' : upper;
 }
+

@@ -5,6 +5,7 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBResultReader } from '
 import { describeError, sqlString, type Logger } from '@fluxo/schema';
 import { ParquetIoError } from './errors';
 import { toPlainValue, type PlainValue } from './plain-values';
+import { isObjectUrl } from './sql';
 
 export interface ParquetEngineOptions {
   readonly logger: Logger;
@@ -33,7 +34,7 @@ export interface ParquetEngineOptions {
   readonly sandbox?: FileSandbox;
 }
 
-/** What DuckDB may still touch once the engine is sandboxed. Absolute paths only. */
+/** What DuckDB may still touch once the engine is sandboxed. Absolute paths, or `s3://bucket/prefix/` for a lake on S3. */
 export interface FileSandbox {
   /** Directories DuckDB may read and write, with everything below them. */
   readonly allowedDirectories: readonly string[];
@@ -281,9 +282,9 @@ function firstLine(text: string): string {
 
 function checkSandbox(sandbox: FileSandbox): FileSandbox {
   const paths = [...sandbox.allowedDirectories, ...(sandbox.allowedPaths ?? [])];
-  const bad = paths.filter((path) => typeof path !== 'string' || !isAbsolute(path) || path.includes('\0'));
+  const bad = paths.filter((path) => typeof path !== 'string' || !(isAbsolute(path) || isObjectUrl(path)) || path.includes('\0'));
   if (bad.length > 0 || sandbox.allowedDirectories.length === 0) {
-    throw new ParquetIoError('INVALID_ARGUMENT', 'a file sandbox lists at least one directory, and absolute paths only', { context: { actual: bad.length > 0 ? bad : paths } });
+    throw new ParquetIoError('INVALID_ARGUMENT', 'a file sandbox lists at least one directory, and absolute paths or s3:// prefixes only', { context: { actual: bad.length > 0 ? bad : paths } });
   }
   return { allowedDirectories: [...sandbox.allowedDirectories], ...(sandbox.allowedPaths === undefined ? {} : { allowedPaths: [...sandbox.allowedPaths] }) };
 }

@@ -43,3 +43,7 @@ export {
   type StreamingRawFileSink,
 } from './raw-file-sink';
 export { openRawFileBuilder, type RawFileBuilder } from './raw-file-builder';
+export { S3Lake } from './s3-lake';
+export { writeRawObject } from './raw-object-writer';
+export { isObjectUrl } from './sql';
+export { s3RawFileSink, s3DurableFiles } from './s3-raw-file-sink';

@@ -249,11 +249,14 @@ export class Lake {
 }
 
 /** Syntax of a lake URI, before it touches the file system. */
-function checkUriSyntax(uri: string): void {
+export function checkUriSyntax(uri: string): void {
   if (typeof uri !== 'string' || uri.length === 0 || uri.length > 1024) {
     throw new ParquetIoError('INVALID_URI', 'a lake URI must be a non-empty string of at most 1024 characters', {
       context: { uri },
     });
+  }
+  if (uri.startsWith('s3://')) {
+    throw new ParquetIoError('URI_OUTSIDE_LAKE', 'an s3:// object URL is outside this local lake', { context: { uri } });
   }
   if (uri.includes('\0') || uri.includes('\\')) {
     throw new ParquetIoError('INVALID_URI', 'a lake URI must not contain NUL or backslashes', { context: { uri } });

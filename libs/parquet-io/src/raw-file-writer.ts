@@ -65,7 +65,22 @@ export async function writeRawFile(engine: ParquetEngine, lake: Lake, input: Wri
   const { minEventTime, maxEventTime } = checkRows(input.rows);
   // resolve, not just join: a symlinked directory inside the lake must not lead the write outside
   const location = { uri, path: await lake.resolve(uri) };
-  // a scratch table in the in-memory database, unique per call so concurrent writers never collide
+  return withRawTable(engine, input, async (table) => {
+    const { staged, rows } = await copyQueryToParquet(engine, {
+      sql: `SELECT * FROM ${table}`,
+      finalPath: location.path,
+      overwrite: input.overwrite ?? false,
+      rowGroupSize: RAW_ROW_GROUP_SIZE,
+    });
+    return stagedRawFile(staged, { uri: location.uri, rows, minEventTime, maxEventTime });
+  });
+}
+
+/**
+ * Appends `rows` (with `fetchedAt`) to a scratch table with RAW_SCHEMA in the in-memory database —
+ * unique per call, so concurrent writers never collide — hands its quoted name to `use`, and drops it.
+ */
+export async function withRawTable<T>(engine: ParquetEngine, input: { readonly rows: readonly RawRow[]; readonly fetchedAt: Date }, use: (table: string) => Promise<T>): Promise<T> {
   const tableName = `fluxo_raw_${randomBytes(6).toString('hex')}`;
   const table = sqlIdentifier(tableName);
   const columns = RAW_SCHEMA.map((c) => `${sqlIdentifier(c.name)} ${c.type}${c.nullable ? '' : ' NOT NULL'}`);
@@ -79,13 +94,7 @@ export async function writeRawFile(engine: ParquetEngine, lake: Lake, input: Wri
         appender.closeSync();
       }
     });
-    const { staged, rows } = await copyQueryToParquet(engine, {
-      sql: `SELECT * FROM ${table}`,
-      finalPath: location.path,
-      overwrite: input.overwrite ?? false,
-      rowGroupSize: RAW_ROW_GROUP_SIZE,
-    });
-    return stagedRawFile(staged, { uri: location.uri, rows, minEventTime, maxEventTime });
+    return await use(table);
   } finally {
     await engine.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
   }
@@ -121,7 +130,7 @@ function timestamptz(date: Date): DuckDBTimestampTZValue {
 }
 
 /** Validates every row before anything is written, and computes the event-time range. */
-function checkRows(rows: readonly RawRow[]): { minEventTime: string | null; maxEventTime: string | null } {
+export function checkRows(rows: readonly RawRow[]): { minEventTime: string | null; maxEventTime: string | null } {
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   rows.forEach((row, index) => {

@@ -8,19 +8,26 @@ export { sqlString, sqlIdentifier } from '@fluxo/schema';
 const GLOB_CHARACTERS = /[*?[\]{}]/;
 
 /**
- * A literal for one local file path given to `read_parquet` or `COPY … TO`: absolute, no glob
- * characters (DuckDB would expand them), no NUL. The path itself is never interpolated raw.
+ * A literal for one file given to `read_parquet`, `read_blob` or `COPY … TO`: an absolute local path
+ * or an `s3://bucket/key` object URL (the lake on S3-compatible storage, read through httpfs); no
+ * glob characters (DuckDB would expand them), no NUL. The path itself is never interpolated raw.
  */
 export function sqlFilePath(path: string): string {
-  if (!isAbsolute(path)) {
-    throw new ParquetIoError('INVALID_ARGUMENT', 'file paths given to DuckDB must be absolute', { context: { path } });
+  if (!isAbsolute(path) && !isObjectUrl(path)) {
+    throw new ParquetIoError('INVALID_ARGUMENT', 'file paths given to DuckDB must be absolute, or s3:// object URLs', { context: { path } });
   }
   if (GLOB_CHARACTERS.test(path)) {
     throw new ParquetIoError('INVALID_ARGUMENT', 'file paths given to DuckDB must not contain glob characters', {
       context: { path },
     });
   }
+  if (path.includes('\0')) throw new ParquetIoError('INVALID_ARGUMENT', 'file paths given to DuckDB must not contain NUL', { context: { path } });
   return sqlString(path);
+}
+
+/** True for `s3://bucket/key…`: an object in S3-compatible storage rather than a local path. */
+export function isObjectUrl(path: string): boolean {
+  return /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/./.test(path);
 }
 
 

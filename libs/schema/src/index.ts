@@ -115,6 +115,7 @@ export { envPlaceholders, resolveEnvPlaceholders } from './sources/env-placehold
 export { loadEnvConfig, redactConfig, describeSettings, type EnvSetting, type EnvKind } from './config/env-config';
 export { KafkaConnectionConfig, kafkaSettings } from './config/kafka-config';
 export { PipelineAppConfig, PIPELINE_APP_SETTINGS, DEFINITIONS_SCAN_SETTING, type LogLevel } from './config/common-settings';
+export { lakeStorageOf, type LakeStorage, type S3LakeStorage } from './config/lake-storage';
 export { CatalogAppConfig, CATALOG_APP_SETTINGS } from './config/catalog-settings';
 export { IngestConfig, INGEST_SETTINGS, loadIngestConfig } from './config/ingest-config';
 export { NormalizerConfig, NORMALIZER_SETTINGS, loadNormalizerConfig } from './config/normalizer-config';

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { FILE_REFERENCE_VERSION, type FileReferenceFields } from './events/file-reference';
 import type { Logger } from './logger';
+import { lakeStorageOf, type S3LakeStorage } from './config/lake-storage';
 
 export function aFileReference(overrides: Partial<FileReferenceFields> = {}): FileReferenceFields {
   return {
@@ -43,4 +44,29 @@ export function recordingLogger(entries: RecordedLog[] = [], bindings: object = 
     error: log('error'),
     child: (more: object) => recordingLogger(entries, { ...bindings, ...more }),
   };
+}
+
+/**
+ * The lake storage of the test S3 server under a fresh prefix of the shared test bucket
+ * (`npm test` starts the server: FLUXO_TEST_S3_ENDPOINT, FLUXO_TEST_S3_REGION,
+ * FLUXO_TEST_S3_ACCESS_KEY_ID, FLUXO_TEST_S3_SECRET_ACCESS_KEY, FLUXO_TEST_S3_BUCKET). Throws —
+ * the test fails, never skips — when they are missing.
+ */
+export function testS3LakeStorage(prefix: string): S3LakeStorage {
+  const names = ['FLUXO_TEST_S3_ENDPOINT', 'FLUXO_TEST_S3_ACCESS_KEY_ID', 'FLUXO_TEST_S3_SECRET_ACCESS_KEY', 'FLUXO_TEST_S3_BUCKET'] as const;
+  const missing = names.filter((name) => (process.env[name] ?? '') === '');
+  if (missing.length > 0) {
+    throw new Error(`${missing.join(', ')} not set: start the S3 server with \`node tools/local-s3/s3.mjs start --bucket fluxo-test\` and export its endpoint and credentials/credentials.json (npm test does this)`);
+  }
+  const storage = lakeStorageOf({
+    lakeDir: 'unused',
+    lakeRoot: `s3://${process.env['FLUXO_TEST_S3_BUCKET']}/${prefix}-${randomUUID().slice(0, 8)}`,
+    s3Endpoint: process.env['FLUXO_TEST_S3_ENDPOINT'],
+    s3Region: process.env['FLUXO_TEST_S3_REGION'] ?? 'us-east-1',
+    s3UrlStyle: 'path',
+    s3AccessKeyId: process.env['FLUXO_TEST_S3_ACCESS_KEY_ID'],
+    s3SecretAccessKey: process.env['FLUXO_TEST_S3_SECRET_ACCESS_KEY'],
+  });
+  if (storage.kind !== 's3') throw new Error('unreachable: an s3:// root gives S3 storage');
+  return storage;
 }

@@ -44,7 +44,7 @@ export const reprocessCommand: CommandSpec = {
     const sourceNames = definitions.sourceNames().filter((source) => definitions.source(source).dataset === name);
     const first = sourceNames[0];
     if (first === undefined) throw new CliError('REFUSED', `No source feeds dataset ${name}: there is nothing to re-curate it from.`);
-    const lake = await context.lake();
+    const lake = await context.rawZoneLake();
     const sources = [];
     for (const source of sourceNames) sources.push({ name: source, mapping: compileMapping(definitions.source(source), dataset), files: await listRawFiles(lake.root, [source]) });
     const dryRun = options.flag('dry-run');

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { curatedFileReference, type Announcer, type DriftSummaryFields, type FileReference, type FileReferenceFields, type Logger, type ProducerIdentity } from '@fluxo/schema';
-import { schemaFingerprint, sha256File, sqlFilePath, type Lake, type ParquetEngine } from '@fluxo/parquet-io';
+import { isObjectUrl, schemaFingerprint, sha256File, sqlFilePath, type Lake, type ParquetEngine, type S3Lake } from '@fluxo/parquet-io';
 import type { DataFile, Lakehouse, TableSpec } from '@fluxo/lakehouse';
 import type { ConsumedReference } from '../ports';
 
@@ -23,6 +23,8 @@ export class CuratedAnnouncer {
     private readonly deps: {
       readonly engine: ParquetEngine;
       readonly lake: Lake;
+      /** Where the curated files are when the lake is on S3-compatible storage (their references carry s3:// URIs). */
+      readonly s3Lake?: S3Lake;
       readonly lakehouse: Lakehouse;
       readonly announcer: Announcer;
       readonly producer: ProducerIdentity;
@@ -45,8 +47,8 @@ export class CuratedAnnouncer {
       try {
         reference = await this.referenceOf(snapshotId, table, file, inputs, drift);
       } catch (error) {
-        if (await exists(file.path)) throw error;
-        this.deps.logger.info({ table: table.name, snapshot: snapshotId, file: relative(this.deps.lake.root, file.path) }, 'a data file of the commit was merged and deleted by maintenance before its announcement; not announced');
+        if (await this.exists(file.path)) throw error;
+        this.deps.logger.info({ table: table.name, snapshot: snapshotId, file: this.uriOf(file.path) }, 'a data file of the commit was merged and deleted by maintenance before its announcement; not announced');
         continue;
       }
       await this.deps.announcer.announce(reference);
@@ -55,8 +57,24 @@ export class CuratedAnnouncer {
     return announced;
   }
 
+  /** Lake-relative for a local file; the object's own s3:// URI on S3 (checked to be inside the lake root). */
+  private uriOf(path: string): string {
+    if (isObjectUrl(path) && this.deps.s3Lake !== undefined) return this.deps.s3Lake.resolve(path);
+    return relative(this.deps.lake.root, path).split('\\').join('/');
+  }
+
+  private async sha256Of(path: string): Promise<string> {
+    if (isObjectUrl(path) && this.deps.s3Lake !== undefined) return (await this.deps.s3Lake.factsOf(path, path)).sha256;
+    return sha256File(path);
+  }
+
+  private async exists(path: string): Promise<boolean> {
+    if (isObjectUrl(path) && this.deps.s3Lake !== undefined) return this.deps.s3Lake.exists(path, path);
+    return exists(path);
+  }
+
   private async referenceOf(snapshotId: number, table: TableSpec, file: DataFile, inputs: readonly BatchInput[], drift: DriftSummaryFields | undefined): Promise<FileReferenceFields> {
-    const uri = relative(this.deps.lake.root, file.path).split('\\').join('/');
+    const uri = this.uriOf(file.path);
     const time = `"${table.eventTimeColumn.replaceAll('"', '""')}"`;
     const [range] = await this.deps.engine.all<{ min: string | null; max: string | null }>(
       `SELECT strftime(min(${time}), '%Y-%m-%dT%H:%M:%S.%gZ') AS min, strftime(max(${time}), '%Y-%m-%dT%H:%M:%S.%gZ') AS max FROM read_parquet(${sqlFilePath(file.path)})`,
@@ -64,7 +82,7 @@ export class CuratedAnnouncer {
     const first = inputs[0]?.reference;
     const facts = {
       uri,
-      sha256: await sha256File(file.path),
+      sha256: await this.sha256Of(file.path),
       bytes: file.bytes,
       rows: file.rows,
       schemaFingerprint: schemaFingerprint(table.columns.map((c) => ({ name: c.name, type: c.sqlType }))),

@@ -40,6 +40,8 @@ export interface BatchHandlerDeps {
   /** Where raw rows are mapped (issue 12): the embedded DuckDB when absent, or Spark. Commits stay `engine`'s. */
   readonly curate?: CurateEngine;
   readonly lake: Lake;
+  /** Where raw files are verified when they are not in `lake`: the lake on S3-compatible storage (S3Lake). */
+  readonly rawLake?: Pick<Lake, 'verifyFile'>;
   readonly lakehouse: Lakehouse;
   readonly progress: ConsumerProgress;
   /** Raw files committed per group, for raw-zone retention. */
@@ -459,7 +461,7 @@ export class BatchHandler {
 
   /** Verifies a raw reference; a source unknown to the catalog is looked for once more in the definitions folder. */
   private async verify(message: ConsumedReference, parsed: (reference: FileReference) => void): Promise<VerifiedRawFile> {
-    const verify = () => verifyRawReference({ engine: this.deps.engine, lake: this.deps.lake, catalog: this.catalog() }, message, parsed);
+    const verify = () => verifyRawReference({ engine: this.deps.engine, lake: this.deps.rawLake ?? this.deps.lake, catalog: this.catalog() }, message, parsed);
     try {
       return await verify();
     } catch (error) {

@@ -8,7 +8,7 @@ export interface VerifiedRawFile {
   readonly reference: FileReference;
   readonly source: AnySourceDefinition;
   readonly dataset: DatasetDefinition;
-  /** Absolute path of the verified file inside the lake. */
+  /** Absolute path of the verified file inside the lake, or its s3:// object URL. */
   readonly path: string;
   /** FILE_CHANGED (retriable) when the path no longer leads to the bytes verified: call after reading. */
   readonly assertUnchanged: () => Promise<void>;
@@ -21,7 +21,7 @@ export interface VerifiedRawFile {
  * (schema, parquet-io or NormalizerError codes) that become the dead letter's reason.
  */
 export async function verifyRawReference(
-  deps: { readonly engine: ParquetEngine; readonly lake: Lake; readonly catalog: DefinitionCatalog },
+  deps: { readonly engine: ParquetEngine; readonly lake: Pick<Lake, 'verifyFile'>; readonly catalog: DefinitionCatalog },
   message: ConsumedReference,
   onParsed: (reference: FileReference) => void,
 ): Promise<VerifiedRawFile> {

@@ -27,8 +27,12 @@ export type FileKind = (typeof FILE_KINDS)[number];
 /** Lowercase letters, digits, `-` and `_`: safe as a folder name and a Kafka key. */
 export const NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const SHA256_PATTERN = /^[0-9a-f]{64}$/;
-/** A lake-relative POSIX path: no scheme, no leading slash, no `.`/`..` segments, no backslashes. */
-export const LAKE_URI_PATTERN = /^(?!\/)(?!.*(?:^|\/)\.{1,2}(?:\/|$))[A-Za-z0-9._=/-]+\.parquet$/;
+/**
+ * A lake-relative POSIX path — no leading slash, no `.`/`..` segments, no backslashes — or, for a
+ * lake on S3-compatible storage, the same path under `s3://<bucket>/` (the reader checks that the
+ * object is inside its own lake root).
+ */
+export const LAKE_URI_PATTERN = /^(?:s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/)?(?!\/)(?!.*(?:^|\/)\.{1,2}(?:\/|$))[A-Za-z0-9._=/-]+\.parquet$/;
 
 export class ProducerIdentity {
   /** The app that wrote the file: `ingest`, `stream-ingest`, `normalizer`. */
@@ -45,7 +49,7 @@ export class ProducerIdentity {
 
 /** Where one curated file came from: the raw file and the Kafka record that announced it. */
 export class InputLineage {
-  @IsString() @Matches(LAKE_URI_PATTERN, { message: 'uri must be a lake-relative .parquet path' })
+  @IsString() @Matches(LAKE_URI_PATTERN, { message: 'uri must be a lake-relative .parquet path, or one under s3://<bucket>/' })
   uri!: string;
 
   @IsString() @Matches(SHA256_PATTERN, { message: 'sha256 must be 64 lowercase hex characters' })
@@ -120,7 +124,7 @@ export class FileReference {
   dataset!: string;
 
   /** Lake-relative path, e.g. `raw/usgs-earthquakes/date=2025-05-04/…parquet`. */
-  @IsString() @MaxLength(1024) @Matches(LAKE_URI_PATTERN, { message: 'uri must be a lake-relative .parquet path' })
+  @IsString() @MaxLength(1024) @Matches(LAKE_URI_PATTERN, { message: 'uri must be a lake-relative .parquet path, or one under s3://<bucket>/' })
   uri!: string;
 
   @IsString() @Matches(SHA256_PATTERN, { message: 'sha256 must be 64 lowercase hex characters' })

@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseFileReference, silentLogger, type FileReference } from '@fluxo/schema';
+import { parseFileReference, silentLogger, type FileReference, type S3LakeStorage } from '@fluxo/schema';
 import { deleteTopics, ensureTopics, type FluxoKafka, type KafkaSettings } from '@fluxo/kafka-client';
 import { deleteGroups, readAll, testKafka, uniqueName } from '@fluxo/kafka-client/testing';
-import { ParquetEngine } from '@fluxo/parquet-io';
+import { ParquetEngine, S3Lake } from '@fluxo/parquet-io';
 import { LAKEHOUSE_EXTENSIONS, Lakehouse, LakehouseError, parseCatalogLocation, type CatalogLocation } from '@fluxo/lakehouse';
 import { testExtensionDirectory } from '@fluxo/lakehouse/testing';
 import { startReplayServer, type ReplayServer, type ReplayServerOptions } from '@fluxo/replay-api';
@@ -39,16 +39,24 @@ export class PipelineHarness {
     readonly partitions: number,
     /** `FLUXO_CATALOG` of the apps; undefined: an SQLite file in the test folder. */
     private readonly catalog: string | undefined,
+    /** The lake on S3-compatible storage the apps are pointed at (FLUXO_LAKE_ROOT), when the test asked for one. */
+    readonly s3?: { readonly storage: S3LakeStorage; readonly lake: S3Lake },
   ) {}
 
   /**
    * `kafka` overrides the test broker's settings, e.g. `{ brokers }` of another cluster; `partitions`
    * (default 2) of the topics, which the harness creates; `catalog` a `FLUXO_CATALOG` value (e.g. a
-   * PostgreSQL one) instead of the test folder's SQLite file.
+   * PostgreSQL one) instead of the test folder's SQLite file; `s3` puts the lake on S3-compatible storage.
    */
   static async create(
     label: string,
-    options: { readonly replay?: Omit<ReplayServerOptions, 'logger'>; readonly kafka?: Partial<KafkaSettings>; readonly partitions?: number; readonly catalog?: string } = {},
+    options: {
+      readonly replay?: Omit<ReplayServerOptions, 'logger'>;
+      readonly kafka?: Partial<KafkaSettings>;
+      readonly partitions?: number;
+      readonly catalog?: string;
+      readonly s3?: S3LakeStorage;
+    } = {},
   ): Promise<PipelineHarness> {
     const kafka = testKafka(silentLogger, options.kafka);
     const prefix = uniqueName(`e2e-${label}`);
@@ -57,8 +65,10 @@ export class PipelineHarness {
     await ensureTopics(kafka, Object.values(topics).map((topic) => ({ topic, numPartitions: partitions })));
     const dir = await mkdtemp(join(tmpdir(), `fluxo-e2e-${label}-`));
     const replay = await startReplayServer({ port: 0, advance: 'per-request', ...options.replay, logger: silentLogger });
-    const engine = await ParquetEngine.open({ logger: silentLogger, threads: 1, memoryLimitMb: 256, extensions: LAKEHOUSE_EXTENSIONS, extensionDirectory: testExtensionDirectory() });
-    return new PipelineHarness(label, kafka, engine, replay, dir, topics, `${prefix}-normalizer`, partitions, options.catalog);
+    const extensions = options.s3 === undefined ? LAKEHOUSE_EXTENSIONS : [...LAKEHOUSE_EXTENSIONS, 'httpfs'];
+    const engine = await ParquetEngine.open({ logger: silentLogger, threads: 1, memoryLimitMb: 256, extensions, extensionDirectory: testExtensionDirectory() });
+    const s3 = options.s3 === undefined ? undefined : { storage: options.s3, lake: await S3Lake.open(engine, options.s3) };
+    return new PipelineHarness(label, kafka, engine, replay, dir, topics, `${prefix}-normalizer`, partitions, options.catalog, s3);
   }
 
   /** The pipeline's table catalog when it is the default SQLite file in the test folder. */
@@ -79,7 +89,7 @@ export class PipelineHarness {
     const catalog = this.catalogLocation;
     if (catalog.kind === 'sqlite' && !existsSync(catalog.path)) return null;
     try {
-      this.lakehouse = await Lakehouse.attach({ engine: this.engine, catalog, dataPath: join(this.lakeDir, 'curated'), logger: silentLogger, readOnly: true });
+      this.lakehouse = await Lakehouse.attach({ engine: this.engine, catalog, dataPath: this.s3?.lake.curatedDataPath ?? join(this.lakeDir, 'curated'), logger: silentLogger, readOnly: true });
     } catch (error) {
       // The normalizer created the file but not DuckLake's tables in it yet (or is still creating it): not there yet.
       if (error instanceof LakehouseError && error.code === 'ATTACH_FAILED') return null;
@@ -129,6 +139,7 @@ export class PipelineHarness {
       FLUXO_LOG_LEVEL: 'debug',
       // Tests that scrape pick a free port; the others serve no endpoint (no clash between concurrent apps).
       FLUXO_METRICS_PORT: '0',
+      ...(this.s3 === undefined ? {} : s3Env(this.s3.storage)),
       ...extra,
     };
   }
@@ -206,4 +217,16 @@ export async function eventually<T>(read: () => Promise<T>, done: (value: T) => 
     value = await read();
   }
   return value;
+}
+
+/** The apps' settings for a lake on S3-compatible storage (the credentials through the standard AWS variables). */
+function s3Env(storage: S3LakeStorage): Record<string, string> {
+  return {
+    FLUXO_LAKE_ROOT: storage.root,
+    FLUXO_S3_ENDPOINT: `${storage.useSsl ? 'https' : 'http'}://${storage.endpoint ?? ''}`,
+    FLUXO_S3_REGION: storage.region,
+    FLUXO_S3_URL_STYLE: storage.urlStyle,
+    AWS_ACCESS_KEY_ID: storage.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: storage.secretAccessKey,
+  };
 }

@@ -1,9 +1,9 @@
 import { join, resolve } from 'node:path';
 import pino from 'pino';
-import { loadWebConfig, SchemaError, type DefinitionCatalog, type Logger, type WebConfig } from '@fluxo/schema';
+import { lakeStorageOf, loadWebConfig, SchemaError, type DefinitionCatalog, type Logger, type WebConfig } from '@fluxo/schema';
 import { createKafka, settingsFromConfig } from '@fluxo/kafka-client';
 import { LAKEHOUSE_EXTENSIONS, LakehouseError, parseCatalogLocation } from '@fluxo/lakehouse';
-import { ParquetEngine } from '@fluxo/parquet-io';
+import { ParquetEngine, S3Lake } from '@fluxo/parquet-io';
 import { loadDefinitionCatalog } from '@fluxo/definitions';
 import { CuratedTables } from './curated-tables';
 import { KafkaFeed } from './kafka-feed';
@@ -60,6 +60,8 @@ function createRuntime(config: WebConfig): WebRuntime {
   const logger: Logger = root;
   const lakeDir = resolve(config.lakeDir);
   const catalogLocation = parseCatalogLocation(config.catalog);
+  // With an s3:// lake root the curated tables' files are objects there (read through httpfs with the lake's secret).
+  const storage = lakeStorageOf(config);
   let engine: Promise<ParquetEngine> | undefined;
   // A failed open (e.g. extensions not installed yet) is retried by the next request, not kept.
   const openEngine = () =>
@@ -67,14 +69,20 @@ function createRuntime(config: WebConfig): WebRuntime {
       logger,
       threads: config.engineThreads,
       memoryLimitMb: config.engineMemoryLimitMb,
-      extensions: LAKEHOUSE_EXTENSIONS,
+      extensions: storage.kind === 's3' ? [...LAKEHOUSE_EXTENSIONS, 'httpfs'] : LAKEHOUSE_EXTENSIONS,
       extensionDirectory: resolve(config.duckdbExtensionDir),
-    }).catch((error: unknown) => {
-      engine = undefined;
-      throw error;
-    }));
+    })
+      .then(async (opened) => {
+        if (storage.kind === 's3') await S3Lake.open(opened, storage);
+        return opened;
+      })
+      .catch((error: unknown) => {
+        engine = undefined;
+        throw error;
+      }));
   let catalog: Promise<DefinitionCatalog> | undefined;
-  const tables = new CuratedTables({ engine: openEngine, catalog: catalogLocation, dataPath: join(lakeDir, 'curated'), logger });
+  const dataPath = storage.kind === 's3' ? S3Lake.curatedDataPathOf(storage.root) : join(lakeDir, 'curated');
+  const tables = new CuratedTables({ engine: openEngine, catalog: catalogLocation, dataPath, logger });
   const lake = new LakeData({
     root: lakeDir,
     engine: openEngine,
