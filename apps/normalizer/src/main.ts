@@ -11,7 +11,7 @@ import {
   type NormalizerConfig,
 } from '@fluxo/schema';
 import { createKafka, ensureTopics, ReferenceConsumer, ReferenceProducer, retryUntilReady, settingsFromConfig, waitForCluster, type PartitionPosition } from '@fluxo/kafka-client';
-import { directoryWritableCheck, measuredAnnouncer, PipelineMetrics, startObservability } from '@fluxo/metrics';
+import { createAppLogger, directoryWritableCheck, measuredAnnouncer, PipelineMetrics, startObservability } from '@fluxo/metrics';
 import { Lake, ParquetEngine } from '@fluxo/parquet-io';
 import { DefinitionWatcher } from '@fluxo/definitions';
 import { ConsumedRawFiles, ConsumerProgress, LAKEHOUSE_EXTENSIONS, Lakehouse, maintain, parseCatalogLocation, RawRetention, type MaintenancePolicy, type TableSpec } from '@fluxo/lakehouse';
@@ -20,7 +20,6 @@ import { curateEngineFromConfig } from './curate/curate-engine-from-config';
 import { assertNoLegacyLayout } from './curate/legacy-layout';
 import { BatchHandler } from './handle/batch-handler';
 import { DeadLetters } from './handle/dead-letters';
-import { createAppLogger } from './logger';
 import { commitObserverFromConfig } from './lineage/lineage-from-config';
 import { MaintenanceLoop } from './maintain/maintenance-loop';
 import { NormalizerMetrics } from './observe/normalizer-metrics';
