@@ -47,6 +47,14 @@ const ALL_SETTINGS: readonly EnvSetting[] = Object.entries(schema)
   .filter(([name]) => name.endsWith('_SETTINGS'))
   .flatMap(([, value]: [string, unknown]): readonly EnvSetting[] => (isSettingsList(value) ? value : []));
 
+/**
+ * The S3 lake settings of issue 12 part 4, which the profile "scale" sets: their names were agreed with
+ * the branch that adds them to libs/schema (s3). Until libs/schema declares them they are accepted by
+ * name here; the test "accepts the S3 lake names only until libs/schema declares them" fails as soon as
+ * one is declared, so this stand-in is deleted on that merge and the real settings are checked instead.
+ */
+const S3_LAKE_SETTINGS_PENDING = ['FLUXO_LAKE_ROOT', 'FLUXO_S3_ENDPOINT', 'FLUXO_S3_REGION', 'FLUXO_S3_URL_STYLE'];
+
 const SETTINGS_BY_APP: Readonly<Record<string, readonly EnvSetting[]>> = {
   'apps/ingest': INGEST_SETTINGS,
   'apps/normalizer': NORMALIZER_SETTINGS,
@@ -60,6 +68,17 @@ function service(name: string): ComposeService {
   const found = compose.services[name];
   if (found === undefined) throw new Error(`docker/compose.yaml has no service "${name}"`);
   return found;
+}
+
+/** `host:port` of each broker a client service is configured with. */
+function brokersOf(svc: ComposeService): { host: string; port: number }[] {
+  return (serviceEnv(svc)['FLUXO_KAFKA_BROKERS'] ?? '')
+    .split(',')
+    .filter((broker) => broker !== '')
+    .map((broker) => {
+      const [host = '', port = ''] = broker.split(':');
+      return { host, port: Number(port) };
+    });
 }
 
 function listeners(value: string): Map<string, { host: string; port: number }> {
@@ -77,8 +96,16 @@ describe('docker/compose.yaml', () => {
     expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['kafka', 'replay-api', 'ingest', 'normalizer']));
   });
 
-  it.each(pipelineApps)('starts %s only once kafka is healthy', (_name, svc) => {
-    expect(dependencyCondition(svc, 'kafka')).toBe('service_healthy');
+  it.each(pipelineApps)('starts %s only once every broker it is configured with is healthy', (_name, svc) => {
+    const brokers = brokersOf(svc);
+    expect(brokers.length).toBeGreaterThan(0);
+    expect(Object.fromEntries(brokers.map(({ host }) => [host, dependencyCondition(svc, host)]))).toEqual(Object.fromEntries(brokers.map(({ host }) => [host, 'service_healthy'])));
+  });
+
+  it('starts the single-machine apps only once kafka is healthy', () => {
+    const single = pipelineApps.filter(([, svc]) => !(svc.profiles ?? []).includes('scale'));
+    expect(single.map(([name]) => name)).toEqual(expect.arrayContaining(['ingest', 'normalizer']));
+    for (const [name, svc] of single) expect({ [name]: dependencyCondition(svc, 'kafka') }).toEqual({ [name]: 'service_healthy' });
   });
 
   describe.each(appServices)('service %s', (_name, svc) => {
@@ -101,7 +128,7 @@ describe('docker/compose.yaml', () => {
 
     it('sets only FLUXO_* variables that are real settings of the app', () => {
       const settings = SETTINGS_BY_APP[appOf(svc)] ?? ALL_SETTINGS;
-      const known = new Set(settings.map((setting) => setting.env));
+      const known = new Set([...settings.map((setting) => setting.env), ...S3_LAKE_SETTINGS_PENDING]);
       const unknown = Object.keys(svc.environment ?? {}).filter((key) => key.startsWith('FLUXO_') && !known.has(key));
       expect(unknown).toEqual([]);
     });
@@ -114,12 +141,17 @@ describe('docker/compose.yaml', () => {
       }
     });
 
-    it('points FLUXO_KAFKA_BROKERS at a listener kafka advertises to containers', () => {
-      const brokers = serviceEnv(svc)['FLUXO_KAFKA_BROKERS'];
-      if (brokers === undefined) return;
-      const advertised = [...listeners(serviceEnv(service('kafka'))['KAFKA_ADVERTISED_LISTENERS'] ?? '').values()].map((l) => `${l.host}:${l.port}`);
-      expect(brokers.split(',').filter((broker) => !advertised.includes(broker))).toEqual([]);
+    it('points FLUXO_KAFKA_BROKERS at listeners the brokers advertise to containers', () => {
+      const brokers = brokersOf(svc);
+      const advertisedBy = (host: string): string[] =>
+        [...listeners(serviceEnv(service(host))['KAFKA_ADVERTISED_LISTENERS'] ?? '').values()].map((l) => `${l.host}:${l.port}`);
+      expect(brokers.map((b) => `${b.host}:${b.port}`).filter((broker, i) => !advertisedBy(brokers[i]?.host ?? '').includes(broker))).toEqual([]);
     });
+  });
+
+  it('accepts the S3 lake names only until libs/schema declares them (then delete S3_LAKE_SETTINGS_PENDING)', () => {
+    const declared = new Set(ALL_SETTINGS.map((setting) => setting.env));
+    expect(S3_LAKE_SETTINGS_PENDING.filter((name) => declared.has(name))).toEqual([]);
   });
 
   it('gives ingest and normalizer a configuration their own loaders accept (file defaults, empty host env)', () => {
