@@ -6,9 +6,11 @@
  * password or bucket that differs between two services, a Spark port nobody listens on).
  */
 import { parseCatalogLocation } from '@fluxo/lakehouse';
+import * as schema from '@fluxo/schema';
 import { loadIngestConfig, loadNormalizerConfig, loadStreamIngestConfig } from '@fluxo/schema';
 import { parseRemote } from '@fluxo/spark-connect';
 import { dependencyCondition, namedVolumeMounts, parseCompose, serviceEnv, type ComposeService } from './compose-file';
+import { S3_LAKE_SETTINGS_PENDING } from './pending-settings';
 import { readRepoFile, readRepoJson } from './repo-files';
 
 const compose = parseCompose(readRepoFile('docker', 'compose.yaml'));
@@ -235,5 +237,20 @@ describe('docker/compose.yaml profile "scale"', () => {
   it('gives the producers configurations their own loaders accept', () => {
     expect(loadIngestConfig(serviceEnv(appService('ingest'))).sourceBaseUrl).toBe('http://replay-api:8787');
     expect(loadStreamIngestConfig(serviceEnv(appService('stream-ingest'))).streams).toEqual(['wikimedia-recentchange']);
+  });
+
+  it('is described by docs/outgrowing-one-machine.md, which names only real settings and every one the profile sets', () => {
+    const guide = readRepoFile('docs', 'outgrowing-one-machine.md');
+    const real = new Set(
+      Object.entries(schema)
+        .filter(([name, value]) => name.endsWith('_SETTINGS') && Array.isArray(value))
+        .flatMap(([, value]) => (value as { env?: unknown }[]).map((setting) => String(setting.env))),
+    );
+    const named = new Set(guide.match(/\b(?:FLUXO|AWS)_[A-Z0-9_]+\b|\bPGPASSWORD\b/g) ?? []);
+    const external = new Set(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'PGPASSWORD']);
+    expect([...named].filter((name) => !real.has(name) && !external.has(name) && !S3_LAKE_SETTINGS_PENDING.includes(name))).toEqual([]);
+    const set = new Set(scaleApps.flatMap(([, svc]) => Object.keys(svc.environment ?? {})).filter((name) => name.startsWith('FLUXO_') || name.startsWith('AWS_') || name === 'PGPASSWORD'));
+    const generic = new Set(['FLUXO_LOG_LEVEL', 'FLUXO_METRICS_HOST', 'FLUXO_METRICS_PORT', 'FLUXO_SOURCES', 'FLUXO_SOURCE_BASE_URL', 'FLUXO_STATE_DIR', 'FLUXO_STREAMS']);
+    expect([...set].filter((name) => !generic.has(name) && !named.has(name))).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import { INGEST_SETTINGS, loadIngestConfig, loadNormalizerConfig, NORMALIZER_SET
 import { dependencyCondition, namedVolumeMounts, parseCompose, serviceEnv, type ComposeService } from './compose-file';
 import { declaredArgs, parseDockerfile } from './dockerfile';
 import { DOCKER_DIR, readRepoFile, readRepoJson, REPO_ROOT } from './repo-files';
+import { S3_LAKE_SETTINGS_PENDING } from './pending-settings';
 
 const compose = parseCompose(readRepoFile('docker', 'compose.yaml'));
 const services = Object.entries(compose.services);
@@ -46,14 +47,6 @@ function isSettingsList(value: unknown): value is readonly EnvSetting[] {
 const ALL_SETTINGS: readonly EnvSetting[] = Object.entries(schema)
   .filter(([name]) => name.endsWith('_SETTINGS'))
   .flatMap(([, value]: [string, unknown]): readonly EnvSetting[] => (isSettingsList(value) ? value : []));
-
-/**
- * The S3 lake settings of issue 12 part 4, which the profile "scale" sets: their names were agreed with
- * the branch that adds them to libs/schema (s3). Until libs/schema declares them they are accepted by
- * name here; the test "accepts the S3 lake names only until libs/schema declares them" fails as soon as
- * one is declared, so this stand-in is deleted on that merge and the real settings are checked instead.
- */
-const S3_LAKE_SETTINGS_PENDING = ['FLUXO_LAKE_ROOT', 'FLUXO_S3_ENDPOINT', 'FLUXO_S3_REGION', 'FLUXO_S3_URL_STYLE'];
 
 const SETTINGS_BY_APP: Readonly<Record<string, readonly EnvSetting[]>> = {
   'apps/ingest': INGEST_SETTINGS,
