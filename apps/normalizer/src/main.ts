@@ -15,11 +15,7 @@ import { createAppLogger, directoryWritableCheck, measuredAnnouncer, PipelineMet
 import { Lake, ParquetEngine } from '@fluxo/parquet-io';
 import { DefinitionWatcher } from '@fluxo/definitions';
 import { ConsumedRawFiles, ConsumerProgress, LAKEHOUSE_EXTENSIONS, Lakehouse, maintain, parseCatalogLocation, RawRetention, type MaintenancePolicy, type TableSpec } from '@fluxo/lakehouse';
-import { CuratedAnnouncer } from './announce/curated-announcer';
-import { curateEngineFromConfig } from './curate/curate-engine-from-config';
-import { assertNoLegacyLayout } from './curate/legacy-layout';
-import { BatchHandler } from './handle/batch-handler';
-import { DeadLetters } from './handle/dead-letters';
+import { assertNoLegacyLayout, BatchHandler, CuratedAnnouncer, curateEngineFromConfig, DeadLetters } from '@fluxo/curation';
 import { commitObserverFromConfig } from './lineage/lineage-from-config';
 import { MaintenanceLoop } from './maintain/maintenance-loop';
 import { NormalizerMetrics } from './observe/normalizer-metrics';

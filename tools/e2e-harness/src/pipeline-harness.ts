@@ -17,10 +17,19 @@ export interface CuratedCounts {
   readonly events: number;
 }
 
+export interface PipelineHarnessOptions {
+  readonly replay?: Omit<ReplayServerOptions, 'logger'>;
+  /** Overrides of the test broker's settings, e.g. `{ brokers }` of another cluster. */
+  readonly kafka?: Partial<KafkaSettings>;
+  /** Where the apps' logs go: test-artifacts/<suite> (default `e2e`). */
+  readonly suite?: string;
+}
+
 /**
  * One isolated pipeline for one test: its own topics, consumer group, lake and state folders, a
  * replay server on an ephemeral port, and the built ingest/normalizer apps as processes, all
- * pointed at the run's real Kafka broker. `close()` removes everything it made.
+ * pointed at the run's real Kafka broker. `close()` stops every process it started (also those
+ * given to `track`) and removes everything it made. Used by tools/e2e and the dashboard's browser tests.
  */
 export class PipelineHarness {
   readonly apps: AppProcess[] = [];
@@ -35,10 +44,10 @@ export class PipelineHarness {
     readonly dir: string,
     readonly topics: { readonly raw: string; readonly curated: string; readonly deadLetter: string },
     readonly groupId: string,
+    readonly suite: string,
   ) {}
 
-  /** `kafka` overrides the test broker's settings, e.g. `{ brokers }` of another cluster. */
-  static async create(label: string, options: { readonly replay?: Omit<ReplayServerOptions, 'logger'>; readonly kafka?: Partial<KafkaSettings> } = {}): Promise<PipelineHarness> {
+  static async create(label: string, options: PipelineHarnessOptions = {}): Promise<PipelineHarness> {
     const kafka = testKafka(silentLogger, options.kafka);
     const prefix = uniqueName(`e2e-${label}`);
     const topics = { raw: `${prefix}.raw-files`, curated: `${prefix}.curated-files`, deadLetter: `${prefix}.dead-letter` };
@@ -46,7 +55,7 @@ export class PipelineHarness {
     const dir = await mkdtemp(join(tmpdir(), `fluxo-e2e-${label}-`));
     const replay = await startReplayServer({ port: 0, advance: 'per-request', ...options.replay, logger: silentLogger });
     const engine = await ParquetEngine.open({ logger: silentLogger, threads: 1, memoryLimitMb: 256, extensions: LAKEHOUSE_EXTENSIONS, extensionDirectory: testExtensionDirectory() });
-    return new PipelineHarness(label, kafka, engine, replay, dir, topics, `${prefix}-normalizer`);
+    return new PipelineHarness(label, kafka, engine, replay, dir, topics, `${prefix}-normalizer`, options.suite ?? 'e2e');
   }
 
   /** The pipeline's table catalog (an SQLite file in the test folder). */
@@ -117,17 +126,17 @@ export class PipelineHarness {
   }
 
   async startIngest(sources: string, extra: Record<string, string> = {}): Promise<AppProcess> {
-    return this.track(await AppProcess.start('ingest', this.env({ FLUXO_SOURCES: sources, ...extra }), this.nextLabel('ingest')));
+    return this.startApp('ingest', this.env({ FLUXO_SOURCES: sources, ...extra }));
   }
 
   /** The streaming producer, with its own state folder, following `streams` on the replay server. */
   async startStreamIngest(streams = 'wikimedia-recentchange', extra: Record<string, string> = {}): Promise<AppProcess> {
     const env = this.env({ FLUXO_STREAMS: streams, FLUXO_STATE_DIR: join(this.dir, 'stream-state'), FLUXO_RECONNECT_BASE_DELAY_MS: '50', ...extra });
-    return this.track(await AppProcess.start('stream-ingest', env, this.nextLabel('stream-ingest')));
+    return this.startApp('stream-ingest', env);
   }
 
   async startNormalizer(extra: Record<string, string> = {}): Promise<AppProcess> {
-    return this.track(await AppProcess.start('normalizer', this.env(extra), this.nextLabel('normalizer')));
+    return this.startApp('normalizer', this.env(extra));
   }
 
   /** Rows, distinct (event_id, updated_at) versions and distinct events in curated `earthquakes`. */
@@ -168,25 +177,18 @@ export class PipelineHarness {
     await rm(this.dir, { recursive: true, force: true });
   }
 
-  private track(app: AppProcess): AppProcess {
+  /** Stops `app` with the pipeline's own processes on `close()`. */
+  track(app: AppProcess): AppProcess {
     this.apps.push(app);
     return app;
+  }
+
+  private async startApp(app: string, env: Record<string, string>): Promise<AppProcess> {
+    return this.track(await AppProcess.start(app, env, this.nextLabel(app), this.suite));
   }
 
   private nextLabel(app: string): string {
     this.restarts += 1;
     return `${this.label}-${app}-${this.restarts}`;
   }
-}
-
-/** Polls until `read` returns a value `done` accepts; fails with the last value seen. */
-export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, description: string, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!done(value)) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${description}; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    value = await read();
-  }
-  return value;
 }
