@@ -23,9 +23,14 @@ export default [
           allow: [],
           banTransitiveDependencies: false,
           depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:infra', 'type:domain', 'type:util'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:infra', 'type:domain', 'type:util'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:infra', 'type:domain', 'type:util'] },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:app', 'type:tool', 'type:infra', 'type:domain', 'type:util'] },
+            // The benchmark drives the apps' in-process parts through their libraries' public entries, like an app.
+            { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:feature', 'type:infra', 'type:domain', 'type:util'] },
+            // type:e2e includes the shared harness (tools/e2e-harness) both end-to-end suites use.
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:e2e', 'type:app', 'type:tool', 'type:feature', 'type:infra', 'type:domain', 'type:util'] },
+            // A feature library is one app's core composed from infra libraries (libs/curation: the normalizer's commit path).
+            { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:infra', 'type:domain', 'type:util'] },
             { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:domain', 'type:util'] },
             {
               sourceTag: 'type:domain',

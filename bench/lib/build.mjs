@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * Bundles `bench/lib/fluxo-libs.ts` (public entries of libs/schema and libs/parquet-io, plus the
- * normalizer's curated SELECT) into one CommonJS file the plain-ESM bench scripts can require.
+ * Bundles `bench/lib/fluxo-libs.ts` (public entries of the fluxo libraries, the normalizer's commit
+ * path from libs/curation included) into one CommonJS file the plain-ESM bench scripts can require.
  * Takes well under a second; done at the start of every bench run so it never goes stale.
  */
 import { existsSync } from 'node:fs';

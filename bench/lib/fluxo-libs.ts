@@ -1,7 +1,8 @@
 /**
  * The pieces of the fluxo libraries the benchmark needs, bundled by `bench/lib/build.mjs` with esbuild
  * into `.fluxo/bench/build/fluxo-libs.cjs` (the bench scripts are plain ESM and cannot import TS).
- * Only public entry points are used, so the bench exercises the same code as the apps.
+ * Only public entry points are used, so the bench exercises the same code as the apps; the Nx project
+ * `bench` (bench/project.json) puts this file under the module-boundary rules.
  */
 export {
   BUILTIN_DEFINITIONS,
@@ -23,8 +24,6 @@ export {
 export { Lake, ParquetEngine, writeRawFile, rawFileStem, RAW_SCHEMA_FINGERPRINT, sqlString, sqlFilePath } from '@fluxo/parquet-io';
 export { loadDefinitionCatalog } from '@fluxo/definitions';
 export { ConsumedRawFiles, ConsumerProgress, LAKEHOUSE_EXTENSIONS, Lakehouse, maintain, parseCatalogLocation, RawRetention } from '@fluxo/lakehouse';
-// The normalizer's commit path, driven in-process by the history workload (composed as
+// The normalizer's commit path (libs/curation), driven in-process by the history workload (composed as
 // apps/normalizer/src/main.ts composes it, with Kafka replaced by recording ports).
-export { BatchHandler } from '../../apps/normalizer/src/handle/batch-handler';
-export { CuratedAnnouncer } from '../../apps/normalizer/src/announce/curated-announcer';
-export { DeadLetters } from '../../apps/normalizer/src/handle/dead-letters';
+export { BatchHandler, CuratedAnnouncer, DeadLetters } from '@fluxo/curation';

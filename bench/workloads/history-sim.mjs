@@ -4,7 +4,7 @@
  * normalizer's own commit path in-process — BatchHandler, CuratedAnnouncer, DeadLetters,
  * ConsumerProgress, ConsumedRawFiles on a real DuckDB + DuckLake catalog (SQLite) and lake, composed
  * as apps/normalizer/src/main.ts composes them (file access sandboxed the same way) — with Kafka
- * replaced by recording ports (as apps/normalizer/src/testing/batch-harness.ts does), and runs the
+ * replaced by recording ports (as libs/curation/src/testing/batch-harness.ts does), and runs the
  * normalizer's maintenance round (libs/lakehouse `maintain()` + `RawRetention.sweep`) on the
  * simulated schedule.
  *

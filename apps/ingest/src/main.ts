@@ -18,11 +18,10 @@ import { createKafka, ensureTopics, ReferenceProducer, retryUntilReady, settings
 import { durableFiles, Lake, lakeRawFileSink, ParquetEngine, s3DurableFiles, S3Lake, s3RawFileSink } from '@fluxo/parquet-io';
 import { DefinitionWatcher } from '@fluxo/definitions';
 import { lockDirectory, PendingAnnouncements } from '@fluxo/producer';
-import { directoryWritableCheck, measuredAnnouncer, PipelineMetrics, startObservability } from '@fluxo/metrics';
+import { createAppLogger, directoryWritableCheck, measuredAnnouncer, PipelineMetrics, startObservability } from '@fluxo/metrics';
 import { HttpFetcher } from './http/http-fetcher';
 import { lakeQuarantine } from './lake-adapters';
 import { IngestMetrics } from './observe/ingest-metrics';
-import { createAppLogger } from './logger';
 import { PollScheduler } from './poll/poll-scheduler';
 import { SourcePoller } from './poll/source-poller';
 import type { PollUpdate } from './state/poll-state';

@@ -12,16 +12,11 @@ import {
   type NormalizerConfig,
 } from '@fluxo/schema';
 import { createKafka, ensureTopics, ReferenceConsumer, ReferenceProducer, retryUntilReady, settingsFromConfig, waitForCluster, type PartitionPosition } from '@fluxo/kafka-client';
-import { directoryWritableCheck, measuredAnnouncer, PipelineMetrics, startObservability } from '@fluxo/metrics';
+import { createAppLogger, directoryWritableCheck, measuredAnnouncer, PipelineMetrics, startObservability } from '@fluxo/metrics';
 import { Lake, ParquetEngine, S3Lake } from '@fluxo/parquet-io';
 import { DefinitionWatcher } from '@fluxo/definitions';
 import { ConsumedRawFiles, ConsumerProgress, LAKEHOUSE_EXTENSIONS, Lakehouse, maintain, parseCatalogLocation, RawRetention, type MaintenancePolicy, type TableSpec } from '@fluxo/lakehouse';
-import { CuratedAnnouncer } from './announce/curated-announcer';
-import { curateEngineFromConfig } from './curate/curate-engine-from-config';
-import { assertNoLegacyLayout } from './curate/legacy-layout';
-import { BatchHandler } from './handle/batch-handler';
-import { DeadLetters } from './handle/dead-letters';
-import { createAppLogger } from './logger';
+import { assertNoLegacyLayout, BatchHandler, CuratedAnnouncer, curateEngineFromConfig, DeadLetters } from '@fluxo/curation';
 import { commitObserverFromConfig } from './lineage/lineage-from-config';
 import { MaintenanceLoop } from './maintain/maintenance-loop';
 import { NormalizerMetrics } from './observe/normalizer-metrics';

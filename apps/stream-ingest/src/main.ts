@@ -20,9 +20,8 @@ import { createKafka, ensureTopics, ReferenceProducer, retryUntilReady, settings
 import { durableFiles, Lake, lakeRawFileSink, ParquetEngine, s3DurableFiles, S3Lake, s3RawFileSink } from '@fluxo/parquet-io';
 import { DefinitionWatcher } from '@fluxo/definitions';
 import { lockDirectory, PendingAnnouncements } from '@fluxo/producer';
-import { directoryWritableCheck, measuredAnnouncer, PipelineMetrics, startObservability } from '@fluxo/metrics';
+import { createAppLogger, directoryWritableCheck, measuredAnnouncer, PipelineMetrics, startObservability } from '@fluxo/metrics';
 
-import { createAppLogger } from './logger';
 import { registerStreamMetrics } from './observe/stream-metrics';
 import { CheckpointStore, type StreamCheckpoint } from './state/checkpoint-store';
 import { StreamRunner } from './stream-runner';

@@ -6,5 +6,6 @@ export { directoryWritableCheck, directoryReadableCheck } from './checks';
 export { ObservabilityServer, type ObservabilityServerOptions } from './observability-server';
 export { startObservability, type Observability, type ObservabilityOptions } from './observability';
 export { PipelineMetrics, measuredAnnouncer } from './pipeline-metrics';
+export { createAppLogger } from './app-logger';
 export { totalsCounter, type TotalsCounterOptions } from './totals';
 export { Counter, Gauge, Histogram } from 'prom-client';

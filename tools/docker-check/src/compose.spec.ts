@@ -62,6 +62,17 @@ function service(name: string): ComposeService {
   return found;
 }
 
+/** `host:port` of each broker a client service is configured with. */
+function brokersOf(svc: ComposeService): { host: string; port: number }[] {
+  return (serviceEnv(svc)['FLUXO_KAFKA_BROKERS'] ?? '')
+    .split(',')
+    .filter((broker) => broker !== '')
+    .map((broker) => {
+      const [host = '', port = ''] = broker.split(':');
+      return { host, port: Number(port) };
+    });
+}
+
 function listeners(value: string): Map<string, { host: string; port: number }> {
   return new Map(
     value.split(',').map((entry) => {
@@ -77,8 +88,16 @@ describe('docker/compose.yaml', () => {
     expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['kafka', 'replay-api', 'ingest', 'normalizer']));
   });
 
-  it.each(pipelineApps)('starts %s only once kafka is healthy', (_name, svc) => {
-    expect(dependencyCondition(svc, 'kafka')).toBe('service_healthy');
+  it.each(pipelineApps)('starts %s only once every broker it is configured with is healthy', (_name, svc) => {
+    const brokers = brokersOf(svc);
+    expect(brokers.length).toBeGreaterThan(0);
+    expect(Object.fromEntries(brokers.map(({ host }) => [host, dependencyCondition(svc, host)]))).toEqual(Object.fromEntries(brokers.map(({ host }) => [host, 'service_healthy'])));
+  });
+
+  it('starts the single-machine apps only once kafka is healthy', () => {
+    const single = pipelineApps.filter(([, svc]) => !(svc.profiles ?? []).includes('scale'));
+    expect(single.map(([name]) => name)).toEqual(expect.arrayContaining(['ingest', 'normalizer']));
+    for (const [name, svc] of single) expect({ [name]: dependencyCondition(svc, 'kafka') }).toEqual({ [name]: 'service_healthy' });
   });
 
   describe.each(appServices)('service %s', (_name, svc) => {
@@ -114,11 +133,11 @@ describe('docker/compose.yaml', () => {
       }
     });
 
-    it('points FLUXO_KAFKA_BROKERS at a listener kafka advertises to containers', () => {
-      const brokers = serviceEnv(svc)['FLUXO_KAFKA_BROKERS'];
-      if (brokers === undefined) return;
-      const advertised = [...listeners(serviceEnv(service('kafka'))['KAFKA_ADVERTISED_LISTENERS'] ?? '').values()].map((l) => `${l.host}:${l.port}`);
-      expect(brokers.split(',').filter((broker) => !advertised.includes(broker))).toEqual([]);
+    it('points FLUXO_KAFKA_BROKERS at listeners the brokers advertise to containers', () => {
+      const brokers = brokersOf(svc);
+      const advertisedBy = (host: string): string[] =>
+        [...listeners(serviceEnv(service(host))['KAFKA_ADVERTISED_LISTENERS'] ?? '').values()].map((l) => `${l.host}:${l.port}`);
+      expect(brokers.map((b) => `${b.host}:${b.port}`).filter((broker, i) => !advertisedBy(brokers[i]?.host ?? '').includes(broker))).toEqual([]);
     });
   });
 

@@ -14,6 +14,13 @@ import { readRepoFile, repoPath, REPO_ROOT } from './repo-files';
 const PROMTOOL = process.env['FLUXO_PROMTOOL'] ?? '/usr/bin/promtool';
 const compose = parseCompose(readRepoFile('docker', 'compose.yaml'));
 const pipelineApps = Object.entries(compose.services).filter(([, service]) => (service.build?.args?.['APP'] ?? '').startsWith('apps/'));
+/** The single-machine stack Prometheus (profile "observability") scrapes; profile "scale" runs its apps as replicas. */
+const singleMachineApps = pipelineApps.filter(([, service]) => !(service.profiles ?? []).includes('scale'));
+
+/** The Nx project a service runs (`apps/normalizer` → `normalizer`). */
+function projectOf(service: ComposeService): string {
+  return (service.build?.args?.['APP'] ?? '').replace(/^apps\//, '');
+}
 
 interface PrometheusConfig {
   readonly rule_files?: string[];
@@ -35,8 +42,9 @@ function healthcheckCommand(service: ComposeService): string {
 }
 
 describe('observability in docker/compose.yaml', () => {
-  it.each(pipelineApps)('%s: serves metrics on all its container interfaces, and its healthcheck asks /readyz on that port', (name, service) => {
+  it.each(pipelineApps)('%s: serves metrics on all its container interfaces, and its healthcheck asks /readyz on that port', (_service, service) => {
     const env = serviceEnv(service);
+    const name = projectOf(service);
     const load = { ingest: loadIngestConfig, normalizer: loadNormalizerConfig, 'stream-ingest': loadStreamIngestConfig }[name];
     expect(load).toBeDefined();
     const config = load?.(env);
@@ -47,7 +55,8 @@ describe('observability in docker/compose.yaml', () => {
 
   it('has Prometheus (profile observability) scrape every pipeline app on its metrics port, with the example rules mounted where they are loaded', () => {
     const targets = targetsOf(['docker', 'prometheus.yml']);
-    const expected = new Map(pipelineApps.map(([name, service]) => [`fluxo-${name}`, [`${name}:${serviceEnv(service)['FLUXO_METRICS_PORT']}`]]));
+    expect(singleMachineApps.map(([name]) => name)).toEqual(expect.arrayContaining(['ingest', 'normalizer', 'stream-ingest']));
+    const expected = new Map(singleMachineApps.map(([name, service]) => [`fluxo-${name}`, [`${name}:${serviceEnv(service)['FLUXO_METRICS_PORT']}`]]));
     expect(targets).toEqual(expected);
     const prometheus = compose.services['prometheus'];
     expect(prometheus?.profiles).toEqual(['observability']);

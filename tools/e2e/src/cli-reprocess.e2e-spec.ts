@@ -1,8 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { WORKSPACE_ROOT } from './support/app-process';
+import { WORKSPACE_ROOT, eventually, PipelineHarness } from '@fluxo/e2e-harness';
 import { fluxo, fluxoJson } from './support/cli-process';
-import { eventually, PipelineHarness } from './support/pipeline-harness';
 
 const BUILTIN = join(WORKSPACE_ROOT, 'libs', 'schema', 'definitions');
 

@@ -2,9 +2,8 @@ import { rename } from 'node:fs/promises';
 import { rawFileReference, silentLogger } from '@fluxo/schema';
 import { ReferenceProducer, topicOffsets } from '@fluxo/kafka-client';
 import { Lake, lakeRawFileSink, ParquetEngine, type RawRow } from '@fluxo/parquet-io';
-import type { AppProcess } from './support/app-process';
+import { type AppProcess, eventually, PipelineHarness } from '@fluxo/e2e-harness';
 import { fluxo, fluxoJson } from './support/cli-process';
-import { eventually, PipelineHarness } from './support/pipeline-harness';
 
 interface Status {
   healthy: boolean;

@@ -1,5 +1,4 @@
-import { eventually, PipelineHarness } from './support/pipeline-harness';
-import type { AppProcess, LogLine } from './support/app-process';
+import { eventually, PipelineHarness, type AppProcess, type LogLine } from '@fluxo/e2e-harness';
 
 const ALL_DAY_PATH = '/earthquakes/feed/v1.0/summary/all_day.geojson';
 const EXPECTED = { rows: 217, versions: 217, events: 200 };

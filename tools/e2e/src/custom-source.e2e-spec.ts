@@ -2,8 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { WORKSPACE_ROOT } from './support/app-process';
-import { eventually, PipelineHarness } from './support/pipeline-harness';
+import { WORKSPACE_ROOT, eventually, PipelineHarness } from '@fluxo/e2e-harness';
 
 const EXAMPLE = join(WORKSPACE_ROOT, 'docs', 'examples', 'github-events');
 

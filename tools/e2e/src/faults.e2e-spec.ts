@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { eventually, PipelineHarness } from './support/pipeline-harness';
+import { eventually, PipelineHarness } from '@fluxo/e2e-harness';
 
 const FEED = '/earthquakes/feed/v1.0/summary/all_day.geojson';
 const EXPECTED = { rows: 217, versions: 217, events: 200 };

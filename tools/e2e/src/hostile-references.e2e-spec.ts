@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { aFileReference } from '@fluxo/schema/testing';
 import { ReferenceProducer } from '@fluxo/kafka-client';
 import { RAW_SCHEMA_FINGERPRINT } from '@fluxo/parquet-io';
-import { eventually, PipelineHarness } from './support/pipeline-harness';
+import { eventually, PipelineHarness } from '@fluxo/e2e-harness';
 
 /**
  * References a normalizer must never trust: each is dead-lettered with its reason code and a

@@ -3,8 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WORKSPACE_ROOT } from './support/app-process';
-import { eventually, PipelineHarness } from './support/pipeline-harness';
+import { WORKSPACE_ROOT, eventually, PipelineHarness } from '@fluxo/e2e-harness';
 import { announced, distinctReferences, everythingCurated, FAST_STREAM_ENV, nthLine } from './support/stream-checks';
 
 const EXAMPLE = join(WORKSPACE_ROOT, 'docs', 'examples', 'github-events');

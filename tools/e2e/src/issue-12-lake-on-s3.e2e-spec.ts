@@ -8,7 +8,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sqlString } from '@fluxo/parquet-io';
 import { testS3LakeStorage } from '@fluxo/schema/testing';
-import { eventually, PipelineHarness } from './support/pipeline-harness';
+import { eventually, PipelineHarness } from '@fluxo/e2e-harness';
 import { announced, distinctReferences, everythingCurated, FAST_STREAM_ENV, nthLine, RECENTCHANGE } from './support/stream-checks';
 
 const ALL_DAY = 'usgs-earthquakes?feed=all_day&intervalMs=300';

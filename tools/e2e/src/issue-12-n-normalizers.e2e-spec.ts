@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { describeLag } from '@fluxo/kafka-client';
 import { silentLogger } from '@fluxo/schema';
 import { startReplayServer, type ReplayServer } from '@fluxo/replay-api';
-import { WORKSPACE_ROOT, type AppProcess, type LogLine } from './support/app-process';
-import { eventually, PipelineHarness } from './support/pipeline-harness';
+import { eventually, PipelineHarness, WORKSPACE_ROOT, type AppProcess, type LogLine } from '@fluxo/e2e-harness';
 import { createTestDatabase, type TestDatabase } from './support/postgres-database';
 
 /**

@@ -1,6 +1,5 @@
 import { describeLag } from '@fluxo/kafka-client';
-import { eventually, PipelineHarness } from './support/pipeline-harness';
-import type { AppProcess, LogLine } from './support/app-process';
+import { eventually, PipelineHarness, type AppProcess, type LogLine } from '@fluxo/e2e-harness';
 import { OwnSparkServer } from './support/spark-server';
 
 const ALL_DAY = 'usgs-earthquakes?feed=all_day&intervalMs=300';

@@ -1,5 +1,5 @@
 import { runSoak } from './soak/run-soak';
-import { WORKSPACE_ROOT } from './support/app-process';
+import { WORKSPACE_ROOT } from '@fluxo/e2e-harness';
 
 /**
  * Issue 9: the chaos soak, short and with a fixed seed — one minute of SIGKILLs of every app (also

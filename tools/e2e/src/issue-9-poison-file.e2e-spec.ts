@@ -1,7 +1,7 @@
 import { rawFileReference, silentLogger } from '@fluxo/schema';
 import { ReferenceProducer } from '@fluxo/kafka-client';
 import { Lake, lakeRawFileSink, ParquetEngine, type RawRow } from '@fluxo/parquet-io';
-import { eventually, PipelineHarness } from './support/pipeline-harness';
+import { eventually, PipelineHarness } from '@fluxo/e2e-harness';
 
 const producer = { app: 'e2e', instance: 'poison', version: '0' };
 const fetchedAt = new Date('2025-05-04T13:52:57Z');

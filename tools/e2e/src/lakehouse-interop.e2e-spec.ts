@@ -5,7 +5,7 @@ import { ParquetEngine } from '@fluxo/parquet-io';
 import { readWithDuckDBAsSpark, SparkReader } from '@fluxo/parquet-io/testing';
 import { LAKEHOUSE_EXTENSIONS, Lakehouse, maintain, type TableSpec } from '@fluxo/lakehouse';
 import { testExtensionDirectory } from '@fluxo/lakehouse/testing';
-import { eventually, PipelineHarness } from './support/pipeline-harness';
+import { eventually, PipelineHarness } from '@fluxo/e2e-harness';
 
 const ALL_DAY_PATH = '/earthquakes/feed/v1.0/summary/all_day.geojson';
 const EXPECTED = { rows: 217, versions: 217, events: 200 };

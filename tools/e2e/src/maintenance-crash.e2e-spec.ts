@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { AppProcess, LogLine } from './support/app-process';
-import { eventually, PipelineHarness, type CuratedCounts } from './support/pipeline-harness';
+import { type AppProcess, type LogLine, eventually, PipelineHarness, type CuratedCounts } from '@fluxo/e2e-harness';
 
 const ALL_DAY_PATH = '/earthquakes/feed/v1.0/summary/all_day.geojson';
 const EXPECTED = { rows: 217, versions: 217, events: 200 };

@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openLineageValidator } from '@fluxo/lineage/testing';
-import { WORKSPACE_ROOT } from './support/app-process';
-import { eventually, PipelineHarness } from './support/pipeline-harness';
-import { freePort, PrometheusServer } from './support/prometheus-server';
+import { WORKSPACE_ROOT, eventually, freePort, PipelineHarness } from '@fluxo/e2e-harness';
+import { PrometheusServer } from './support/prometheus-server';
 import { everythingCurated, FAST_STREAM_ENV, RECENTCHANGE } from './support/stream-checks';
 
 const ALL_DAY = 'usgs-earthquakes?feed=all_day&intervalMs=300';

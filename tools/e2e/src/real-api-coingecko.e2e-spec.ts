@@ -1,4 +1,4 @@
-import { PipelineHarness } from './support/pipeline-harness';
+import { PipelineHarness } from '@fluxo/e2e-harness';
 import { runRecordedApi } from './support/real-api';
 
 /**

@@ -1,4 +1,4 @@
-import { PipelineHarness } from './support/pipeline-harness';
+import { PipelineHarness } from '@fluxo/e2e-harness';
 import { runRecordedApi } from './support/real-api';
 
 /** Issue 10, NDJSON bodies: real Lichess arena results (berserk's recorded cassette, 2024-04-01). */

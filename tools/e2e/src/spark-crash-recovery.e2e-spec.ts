@@ -1,5 +1,5 @@
 import { testSparkRemote } from '@fluxo/spark-connect/testing';
-import { eventually, PipelineHarness } from './support/pipeline-harness';
+import { eventually, PipelineHarness } from '@fluxo/e2e-harness';
 
 const ALL_DAY_PATH = '/earthquakes/feed/v1.0/summary/all_day.geojson';
 const EXPECTED = { rows: 217, versions: 217, events: 200 };

@@ -1,5 +1,4 @@
-import { PipelineHarness } from './support/pipeline-harness';
-import type { LogLine } from './support/app-process';
+import { PipelineHarness, type LogLine } from '@fluxo/e2e-harness';
 import { recordedStreamIds, runsInStream } from './support/recorded-stream';
 import { announced, everythingCurated, FAST_STREAM_ENV, finalStats, nthLine, RECENTCHANGE } from './support/stream-checks';
 

@@ -1,5 +1,5 @@
 import { RECENTCHANGE_PATH } from '@fluxo/replay-api';
-import { eventually, PipelineHarness } from './support/pipeline-harness';
+import { eventually, PipelineHarness } from '@fluxo/e2e-harness';
 import { recordedStreamIds, runsInStream } from './support/recorded-stream';
 import { announced, everythingCurated, FAST_STREAM_ENV, finalStats, nthLine, RECENTCHANGE, type StreamStatsLine } from './support/stream-checks';
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Lake } from '@fluxo/parquet-io';
 import { inspectWithPyarrow } from '@fluxo/parquet-io/testing';
-import { eventually, PipelineHarness } from './support/pipeline-harness';
+import { eventually, PipelineHarness } from '@fluxo/e2e-harness';
 import { recordedStreamIds, runsInStream } from './support/recorded-stream';
 import { announced, distinctReferences, everythingCurated, FAST_STREAM_ENV, finalStats, nthLine, RECENTCHANGE, type StreamStatsLine } from './support/stream-checks';
 

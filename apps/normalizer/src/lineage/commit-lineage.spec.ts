@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { silentLogger, type FileReference } from '@fluxo/schema';
 import { LineageEmitter, type RunEvent } from '@fluxo/lineage';
 import { openLineageValidator } from '@fluxo/lineage/testing';
-import type { CommitReport } from '../ports';
+import type { CommitReport } from '@fluxo/curation';
 import { CommitLineage, commitLineageEvents, type LineageNaming } from './commit-lineage';
 
 const naming: LineageNaming = {

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { RAW_SCHEMA } from '@fluxo/parquet-io';
 import { FACET_SCHEMAS, facet, OPENLINEAGE_SCHEMA_URL, type InputDataset, type LineageEmitter, type OutputDataset, type RunEvent } from '@fluxo/lineage';
-import { uuidFrom } from '../announce/curated-announcer';
-import type { CommitObserver, CommitReport, CommittedDataset } from '../ports';
+import { uuidFrom } from '@fluxo/curation';
+import type { CommitObserver, CommitReport, CommittedDataset } from '@fluxo/curation';
 
 /** How this normalizer names things in lineage events (OpenLineage naming conventions where they exist). */
 export interface LineageNaming {

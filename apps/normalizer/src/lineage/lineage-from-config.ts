@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Logger, NormalizerConfig } from '@fluxo/schema';
 import { describeCatalogLocation, parseCatalogLocation } from '@fluxo/lakehouse';
 import { LineageEmitter } from '@fluxo/lineage';
-import type { CommitObserver } from '../ports';
+import type { CommitObserver } from '@fluxo/curation';
 import { commitObservers } from '../observe/commit-observers';
 import type { NormalizerMetrics } from '../observe/normalizer-metrics';
 import { CommitLineage } from './commit-lineage';

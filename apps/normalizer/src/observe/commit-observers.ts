@@ -1,4 +1,4 @@
-import type { CommitObserver, CommitReport } from '../ports';
+import type { CommitObserver, CommitReport } from '@fluxo/curation';
 
 /** One observer telling several: every `committed` in turn (each handles its own failures), rows to all that count them. */
 export function commitObservers(first: CommitObserver, ...more: Pick<CommitObserver, 'committed'>[]): CommitObserver {

@@ -1,7 +1,7 @@
 import { createMetricsRegistry } from '@fluxo/metrics';
 import type { PartitionPosition } from '@fluxo/kafka-client';
 import type { FileReference } from '@fluxo/schema';
-import type { CommitReport } from '../ports';
+import type { CommitReport } from '@fluxo/curation';
 import { NormalizerMetrics } from './normalizer-metrics';
 
 const position = (partition: number, lagMessages: number | null, oldestUnprocessedTimestampMs: number | null): PartitionPosition => ({

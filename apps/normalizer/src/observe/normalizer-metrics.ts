@@ -1,6 +1,6 @@
 import { COUNT_BUCKETS, Counter, DURATION_BUCKETS_SECONDS, Gauge, Histogram, LATENCY_BUCKETS_SECONDS, type Registry } from '@fluxo/metrics';
 import type { PartitionPosition } from '@fluxo/kafka-client';
-import type { CommitObserver, CommitReport } from '../ports';
+import type { CommitObserver, CommitReport } from '@fluxo/curation';
 
 /**
  * The normalizer's own families (the shared file, dead-letter and produce families come from

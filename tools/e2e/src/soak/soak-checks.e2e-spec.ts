@@ -5,7 +5,7 @@ import { lakeRawFileSink, ParquetEngine } from '@fluxo/parquet-io';
 import { aRawRow, createTempLake, type TempLake } from '@fluxo/parquet-io/testing';
 import { LAKEHOUSE_EXTENSIONS, Lakehouse, type TableSpec } from '@fluxo/lakehouse';
 import { testExtensionDirectory } from '@fluxo/lakehouse/testing';
-import { WORKSPACE_ROOT } from '../support/app-process';
+import { WORKSPACE_ROOT } from '@fluxo/e2e-harness';
 import type { BadInput } from './hostile-inputs';
 import { checkSoak } from './soak-checks';
 

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ARTIFACTS_DIR, WORKSPACE_ROOT } from './app-process';
+import { artifactsDir, WORKSPACE_ROOT } from '@fluxo/e2e-harness';
+
+const ARTIFACTS_DIR = artifactsDir('e2e');
 
 export interface CliResult {
   readonly code: number | null;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Lake, sqlString } from '@fluxo/parquet-io';
 import { inspectWithPyarrow } from '@fluxo/parquet-io/testing';
 import type { KafkaCluster } from './kafka-clusters';
-import { eventually, PipelineHarness } from './pipeline-harness';
+import { eventually, PipelineHarness } from '@fluxo/e2e-harness';
 
 const ALL_DAY = 'usgs-earthquakes?feed=all_day&intervalMs=300';
 const ALL_DAY_PATH = '/earthquakes/feed/v1.0/summary/all_day.geojson';

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ARTIFACTS_DIR } from './app-process';
+import { artifactsDir, freePort } from '@fluxo/e2e-harness';
+
+const ARTIFACTS_DIR = artifactsDir('e2e');
 
 /** Debian's `prometheus` package (`apt-get install prometheus`; .ci/run installs it). */
 const PROMETHEUS_BINARY = process.env['FLUXO_PROMETHEUS'] ?? '/usr/bin/prometheus';
@@ -128,13 +129,4 @@ export class PrometheusServer {
     if (body.status !== 'success') throw new Error(`prometheus ${endpoint} ${JSON.stringify(params)}: ${body.error ?? response.status}`);
     return body.data;
   }
-}
-
-/** A TCP port free right now on loopback (the app binds it a moment later). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }

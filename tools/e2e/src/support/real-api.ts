@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { WORKSPACE_ROOT } from './app-process';
-import { eventually, type PipelineHarness } from './pipeline-harness';
+import { WORKSPACE_ROOT, eventually, type PipelineHarness } from '@fluxo/e2e-harness';
 
 /** A worked example of docs/examples: its definitions folder. */
 function exampleDir(name: string): string {

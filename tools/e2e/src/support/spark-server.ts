@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { WORKSPACE_ROOT } from './app-process';
+import { WORKSPACE_ROOT } from '@fluxo/e2e-harness';
 
 const run = promisify(execFile);
 const CLI = join(WORKSPACE_ROOT, 'tools', 'local-spark', 'spark.mjs');

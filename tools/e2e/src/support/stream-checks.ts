@@ -1,6 +1,5 @@
 import type { FileReference } from '@fluxo/schema';
-import type { AppProcess, LogLine } from './app-process';
-import { eventually, type PipelineHarness } from './pipeline-harness';
+import { type AppProcess, type LogLine, eventually, type PipelineHarness } from '@fluxo/e2e-harness';
 
 export const RECENTCHANGE = 'wikimedia-recentchange';
 

@@ -1,9 +1,9 @@
 import { join, resolve } from 'node:path';
-import pino from 'pino';
 import { lakeStorageOf, loadWebConfig, SchemaError, type DefinitionCatalog, type Logger, type WebConfig } from '@fluxo/schema';
 import { createKafka, settingsFromConfig } from '@fluxo/kafka-client';
 import { LAKEHOUSE_EXTENSIONS, LakehouseError, parseCatalogLocation } from '@fluxo/lakehouse';
 import { ParquetEngine, S3Lake } from '@fluxo/parquet-io';
+import { createAppLogger } from '@fluxo/metrics';
 import { loadDefinitionCatalog } from '@fluxo/definitions';
 import { CuratedTables } from './curated-tables';
 import { KafkaFeed } from './kafka-feed';
@@ -56,7 +56,7 @@ export function startWebRuntimeOrExit(): void {
  * (the repository root under `npm start`).
  */
 function createRuntime(config: WebConfig): WebRuntime {
-  const root = pino({ name: 'web', level: config.logLevel, base: { app: 'web', pid: process.pid } });
+  const root = createAppLogger('web', config.logLevel);
   const logger: Logger = root;
   const lakeDir = resolve(config.lakeDir);
   const catalogLocation = parseCatalogLocation(config.catalog);

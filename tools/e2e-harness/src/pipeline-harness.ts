@@ -17,10 +17,25 @@ export interface CuratedCounts {
   readonly events: number;
 }
 
+export interface PipelineHarnessOptions {
+  readonly replay?: Omit<ReplayServerOptions, 'logger'>;
+  /** Overrides of the test broker's settings, e.g. `{ brokers }` of another cluster. */
+  readonly kafka?: Partial<KafkaSettings>;
+  /** Partitions of the topics, which the harness creates (default 2). */
+  readonly partitions?: number;
+  /** A `FLUXO_CATALOG` value (e.g. a PostgreSQL one) instead of the test folder's SQLite file. */
+  readonly catalog?: string;
+  /** Puts the lake on S3-compatible storage (FLUXO_LAKE_ROOT=s3://…). */
+  readonly s3?: S3LakeStorage;
+  /** Where the apps' logs go: test-artifacts/<suite> (default `e2e`). */
+  readonly suite?: string;
+}
+
 /**
  * One isolated pipeline for one test: its own topics, consumer group, lake and state folders, a
  * replay server on an ephemeral port, and the built ingest/normalizer apps as processes, all
- * pointed at the run's real Kafka broker. `close()` removes everything it made.
+ * pointed at the run's real Kafka broker. `close()` stops every process it started (also those
+ * given to `track`) and removes everything it made. Used by tools/e2e and the dashboard's browser tests.
  */
 export class PipelineHarness {
   readonly apps: AppProcess[] = [];
@@ -39,25 +54,12 @@ export class PipelineHarness {
     readonly partitions: number,
     /** `FLUXO_CATALOG` of the apps; undefined: an SQLite file in the test folder. */
     private readonly catalog: string | undefined,
+    readonly suite: string,
     /** The lake on S3-compatible storage the apps are pointed at (FLUXO_LAKE_ROOT), when the test asked for one. */
     readonly s3?: { readonly storage: S3LakeStorage; readonly lake: S3Lake },
   ) {}
 
-  /**
-   * `kafka` overrides the test broker's settings, e.g. `{ brokers }` of another cluster; `partitions`
-   * (default 2) of the topics, which the harness creates; `catalog` a `FLUXO_CATALOG` value (e.g. a
-   * PostgreSQL one) instead of the test folder's SQLite file; `s3` puts the lake on S3-compatible storage.
-   */
-  static async create(
-    label: string,
-    options: {
-      readonly replay?: Omit<ReplayServerOptions, 'logger'>;
-      readonly kafka?: Partial<KafkaSettings>;
-      readonly partitions?: number;
-      readonly catalog?: string;
-      readonly s3?: S3LakeStorage;
-    } = {},
-  ): Promise<PipelineHarness> {
+  static async create(label: string, options: PipelineHarnessOptions = {}): Promise<PipelineHarness> {
     const kafka = testKafka(silentLogger, options.kafka);
     const prefix = uniqueName(`e2e-${label}`);
     const topics = { raw: `${prefix}.raw-files`, curated: `${prefix}.curated-files`, deadLetter: `${prefix}.dead-letter` };
@@ -68,7 +70,7 @@ export class PipelineHarness {
     const extensions = options.s3 === undefined ? LAKEHOUSE_EXTENSIONS : [...LAKEHOUSE_EXTENSIONS, 'httpfs'];
     const engine = await ParquetEngine.open({ logger: silentLogger, threads: 1, memoryLimitMb: 256, extensions, extensionDirectory: testExtensionDirectory() });
     const s3 = options.s3 === undefined ? undefined : { storage: options.s3, lake: await S3Lake.open(engine, options.s3) };
-    return new PipelineHarness(label, kafka, engine, replay, dir, topics, `${prefix}-normalizer`, partitions, options.catalog, s3);
+    return new PipelineHarness(label, kafka, engine, replay, dir, topics, `${prefix}-normalizer`, partitions, options.catalog, options.suite ?? 'e2e', s3);
   }
 
   /** The pipeline's table catalog when it is the default SQLite file in the test folder. */
@@ -145,17 +147,17 @@ export class PipelineHarness {
   }
 
   async startIngest(sources: string, extra: Record<string, string> = {}): Promise<AppProcess> {
-    return this.track(await AppProcess.start('ingest', this.env({ FLUXO_SOURCES: sources, ...extra }), this.nextLabel('ingest')));
+    return this.startApp('ingest', this.env({ FLUXO_SOURCES: sources, ...extra }));
   }
 
   /** The streaming producer, with its own state folder, following `streams` on the replay server. */
   async startStreamIngest(streams = 'wikimedia-recentchange', extra: Record<string, string> = {}): Promise<AppProcess> {
     const env = this.env({ FLUXO_STREAMS: streams, FLUXO_STATE_DIR: join(this.dir, 'stream-state'), FLUXO_RECONNECT_BASE_DELAY_MS: '50', ...extra });
-    return this.track(await AppProcess.start('stream-ingest', env, this.nextLabel('stream-ingest')));
+    return this.startApp('stream-ingest', env);
   }
 
   async startNormalizer(extra: Record<string, string> = {}): Promise<AppProcess> {
-    return this.track(await AppProcess.start('normalizer', this.env(extra), this.nextLabel('normalizer')));
+    return this.startApp('normalizer', this.env(extra));
   }
 
   /** Rows, distinct (event_id, updated_at) versions and distinct events in curated `earthquakes` (or another dataset of that schema). */
@@ -196,27 +198,20 @@ export class PipelineHarness {
     await rm(this.dir, { recursive: true, force: true });
   }
 
-  private track(app: AppProcess): AppProcess {
+  /** Stops `app` with the pipeline's own processes on `close()`. */
+  track(app: AppProcess): AppProcess {
     this.apps.push(app);
     return app;
+  }
+
+  private async startApp(app: string, env: Record<string, string>): Promise<AppProcess> {
+    return this.track(await AppProcess.start(app, env, this.nextLabel(app), this.suite));
   }
 
   private nextLabel(app: string): string {
     this.restarts += 1;
     return `${this.label}-${app}-${this.restarts}`;
   }
-}
-
-/** Polls until `read` returns a value `done` accepts; fails with the last value seen. */
-export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, description: string, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!done(value)) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${description}; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    value = await read();
-  }
-  return value;
 }
 
 /** The apps' settings for a lake on S3-compatible storage (the credentials through the standard AWS variables). */

@@ -3,7 +3,7 @@
 // sc:// address it prints); run with --runInBand.
 module.exports = {
   ...require('../../jest.preset.cjs'),
-  displayName: 'normalizer:integration',
+  displayName: 'curation:integration',
   rootDir: __dirname,
   testMatch: ['<rootDir>/src/**/*.int-spec.ts'],
   testTimeout: 300000,

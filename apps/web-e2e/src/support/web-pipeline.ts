@@ -1,111 +1,72 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { silentLogger } from '@fluxo/schema';
-import { ensureTopics, deleteTopics, type FluxoKafka } from '@fluxo/kafka-client';
-import { deleteGroups, testKafka, uniqueName } from '@fluxo/kafka-client/testing';
-import { LAKEHOUSE_EXTENSIONS, Lakehouse, type CatalogLocation, type DataFile } from '@fluxo/lakehouse';
-import { testExtensionDirectory } from '@fluxo/lakehouse/testing';
-import { ParquetEngine } from '@fluxo/parquet-io';
-import { ChildApp, eventually, freePort, WORKSPACE_ROOT } from './processes';
+import { Lakehouse, type CatalogLocation, type DataFile } from '@fluxo/lakehouse';
+import { AppProcess, artifactsDir, eventually, freePort, PipelineHarness, WORKSPACE_ROOT } from '@fluxo/e2e-harness';
+
+/** Screenshots, reports and the processes' logs: test-artifacts/web. */
+export const ARTIFACTS_DIR = artifactsDir('web');
 
 const BUILT = {
   ingest: join(WORKSPACE_ROOT, 'dist', 'apps', 'ingest', 'main.cjs'),
   normalizer: join(WORKSPACE_ROOT, 'dist', 'apps', 'normalizer', 'main.cjs'),
-  replay: join(WORKSPACE_ROOT, 'dist', 'tools', 'replay-api', 'main.cjs'),
   web: join(WORKSPACE_ROOT, 'apps', 'web', '.next', 'BUILD_ID'),
 };
 const NEXT_BIN = join(WORKSPACE_ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
 
 /**
- * One isolated pipeline for the browser tests: unique topics and group, a temp lake and state folder,
- * the replay server, ingest and normalizer as built processes (as `npm start` runs them), and any
- * number of dashboard servers (`next start`) pointed at them. The replay server runs as a process too:
- * it is a pipeline-scoped tool the web project may not import (Nx module-boundary matrix).
+ * One isolated pipeline for the browser tests: the shared end-to-end harness (tools/e2e-harness: unique
+ * topics and group, a temp lake and state folder, the replay server, ingest and normalizer as built
+ * processes) plus a drifting source definition and any number of dashboard servers (`next start`)
+ * pointed at it, reading the tables as the dashboard does.
  */
 export class WebPipeline {
-  readonly apps: ChildApp[] = [];
-  private ingestRuns = 0;
-
-  private constructor(
-    readonly kafka: FluxoKafka,
-    readonly engine: ParquetEngine,
-    readonly dir: string,
-    readonly replayUrl: string,
-    readonly topics: { readonly raw: string; readonly curated: string; readonly deadLetter: string },
-    readonly groupId: string,
-  ) {}
+  private constructor(private readonly harness: PipelineHarness) {}
 
   static async create(): Promise<WebPipeline> {
     for (const [name, path] of Object.entries(BUILT)) {
-      if (!existsSync(path)) throw new Error(`${name} is not built (${path} missing): run \`npx nx run web:e2e\`, which builds it first.`);
+      if (!existsSync(path)) throw new Error(`${name} is not built (${path} missing): run \`npx nx run web-e2e:e2e\`, which builds it first.`);
     }
-    const kafka = testKafka();
-    const prefix = uniqueName('web-e2e');
-    const topics = { raw: `${prefix}.raw-files`, curated: `${prefix}.curated-files`, deadLetter: `${prefix}.dead-letter` };
-    await ensureTopics(kafka, Object.values(topics).map((topic) => ({ topic, numPartitions: 2 })));
-    const dir = await mkdtemp(join(tmpdir(), 'fluxo-web-e2e-'));
-    const port = await freePort();
-    const replay = await ChildApp.start('replay', [BUILT.replay, '--port', String(port), '--log-level', 'warn'], {});
-    const replayUrl = `http://127.0.0.1:${port}`;
-    await eventually(() => fetch(`${replayUrl}/_replay/state`).then((response) => response.status), (status) => status === 200, 'the replay server answers', 30_000);
-    await writeDriftingDefinition(join(dir, 'definitions'));
-    const engine = await ParquetEngine.open({ logger: silentLogger, threads: 1, memoryLimitMb: 256, extensions: LAKEHOUSE_EXTENSIONS, extensionDirectory: testExtensionDirectory() });
-    const pipeline = new WebPipeline(kafka, engine, dir, replayUrl, topics, `${prefix}-normalizer`);
-    pipeline.apps.push(replay);
-    return pipeline;
+    const harness = await PipelineHarness.create('web', { suite: 'web' });
+    await writeDriftingDefinition(join(harness.dir, 'definitions'));
+    return new WebPipeline(harness);
   }
 
   get lakeDir(): string {
-    return join(this.dir, 'lake');
+    return this.harness.lakeDir;
   }
 
   /** The normalizer's table catalog (an SQLite file in the temp dir), which the dashboard reads too. */
   get catalog(): CatalogLocation & { readonly kind: 'sqlite' } {
-    return { kind: 'sqlite', path: join(this.dir, 'catalog', 'fluxo.sqlite') };
+    return { kind: 'sqlite', path: this.harness.catalogPath };
   }
 
   env(extra: Record<string, string> = {}): Record<string, string> {
-    return {
-      FLUXO_DEFINITIONS_DIR: join(this.dir, 'definitions'),
+    return this.harness.env({
+      FLUXO_DEFINITIONS_DIR: join(this.harness.dir, 'definitions'),
       FLUXO_SCHEMA_DRIFT_FILES: '1',
-      FLUXO_KAFKA_BROKERS: this.kafka.brokers.join(','),
-      FLUXO_LAKE_DIR: this.lakeDir,
-      FLUXO_CATALOG: `sqlite:${this.catalog.path}`,
-      FLUXO_DUCKDB_EXTENSION_DIR: testExtensionDirectory(),
-      FLUXO_STATE_DIR: join(this.dir, 'state'),
-      FLUXO_SOURCE_BASE_URL: this.replayUrl,
-      FLUXO_TOPIC_RAW_FILES: this.topics.raw,
-      FLUXO_TOPIC_CURATED_FILES: this.topics.curated,
-      FLUXO_TOPIC_DEAD_LETTER: this.topics.deadLetter,
-      FLUXO_TOPIC_PARTITIONS: '2',
-      FLUXO_NORMALIZER_GROUP: this.groupId,
-      FLUXO_METRICS_PORT: '0',
-      FLUXO_HTTP_RETRY_BASE_DELAY_MS: '50',
-      FLUXO_RETRY_BASE_DELAY_MS: '200',
+      FLUXO_LOG_LEVEL: 'info',
+      NODE_ENV: 'production',
       ...extra,
-    };
+    });
   }
 
-  async startNormalizer(): Promise<ChildApp> {
-    return this.track(await ChildApp.start('normalizer', [BUILT.normalizer], this.env()));
+  async startNormalizer(): Promise<AppProcess> {
+    return this.harness.startNormalizer(this.env());
   }
 
   /** Ingest polls each source once when it starts; the intervals here are long, so one run is one poll. */
-  async startIngest(sources: string): Promise<ChildApp> {
-    this.ingestRuns += 1;
-    return this.track(await ChildApp.start(`ingest-${this.ingestRuns}`, [BUILT.ingest], this.env({ FLUXO_SOURCES: sources })));
+  async startIngest(sources: string): Promise<AppProcess> {
+    return this.harness.startIngest(sources, this.env());
   }
 
   /** `next start` of the built dashboard on a free port; resolves once it serves pages. */
-  async startWeb(label: string, extra: Record<string, string> = {}): Promise<{ app: ChildApp; url: string }> {
+  async startWeb(label: string, extra: Record<string, string> = {}): Promise<{ app: AppProcess; url: string }> {
     const port = await freePort();
-    const app = this.track(
-      await ChildApp.start(label, [NEXT_BIN, 'start', join(WORKSPACE_ROOT, 'apps', 'web'), '-p', String(port), '-H', '127.0.0.1'], {
-        ...this.env({ FLUXO_WEB_STATUS_INTERVAL_MS: '1000', FLUXO_WEB_STALE_AFTER_MS: '8000', NEXT_TELEMETRY_DISABLED: '1', ...extra }),
-      }),
-    );
+    const args = [NEXT_BIN, 'start', join(WORKSPACE_ROOT, 'apps', 'web'), '-p', String(port), '-H', '127.0.0.1'];
+    const env = this.env({ FLUXO_WEB_STATUS_INTERVAL_MS: '1000', FLUXO_WEB_STALE_AFTER_MS: '8000', NEXT_TELEMETRY_DISABLED: '1', ...extra });
+    const app = this.harness.track(await AppProcess.spawn(label, args, { env, suite: 'web', killAfterMs: 10_000 }));
     const url = `http://127.0.0.1:${port}`;
     await eventually(
       () => fetch(`${url}/datasets`).then((response) => response.status),
@@ -119,7 +80,7 @@ export class WebPipeline {
   /** What the earthquakes table holds in its current snapshot (read through the catalog, as the dashboard does): rows (versions) and distinct events. */
   async earthquakes(): Promise<{ rows: number; events: number; maxMagnitude: number | null }> {
     const read = await this.withCatalog(async (lakehouse) => {
-      const [row] = await this.engine.all<{ rows: number; events: number; max_mag: number | null }>(
+      const [row] = await this.harness.engine.all<{ rows: number; events: number; max_mag: number | null }>(
         `SELECT count(*)::INTEGER AS rows, count(DISTINCT event_id)::INTEGER AS events, max(magnitude) AS max_mag FROM ${lakehouse.table('earthquakes')}`,
       );
       return { rows: row?.rows ?? 0, events: row?.events ?? 0, maxMagnitude: row?.max_mag ?? null };
@@ -130,7 +91,7 @@ export class WebPipeline {
   /** Rows of a curated table's current snapshot (0 while it does not exist), and how many have `column` NULL. */
   async tableRows(table: string, column: string): Promise<{ rows: number; nulls: number }> {
     const read = await this.withCatalog(async (lakehouse) => {
-      const [row] = await this.engine.all<{ rows: number; nulls: number }>(
+      const [row] = await this.harness.engine.all<{ rows: number; nulls: number }>(
         `SELECT count(*)::INTEGER AS rows, count(*) FILTER (WHERE "${column}" IS NULL)::INTEGER AS nulls FROM ${lakehouse.table(table)}`,
       );
       return { rows: row?.rows ?? 0, nulls: row?.nulls ?? 0 };
@@ -148,7 +109,7 @@ export class WebPipeline {
     if (!existsSync(this.catalog.path)) return null;
     let lakehouse: Lakehouse | undefined;
     try {
-      lakehouse = await Lakehouse.attach({ engine: this.engine, catalog: this.catalog, dataPath: join(this.lakeDir, 'curated'), logger: silentLogger, readOnly: true, alias: 'e2e' });
+      lakehouse = await Lakehouse.attach({ engine: this.harness.engine, catalog: this.catalog, dataPath: join(this.lakeDir, 'curated'), logger: silentLogger, readOnly: true, alias: 'e2e' });
       return await read(lakehouse);
     } catch {
       return null;
@@ -158,16 +119,7 @@ export class WebPipeline {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.apps.map((app) => app.stop()));
-    await deleteGroups(this.kafka, [this.groupId]);
-    await deleteTopics(this.kafka, Object.values(this.topics));
-    await this.engine.close();
-    await rm(this.dir, { recursive: true, force: true });
-  }
-
-  private track(app: ChildApp): ChildApp {
-    this.apps.push(app);
-    return app;
+    await this.harness.close();
   }
 }
 

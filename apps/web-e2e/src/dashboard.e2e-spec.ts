@@ -3,15 +3,15 @@ import { get as httpGet, type IncomingMessage } from 'node:http';
 import { dirname, join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './support/browser';
-import { ARTIFACTS_DIR, eventually, type ChildApp } from './support/processes';
-import { DRIFTING, WebPipeline } from './support/web-pipeline';
+import { eventually, type AppProcess } from '@fluxo/e2e-harness';
+import { ARTIFACTS_DIR, DRIFTING, WebPipeline } from './support/web-pipeline';
 
 const SOURCES = 'usgs-earthquakes?feed=all_day&intervalMs=3600000,open-meteo-forecast?intervalMs=3600000';
 const count = (value: number) => new Intl.NumberFormat('en-US').format(value);
 
 describe('dashboard in a real browser: replay API → ingest → Kafka → normalizer → tables → Next.js → chromium', () => {
   let pipeline: WebPipeline;
-  let web: { app: ChildApp; url: string };
+  let web: { app: AppProcess; url: string };
   let context: BrowserContext;
   let closeBrowser: () => Promise<void>;
 

@@ -2,16 +2,24 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { artifactsDir, WORKSPACE_ROOT } from './workspace';
 
-export const WORKSPACE_ROOT = join(__dirname, '..', '..', '..', '..');
-export const ARTIFACTS_DIR = join(WORKSPACE_ROOT, 'test-artifacts', 'e2e');
-
-/** A log line an app printed (pino JSON), parsed. */
+/** A log line an app printed (pino JSON), parsed; a line that is not JSON is kept as `{ msg }`. */
 export type LogLine = Record<string, unknown> & { readonly msg?: string; readonly level?: number };
 
+export interface SpawnOptions {
+  /** The whole environment of the process (PATH is added). */
+  readonly env: Record<string, string>;
+  /** The log goes to `test-artifacts/<suite>/<label>.log` (default suite: `e2e`). */
+  readonly suite?: string;
+  /** `stop()` escalates to SIGKILL when the process has not exited this long after SIGTERM (default: it waits). */
+  readonly killAfterMs?: number;
+}
+
 /**
- * One built app (`dist/apps/<app>/main.cjs`) running as a real process, its JSON log kept in
- * memory for assertions and on disk under test-artifacts/e2e for post-mortems.
+ * A Node program (a built app's `dist/apps/<app>/main.cjs`, `next start`, …) running as a real process
+ * from the repository root, its output kept in memory for assertions (JSON log lines parsed) and on
+ * disk under test-artifacts/<suite> for post-mortems.
  */
 export class AppProcess {
   readonly lines: LogLine[] = [];
@@ -22,6 +30,7 @@ export class AppProcess {
     readonly name: string,
     private readonly child: ChildProcess,
     private readonly log: WriteStream,
+    private readonly killAfterMs: number | undefined,
   ) {
     let buffer = '';
     const onData = (chunk: Buffer) => {
@@ -39,14 +48,26 @@ export class AppProcess {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 
-  static async start(app: string, env: Record<string, string>, label = app): Promise<AppProcess> {
-    await mkdir(ARTIFACTS_DIR, { recursive: true });
-    const log = createWriteStream(join(ARTIFACTS_DIR, `${label}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [join(WORKSPACE_ROOT, 'dist', 'apps', app, 'main.cjs')], {
-      env: { PATH: process.env['PATH'] ?? '', ...env },
+  /** The built app `dist/apps/<app>/main.cjs`. */
+  static async start(app: string, env: Record<string, string>, label = app, suite = 'e2e'): Promise<AppProcess> {
+    return AppProcess.spawn(label, [join(WORKSPACE_ROOT, 'dist', 'apps', app, 'main.cjs')], { env, suite });
+  }
+
+  /** `node <args…>`. */
+  static async spawn(label: string, args: readonly string[], options: SpawnOptions): Promise<AppProcess> {
+    const dir = artifactsDir(options.suite ?? 'e2e');
+    await mkdir(dir, { recursive: true });
+    const log = createWriteStream(join(dir, `${label}.log`), { flags: 'a' });
+    const child = spawn(process.execPath, [...args], {
+      cwd: WORKSPACE_ROOT,
+      env: { PATH: process.env['PATH'] ?? '', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    return new AppProcess(label, child, log);
+    return new AppProcess(label, child, log, options.killAfterMs);
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
   }
 
   /** Resolves with the first line (already printed or still to come) matching the predicate. */
@@ -65,8 +86,13 @@ export class AppProcess {
 
   /** Graceful stop (SIGTERM) and wait; resolves with the exit code. */
   async stop(): Promise<number | null> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
-    return this.finish();
+    if (this.running) this.child.kill('SIGTERM');
+    const timer = this.killAfterMs === undefined ? undefined : setTimeout(() => this.child.kill('SIGKILL'), this.killAfterMs);
+    try {
+      return await this.finish();
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Waits until the process exits on its own; resolves with the exit code. */
