@@ -14,7 +14,7 @@ import { createKafka, ensureTopics, ReferenceConsumer, ReferenceProducer, retryU
 import { directoryWritableCheck, measuredAnnouncer, PipelineMetrics, startObservability } from '@fluxo/metrics';
 import { Lake, ParquetEngine } from '@fluxo/parquet-io';
 import { DefinitionWatcher } from '@fluxo/definitions';
-import { ConsumedRawFiles, ConsumerProgress, LAKEHOUSE_EXTENSIONS, Lakehouse, maintain, parseCatalogLocation, RawRetention, type MaintenancePolicy, type TableSpec } from '@fluxo/lakehouse';
+import { catalogExtensions, ConsumedRawFiles, ConsumerProgress, Lakehouse, maintain, parseCatalogLocation, RawRetention, type MaintenancePolicy, type TableSpec } from '@fluxo/lakehouse';
 import { CuratedAnnouncer } from './announce/curated-announcer';
 import { curateEngineFromConfig } from './curate/curate-engine-from-config';
 import { assertNoLegacyLayout } from './curate/legacy-layout';
@@ -48,14 +48,14 @@ async function main(): Promise<void> {
   const lake = await Lake.open(config.lakeDir);
   readiness.add(directoryWritableCheck('lake', lake.root));
   await assertNoLegacyLayout(lake);
+  const catalogLocation = parseCatalogLocation(config.catalog);
   await using engine = await ParquetEngine.open({
     logger,
     threads: config.engineThreads,
     memoryLimitMb: config.engineMemoryLimitMb,
-    extensions: LAKEHOUSE_EXTENSIONS,
+    extensions: catalogExtensions(catalogLocation),
     extensionDirectory: resolve(config.duckdbExtensionDir),
   });
-  const catalogLocation = parseCatalogLocation(config.catalog);
   await using lakehouse = await Lakehouse.attach({ engine, catalog: catalogLocation, dataPath: join(lake.root, 'curated'), logger });
   // DuckDB may touch only the lake and the catalog's folder from now on (a PostgreSQL catalog must be attached first).
   await engine.restrictFileAccess({ allowedDirectories: [lake.root, ...(catalogLocation.kind === 'sqlite' ? [dirname(catalogLocation.path)] : [])] });
