@@ -60,14 +60,21 @@ const ports = { announce: async () => void (announced += 1), deadLetter: async (
 const producer = { app: 'bench-profile', instance: `bench:${process.pid}`, version: '0' };
 /** @type {any[]} */
 const commits = [];
-const logger = { ...libs.silentLogger, info: (/** @type {any} */ fields, /** @type {string} */ msg) => void (msg === 'committed curated batch' && commits.push(fields)), child: () => logger };
+/** @type {string[]} */
+const failures = [];
+const logger = {
+  ...libs.silentLogger,
+  info: (/** @type {any} */ fields, /** @type {string} */ msg) => void (msg === 'committed curated batch' && commits.push(fields)),
+  error: (/** @type {any} */ fields, /** @type {string} */ msg) => void failures.push(`${msg}: ${fields?.err ?? ''}`),
+  child: () => logger,
+};
 const handler = new libs.BatchHandler({
   engine,
   lake,
   lakehouse,
   progress,
   consumed,
-  catalog,
+  definitions: { catalog },
   announcer: new libs.CuratedAnnouncer({ engine, lake, lakehouse, announcer: ports, producer, logger: libs.silentLogger }),
   deadLetters: new libs.DeadLetters(lake, ports, libs.silentLogger),
   group: 'profile',
@@ -100,6 +107,7 @@ const started = performance.now();
 const cpuBefore = process.cpuUsage();
 for (let i = 0; i < messages.length; i += maxFiles) await handler.handle(messages.slice(i, i + maxFiles));
 const ms = performance.now() - started;
+if (failures.length > 0 || deadLetters.length > 0) throw new Error(`the commit path failed: ${[...failures, ...deadLetters].slice(0, 5).join('; ')}`);
 const cpu = process.cpuUsage(cpuBefore);
 const [row] = await engine.all(`SELECT count(*)::BIGINT AS n FROM ${lakehouse.table(DATASET)}`);
 const peakMb = rssMb('VmHWM');

@@ -43,18 +43,21 @@ const { values: args } = parseArgs({
     'e2e-rates': { type: 'string' },
     'history-cadence-scale': { type: 'string' },
     'keep-history': { type: 'boolean', default: false },
+    'normalize-rows': { type: 'string' },
+    'normalize-files': { type: 'string' },
   },
 });
 const quick = Boolean(args.quick);
 const only = args.only ? args.only.split(',') : WORKLOADS;
 const runs = args.runs ? Number(args.runs) : quick ? 1 : 3;
 const plan = quick
-  ? { rows: 100_000, files: 10, contenders: ['fluxo', 'ceiling', 'naive'], sparkRuns: 0, features: 20_000, e2eSeconds: 30, e2eRates: [1000, 10_000], startupRuns: 1, historyCadenceScale: 120, historyRecentchangeRate: 5, historyRepeat: 5, scaleRows: 120_000, scaleFiles: 12 }
+  ? { rows: 100_000, files: 10, contenders: ['fluxo', 'ceiling', 'naive', 'fluxo-spark'], sparkRuns: 0, sparkEngineRuns: 1, features: 20_000, e2eSeconds: 30, e2eRates: [1000, 10_000], startupRuns: 1, historyCadenceScale: 120, historyRecentchangeRate: 5, historyRepeat: 5, scaleRows: 120_000, scaleFiles: 12 }
   : {
       rows: 1_000_000,
       files: 100,
-      contenders: ['fluxo', 'ceiling', 'naive', 'spark'],
+      contenders: ['fluxo', 'ceiling', 'naive', 'spark', 'fluxo-spark'],
       sparkRuns: Math.min(runs, 2),
+      sparkEngineRuns: Math.min(runs, 2),
       features: 100_000,
       e2eSeconds: 60,
       e2eRates: [1000, 10_000],
@@ -65,10 +68,13 @@ const plan = quick
       scaleRows: 1_000_000,
       scaleFiles: 100,
     };
+// another shape of workload 1's data set (e.g. fewer, larger raw files: the Spark engine's per-job cost)
+if (args['normalize-rows']) plan.rows = Number(args['normalize-rows']);
+if (args['normalize-files']) plan.files = Number(args['normalize-files']);
 if (args['e2e-rates']) plan.e2eRates = args['e2e-rates'].split(',').map(Number);
 if (args['history-cadence-scale']) plan.historyCadenceScale = Number(args['history-cadence-scale']);
 if (args.contenders) plan.contenders = args.contenders.split(',');
-if (args['skip-spark']) plan.contenders = plan.contenders.filter((c) => c !== 'spark');
+if (args['skip-spark']) plan.contenders = plan.contenders.filter((c) => c !== 'spark' && c !== 'fluxo-spark');
 
 const began = Date.now();
 const log = (/** @type {string} */ m) => console.log(`[bench +${Math.round((Date.now() - began) / 1000)}s] ${m}`);
@@ -136,7 +142,7 @@ async function main() {
   /** @type {any} */
   const result = { date, mode: quick ? 'quick' : 'full', machine: info, plan: { ...plan, runs } };
   try {
-    result.normalize = await workload('normalize', () => runNormalizeWorkload(ctx, { rows: plan.rows, files: plan.files, runs, contenders: plan.contenders, sparkRuns: plan.sparkRuns }));
+    result.normalize = await workload('normalize', () => runNormalizeWorkload(ctx, { rows: plan.rows, files: plan.files, runs, contenders: plan.contenders, sparkRuns: plan.sparkRuns, sparkEngineRuns: plan.sparkEngineRuns }));
     result.ingest = await workload('ingest', () => runIngestWorkload(ctx, { features: plan.features, runs }));
     const e2e = (/** @type {number} */ rate) =>
       workload('e2e', () => runE2eWorkload(ctx, { rate, seconds: plan.e2eSeconds, runs: quick ? 1 : Math.min(runs, 2), streams: String(args['e2e-streams']), batchMaxAgeMs: Number(args['e2e-batch-age-ms']) }));

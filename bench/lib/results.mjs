@@ -93,12 +93,22 @@ export function renderMarkdown(r) {
       `| ceiling: DuckDB alone, one COPY over all files | ${range(d.ceiling.rows_per_s)} | ${fmt(n.ratio_to_fluxo.ceiling)} | ${fmt(d.ceiling.seconds?.median)} | ${fmt(d.ceiling.peak_rss_mb?.max)} |`,
       `| naive: parquetjs + JS rows, per reference | ${range(d.naive.rows_per_s)} | ${fmt(n.ratio_to_fluxo.naive)} | ${fmt(d.naive.seconds?.median)} | ${fmt(d.naive.peak_rss_mb?.max)} |`,
       `| PySpark ${m.pyspark ?? ''} Structured Streaming, local[2] | ${range(d.spark.rows_per_s)} | ${fmt(n.ratio_to_fluxo.spark)} | ${fmt(d.spark.seconds?.median)} | ${fmt(d.spark.peak_rss_mb?.max)} |`,
+      ...(d['fluxo-spark']
+        ? [
+            `| fluxo normalizer, Spark engine (FLUXO_ENGINE=spark, Spark Connect local[2], one job per raw file) | ${range(d['fluxo-spark'].rows_per_s)} | ${fmt(n.ratio_to_fluxo.fluxo_spark)} | ${fmt(d['fluxo-spark'].seconds?.median)} | ${fmt(d['fluxo-spark'].peak_rss_mb?.max)} + server ${fmt(d['fluxo-spark'].spark_server_peak_rss_mb)} |`,
+          ]
+        : []),
       '',
       `Files/s (fluxo): ${fmt(n.fluxo_files_per_s)}. Excluding process start-up (from "running" / session ready): fluxo ${fmt(d.fluxo.processing_rows_per_s?.median)} rows/s, PySpark ${fmt(d.spark.processing_rows_per_s?.median)} rows/s.` +
         (n.spark_note ? ` PySpark: ${n.spark_note}` : ''),
       d.fluxo.profile
         ? `fluxo profile (last run): start-up ${fmt(d.fluxo.profile.startup_ms)} ms, ${fmt(d.fluxo.profile.commits)} commits (median ${fmt(d.fluxo.profile.raw_files_per_commit_median)} raw files, ${fmt(d.fluxo.profile.commit_ms_median)} ms each in the handler), ${fmt(d.fluxo.profile.curated_files)} curated files announced.`
         : '',
+      d['fluxo-spark']?.profile
+        ? `Per batch (last run; raw files of ${fmt(Math.round(n.rows / n.files))} rows, commits bounded by FLUXO_COMMIT_MAX_*): DuckDB engine ${fmt(d.fluxo.profile?.commit_ms_median)} ms median (${fmt(d.fluxo.profile?.stage_ms_per_file_median)} ms per raw file mapped), Spark engine ${fmt(d['fluxo-spark'].profile.commit_ms_median)} ms median, max ${fmt(d['fluxo-spark'].profile.commit_ms_max)} (${fmt(d['fluxo-spark'].profile.stage_ms_per_file_median)} ms per raw file = one Spark job); Spark Connect server ready after ${fmt(d['fluxo-spark'].spark_server_ready_ms)} ms (not timed).`
+        : d['fluxo-spark']?.note
+          ? `Spark engine: ${d['fluxo-spark'].note}`
+          : '',
       '',
     );
   } else lines.push('## 1. normalize', '', n?.skipped ? 'not run (--only)' : `failed: ${n?.error ?? 'not run'}`, '');
@@ -198,6 +208,7 @@ export async function updateReadmeSummary(r) {
     `| normalize, ceiling (DuckDB alone) | ${f(n.ceiling_rows_per_s)} rows/s (${f(n.ratio_to_fluxo?.ceiling)}× fluxo) |`,
     `| normalize, naive (parquetjs) | ${f(n.naive_rows_per_s)} rows/s (${f(n.ratio_to_fluxo?.naive)}× fluxo) |`,
     `| normalize, PySpark Structured Streaming | ${n.spark_rows_per_s === null ? `n/a — ${n.spark_note}` : `${f(n.spark_rows_per_s)} rows/s (${f(n.ratio_to_fluxo?.spark)}× fluxo)`} |`,
+    `| normalize, fluxo with the Spark engine (Spark Connect, local[2]) | ${n.fluxo_spark_rows_per_s === null || n.fluxo_spark_rows_per_s === undefined ? `n/a — ${n.fluxo_spark_note ?? 'not run'}` : `${f(n.fluxo_spark_rows_per_s)} rows/s (${f(n.ratio_to_fluxo?.fluxo_spark)}× fluxo)`} |`,
     `| ingest, one 100k-feature response | ${f(r.ingest?.rows_per_s)} rows/s, ${f(r.ingest?.time_to_reference_s)} s to reference |`,
     ...[
       [r.e2e, '1,000'],

@@ -15,7 +15,7 @@ import { createKafka, ensureTopics, ReferenceConsumer, ReferenceProducer, retryU
 import { createAppLogger, directoryWritableCheck, measuredAnnouncer, PipelineMetrics, startObservability } from '@fluxo/metrics';
 import { Lake, ParquetEngine, S3Lake } from '@fluxo/parquet-io';
 import { DefinitionWatcher } from '@fluxo/definitions';
-import { ConsumedRawFiles, ConsumerProgress, LAKEHOUSE_EXTENSIONS, Lakehouse, maintain, parseCatalogLocation, RawRetention, type MaintenancePolicy, type TableSpec } from '@fluxo/lakehouse';
+import { catalogExtensions, ConsumedRawFiles, ConsumerProgress, Lakehouse, maintain, parseCatalogLocation, RawRetention, type MaintenancePolicy, type TableSpec } from '@fluxo/lakehouse';
 import { assertNoLegacyLayout, BatchHandler, CuratedAnnouncer, curateEngineFromConfig, DeadLetters } from '@fluxo/curation';
 import { commitObserverFromConfig } from './lineage/lineage-from-config';
 import { MaintenanceLoop } from './maintain/maintenance-loop';
@@ -48,16 +48,16 @@ async function main(): Promise<void> {
   }
   readiness.add(directoryWritableCheck('lake', lake.root));
   await assertNoLegacyLayout(lake);
+  const catalogLocation = parseCatalogLocation(config.catalog);
   await using engine = await ParquetEngine.open({
     logger,
     threads: config.engineThreads,
     memoryLimitMb: config.engineMemoryLimitMb,
-    extensions: storage.kind === 's3' ? [...LAKEHOUSE_EXTENSIONS, 'httpfs'] : LAKEHOUSE_EXTENSIONS,
+    extensions: storage.kind === 's3' ? [...catalogExtensions(catalogLocation), 'httpfs'] : catalogExtensions(catalogLocation),
     extensionDirectory: resolve(config.duckdbExtensionDir),
   });
   // With an s3:// lake root, raw and curated files are objects there; quarantine stays in the local lake.
   const s3Lake = storage.kind === 's3' ? await S3Lake.open(engine, storage) : undefined;
-  const catalogLocation = parseCatalogLocation(config.catalog);
   await using lakehouse = await Lakehouse.attach({ engine, catalog: catalogLocation, dataPath: s3Lake?.curatedDataPath ?? join(lake.root, 'curated'), logger });
   // DuckDB may touch only the lake and the catalog's folder from now on (a PostgreSQL catalog must be attached first).
   await engine.restrictFileAccess({

@@ -1,3 +1,5 @@
+import type { CatalogLocation } from './catalog-location';
+
 /**
  * What the lakehouse needs from a SQL engine: DuckDB with the `ducklake` extension and the catalog's
  * scanner (`sqlite_scanner` or `postgres_scanner`) loaded. `ParquetEngine` of @fluxo/parquet-io fits;
@@ -13,5 +15,14 @@ export interface SqlEngine extends SqlSession {
   transaction<T>(label: string, body: (tx: SqlSession) => Promise<T>): Promise<T>;
 }
 
-/** The DuckDB extensions an engine must load before `Lakehouse.attach`. */
+/** The DuckDB extensions an engine must load before `Lakehouse.attach` to any catalog. */
 export const LAKEHOUSE_EXTENSIONS = ['ducklake', 'sqlite_scanner', 'postgres_scanner'] as const;
+
+/**
+ * The extensions one catalog needs: `ducklake` and that catalog's scanner only. A long-running app
+ * loads no more: the scanner it never uses is ~9 MB resident for the process's life (measured on the
+ * normalizer's idle floor, decision 0011).
+ */
+export function catalogExtensions(location: CatalogLocation): readonly (typeof LAKEHOUSE_EXTENSIONS)[number][] {
+  return ['ducklake', location.kind === 'sqlite' ? 'sqlite_scanner' : 'postgres_scanner'];
+}

@@ -8,7 +8,6 @@
 import { parseCatalogLocation } from '@fluxo/lakehouse';
 import * as schema from '@fluxo/schema';
 import { loadIngestConfig, loadNormalizerConfig, loadStreamIngestConfig } from '@fluxo/schema';
-import { parseRemote } from '@fluxo/spark-connect';
 import { dependencyCondition, namedVolumeMounts, parseCompose, serviceEnv, type ComposeService } from './compose-file';
 import { readRepoFile, readRepoJson } from './repo-files';
 

@@ -14,11 +14,11 @@ export class TestDuckDBEngine implements SqlEngine, AsyncDisposable {
     private readonly connection: DuckDBConnection,
   ) {}
 
-  static async open(extensionDirectory: string = testExtensionDirectory()): Promise<TestDuckDBEngine> {
+  static async open(extensionDirectory: string = testExtensionDirectory(), extensions: readonly string[] = LAKEHOUSE_EXTENSIONS): Promise<TestDuckDBEngine> {
     const instance = await DuckDBInstance.create(':memory:', { extension_directory: extensionDirectory, autoinstall_known_extensions: 'false', autoload_known_extensions: 'false', threads: '2' });
     const connection = await instance.connect();
     await connection.run(`SET TimeZone = 'UTC'`);
-    for (const name of LAKEHOUSE_EXTENSIONS) await connection.run(`LOAD ${name}`);
+    for (const name of extensions) await connection.run(`LOAD ${name}`);
     return new TestDuckDBEngine(instance, connection);
   }
 
