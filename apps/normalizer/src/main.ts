@@ -11,7 +11,7 @@ import {
   type DefinitionCatalog,
   type NormalizerConfig,
 } from '@fluxo/schema';
-import { createKafka, ensureTopics, ReferenceConsumer, ReferenceProducer, retryUntilReady, settingsFromConfig, waitForCluster, type PartitionPosition } from '@fluxo/kafka-client';
+import { createKafka, ensureTopics, ReferenceConsumer, ReferenceProducer, retryUntilReady, settingsFromConfig, unprocessedByAll, waitForCluster, type PartitionPosition } from '@fluxo/kafka-client';
 import { createAppLogger, directoryWritableCheck, measuredAnnouncer, PipelineMetrics, startObservability } from '@fluxo/metrics';
 import { Lake, ParquetEngine, S3Lake } from '@fluxo/parquet-io';
 import { DefinitionWatcher } from '@fluxo/definitions';
@@ -118,9 +118,10 @@ async function main(): Promise<void> {
     logger,
     observer,
   });
+  const rawRetentionGroups = config.rawRetentionGroups ?? [config.groupId];
   const rawRetention = new RawRetention(
-    { lake, consumed, logger },
-    { retentionDays: config.rawRetentionDays, unconsumedGraceDays: config.rawUnconsumedGraceDays, groups: config.rawRetentionGroups ?? [config.groupId] },
+    { lake, consumed, pending: () => unprocessedByAll(kafka, config.topicRawFiles, rawRetentionGroups), logger },
+    { retentionDays: config.rawRetentionDays, unconsumedGraceDays: config.rawUnconsumedGraceDays, groups: rawRetentionGroups },
   );
   const maintenanceRound = async () => {
     const tables: TableSpec[] = curatedTableSpecs(curating.catalog);

@@ -18,7 +18,7 @@ export {
   type KafkaClientLogLevel,
   type SaslMechanism,
 } from './settings';
-export { ensureTopics, deleteTopics, describeLag, type TopicSpec, type EnsureTopicsResult, type PartitionLag, type TopicLag } from './topic-admin';
+export { ensureTopics, deleteTopics, describeLag, unprocessedByAll, type TopicSpec, type EnsureTopicsResult, type PartitionLag, type TopicLag } from './topic-admin';
 export {
   ReferenceProducer,
   EVENT_ID_HEADER,

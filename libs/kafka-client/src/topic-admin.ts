@@ -155,3 +155,9 @@ export async function describeLag(kafka: FluxoKafka, { groupId, topic }: { reado
     throw toKafkaClientError('ADMIN_FAILED', `Could not describe the lag of group ${groupId} on ${topic}`, error, { topic, groupId });
   }
 }
+
+/** Records of `topic` that not every one of `groups` has processed yet: the largest lag among them. Throws `ADMIN_FAILED`. */
+export async function unprocessedByAll(kafka: FluxoKafka, topic: string, groups: readonly string[]): Promise<number> {
+  const lags = await Promise.all(groups.map((groupId) => describeLag(kafka, { groupId, topic })));
+  return Math.max(0, ...lags.map((lag) => lag.totalLag));
+}

@@ -19,4 +19,4 @@ export {
   type CompactionTableReport,
   type GarbageReport,
 } from './maintenance';
-export { RawRetention, type RawZone, type RawRetentionPolicy, type RawSweep, type RawSweepOptions } from './raw-retention';
+export { RawRetention, type PendingReferences, type RawZone, type RawRetentionPolicy, type RawSweep, type RawSweepOptions } from './raw-retention';

@@ -28,6 +28,13 @@ export interface RawSweep {
   readonly waiting: number;
 }
 
+/**
+ * References announced but not yet consumed by every configured group (their Kafka lag on the raw
+ * topic). An unconsumed raw file can only be told apart from one still waiting in the topic when
+ * this is 0; any other answer, or an error, keeps unconsumed files for a later sweep.
+ */
+export type PendingReferences = () => Promise<number>;
+
 export interface RawSweepOptions {
   /** Decide, count and report, but delete nothing (the CLI's `gc --dry-run`). */
   readonly dryRun?: boolean;
@@ -47,7 +54,7 @@ const CHUNK = 500;
  */
 export class RawRetention {
   constructor(
-    private readonly deps: { readonly lake: RawZone; readonly consumed: ConsumedRawFiles; readonly logger: Logger },
+    private readonly deps: { readonly lake: RawZone; readonly consumed: ConsumedRawFiles; readonly pending: PendingReferences; readonly logger: Logger },
     private readonly policy: RawRetentionPolicy,
   ) {}
 
@@ -56,6 +63,10 @@ export class RawRetention {
     if (this.policy.retentionDays <= 0) return result;
     const cutoff = dayOffset(now, -this.policy.retentionDays);
     const graceCutoff = dayOffset(now, -(this.policy.retentionDays + this.policy.unconsumedGraceDays));
+    // Unconsumed files go only when nothing announced waits in the topic: a backlog (a normalizer
+    // down for longer than the retention, a drain of old polls) holds files no group has consumed *yet*.
+    // Asked once, and only when a sweep finds such a file.
+    let unconsumedDeletable: boolean | undefined;
     const rawRoot = join(this.deps.lake.root, 'raw');
     for (const source of await folders(rawRoot)) {
       for (const folder of await folders(join(rawRoot, source))) {
@@ -72,7 +83,7 @@ export class RawRetention {
               doomed.push(uri);
               options.onFile?.(uri, 'curated');
               result.deleted += 1;
-            } else if (groups === 0 && date < graceCutoff) {
+            } else if (groups === 0 && date < graceCutoff && (unconsumedDeletable ??= (await this.pendingReferences()) === 0)) {
               doomed.push(uri);
               options.onFile?.(uri, 'unconsumed');
               result.unconsumedDeleted += 1;
@@ -89,6 +100,17 @@ export class RawRetention {
     }
     if (result.deleted + result.unconsumedDeleted + result.waiting > 0) this.deps.logger.info({ ...result, cutoff, dryRun: options.dryRun === true }, 'raw retention sweep');
     return result;
+  }
+
+  private async pendingReferences(): Promise<number> {
+    try {
+      const pending = await this.deps.pending();
+      if (pending > 0) this.deps.logger.info({ pending }, 'raw retention keeps unconsumed raw files: references are still waiting to be consumed');
+      return pending;
+    } catch (error) {
+      this.deps.logger.warn({ error: describeError(error) }, 'raw retention keeps unconsumed raw files: could not tell whether references are still waiting');
+      return Number.POSITIVE_INFINITY;
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 import { curatedTableSpecs, type CliConfig, type DefinitionCatalog } from '@fluxo/schema';
 import { applyRetention, collectGarbage, compact, ConsumedRawFiles, RawRetention, type Lakehouse, type MaintenancePolicy, type TableSpec } from '@fluxo/lakehouse';
+import { unprocessedByAll } from '@fluxo/kafka-client';
 import type { CommandSpec } from '../args/command-spec';
 import { OptionReader } from '../args/values';
 import type { CliContext } from '../context';
@@ -70,11 +71,12 @@ export const gcCommand: CommandSpec = {
     const retention = await context.progress.step('table retention', () => applyRetention(lakehouse, tables, policy, { dryRun }));
     const garbage = await context.progress.step('expiring snapshots and deleting files', () => collectGarbage(lakehouse, policy, { dryRun }));
     const lake = await context.lake();
+    const rawGroups = context.config.rawRetentionGroups ?? [context.config.normalizerGroup];
     const rawFiles: string[] = [];
     const raw = await context.progress.step('raw-zone retention', () =>
       new RawRetention(
-        { lake, consumed: new ConsumedRawFiles(lakehouse), logger: context.logger },
-        { retentionDays: context.config.rawRetentionDays, unconsumedGraceDays: context.config.rawUnconsumedGraceDays, groups: context.config.rawRetentionGroups ?? [context.config.normalizerGroup] },
+        { lake, consumed: new ConsumedRawFiles(lakehouse), pending: () => unprocessedByAll(context.kafka(), context.config.topicRawFiles, rawGroups), logger: context.logger },
+        { retentionDays: context.config.rawRetentionDays, unconsumedGraceDays: context.config.rawUnconsumedGraceDays, groups: rawGroups },
       ).sweep(new Date(context.now), { dryRun, onFile: (uri, why) => rawFiles.push(`${why}: ${uri}`) }),
     );
     if (options.flag('json')) {

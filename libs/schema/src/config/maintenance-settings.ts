@@ -36,6 +36,6 @@ export const MAINTENANCE_APP_SETTINGS: EnvSetting<keyof MaintenanceAppConfig>[] 
   { env: 'FLUXO_SNAPSHOT_RETENTION_MS', field: 'snapshotRetentionMs', kind: 'int', default: '3600000', description: 'Snapshots older than this are expired' },
   { env: 'FLUXO_FILE_DELETION_GRACE_MS', field: 'fileDeletionGraceMs', kind: 'int', default: '600000', description: 'Unreferenced files are deleted this long after (longer than any query)' },
   { env: 'FLUXO_RAW_RETENTION_DAYS', field: 'rawRetentionDays', kind: 'int', default: '7', description: 'Raw files are deleted this many days after their fetch date, once every group below curated them (0: keep)' },
-  { env: 'FLUXO_RAW_UNCONSUMED_GRACE_DAYS', field: 'rawUnconsumedGraceDays', kind: 'int', default: '1', description: 'Raw files no group consumed are deleted this long after the retention' },
+  { env: 'FLUXO_RAW_UNCONSUMED_GRACE_DAYS', field: 'rawUnconsumedGraceDays', kind: 'int', default: '1', description: 'Raw files no group consumed are deleted this long after the retention, and only while no reference waits in the raw topic for a group below' },
   { env: 'FLUXO_RAW_RETENTION_GROUPS', field: 'rawRetentionGroups', kind: 'list', description: 'Consumer groups that must all have curated a raw file before deletion (default: FLUXO_NORMALIZER_GROUP)' },
 ];
