@@ -20,6 +20,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { setPriority } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { ensureDuckDBExtensions } from '../duckdb-extensions/extensions.mjs';
 import { stopBroker } from '../local-kafka/broker.mjs';
@@ -77,11 +78,14 @@ const ROOTS = /** @type {Record<string, string>} */ ({
   web: 'apps/web',
 });
 
-/** @param {string} project @returns {Promise<{ command: string, build: boolean }>} */
-async function serveTarget(project) {
+/**
+ * @param {string} project @param {'serve' | 'dev'} [targetName] the dashboard's `dev` target is its interim server
+ * @returns {Promise<{ command: string, build: boolean }>}
+ */
+async function serveTarget(project, targetName = 'serve') {
   const config = JSON.parse(await readFile(join(root, ROOTS[project] ?? project, 'project.json'), 'utf8'));
-  const serve = config.targets?.serve;
-  if (typeof serve?.options?.command !== 'string') throw new Error(`${project} has no serve command`);
+  const serve = config.targets?.[targetName];
+  if (typeof serve?.options?.command !== 'string') throw new Error(`${project} has no ${targetName} command`);
   return { command: serve.options.command, build: (serve.dependsOn ?? []).includes('build') };
 }
 
@@ -91,10 +95,11 @@ const builds = new Set();
 
 /**
  * `nx run-many -t build` over `projects` alone (cached; the libraries are compiled from source by
- * the bundlers), output prefixed with `label`. Resolves with the exit code.
- * @param {string} label @param {readonly string[]} projects @returns {Promise<number>}
+ * the bundlers), output prefixed with `label`. Resolves with the exit code. `background`: at a lower
+ * CPU priority (nice 10, inherited by everything it starts), after what is already running.
+ * @param {string} label @param {readonly string[]} projects @param {{ background?: boolean }} [options] @returns {Promise<number>}
  */
-function build(label, projects) {
+function build(label, projects, options = {}) {
   if (projects.length === 0) return Promise.resolve(0);
   const child = spawn('npx', ['nx', 'run-many', '-t', 'build', `--projects=${projects.join(',')}`, '--exclude-task-dependencies', '--outputStyle=static', '--parallel=4'], {
     cwd: root,
@@ -103,6 +108,7 @@ function build(label, projects) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   builds.add(child);
+  if (options.background === true && child.pid !== undefined) setPriority(child.pid, 10);
   for (const [stream, out] of /** @type {const} */ ([[child.stdout, process.stdout], [child.stderr, process.stderr]])) {
     let rest = '';
     stream.on('data', (/** @type {Buffer} */ chunk) => {
@@ -135,12 +141,12 @@ const serveEnv = { ...env, PATH: [join(root, 'node_modules', '.bin'), env['PATH'
 const supervisor = new Supervisor({ log: (message) => console.log(`[supervisor] ${message}`) });
 let stopping = false;
 
-/** @param {string} project @param {(line: string) => void} [onLine] */
-async function serve(project, onLine) {
-  const target = await serveTarget(project);
+/** @param {string} project @param {(line: string) => void} [onLine] @param {'serve' | 'dev'} [targetName] */
+async function serve(project, onLine, targetName = 'serve') {
+  const target = await serveTarget(project, targetName);
   if (stopping) return;
   supervisor.add({
-    name: project,
+    name: targetName === 'serve' ? project : `${project}-${targetName}`,
     command: `exec ${target.command}`,
     shell: true,
     cwd: root,
@@ -195,10 +201,13 @@ try {
 /** @param {'extensions' | 'broker' | 'apps' | 'dashboard'} name @param {'running' | 'done' | 'failed'} state */
 const step = (name, state, detail = '') => placeholder?.step(name, state, detail);
 
-// 2. At once: the dashboard build first (the long pole of a first start), the broker (its first start
+// 2. At once: the dashboard build first (the long pole of a first start) — unless the dashboard has
+//    never been built here: then `next dev` serves it first (compiling only the pages asked for) and
+//    the production build runs afterwards, in the background (4.); the broker (its first start
 //    fetches the jars), the extensions, the bundles.
-step('dashboard', 'running', 'next build (reused while its sources do not change)');
-const webBuilt = build('web:build', ['web']);
+const devFirst = !existsSync(join(root, ROOTS['web'] ?? 'apps/web', '.next', 'BUILD_ID'));
+step('dashboard', 'running', devFirst ? 'first start: next dev until the production build is done' : 'next build (reused while its sources do not change)');
+const webBuilt = devFirst ? undefined : build('web:build', ['web']);
 step('broker', 'running', 'fetching its jars on the first start, then starting');
 let brokerReady = false;
 await serve('local-kafka', (line) => {
@@ -240,27 +249,51 @@ if (appsCode !== 0 || !extensionsOk) {
   void watchReadiness(['ingest', 'stream-ingest', 'normalizer', 'web'], { log: (message) => say(message), signal: readiness.signal });
 }
 
-// 4. The dashboard when its build is done (or restored from the cache).
-void webBuilt.then(async (code) => {
-  if (stopping || !(await extensions)) return;
+// 4. The dashboard: when its build is done (or restored from the cache); on a first start, `next dev`
+//    at once, then the production build in the background, which takes over when done (decision 0010).
+void (async () => {
+  if (!(await extensions) || stopping) return;
+  if (devFirst) {
+    await placeholder?.close();
+    placeholder = undefined;
+    say('starting the dashboard in dev mode (it compiles the pages on demand; first start only)');
+    await serve('web', undefined, 'dev');
+    // Compile the overview page now rather than on the first visit; then build for production.
+    const status = await firstAnswer();
+    if (status === undefined) return;
+    say(`dashboard ready at ${webUrl} (dev mode, HTTP ${status}); building it for production in the background`);
+  }
+  const code = await (webBuilt ?? build('web:build', ['web'], { background: true }));
+  if (stopping) return;
   if (code !== 0) {
-    say(`building the dashboard failed (exit ${code}); see above — the pipeline keeps running`);
+    say(`building the dashboard failed (exit ${code}); see above — ${devFirst ? 'dev mode keeps serving it' : 'the pipeline keeps running'}`);
     step('dashboard', 'failed', `next build exited with ${code}`);
     return;
   }
-  say('dashboard built; starting it');
+  say(devFirst ? 'dashboard built; replacing dev mode by it' : 'dashboard built; starting it');
+  if (devFirst) await supervisor.stopService('web-dev');
   await placeholder?.close();
   placeholder = undefined;
   await serve('web');
+  const status = await firstAnswer();
+  if (status !== undefined) say(`dashboard ready at ${webUrl}${status === 200 ? '' : ` (HTTP ${status})`}`);
+})();
+
+/**
+ * Waits until the dashboard's address answers its overview page (compiled, in dev mode); resolves with
+ * the HTTP status, or undefined when stopping first.
+ */
+async function firstAnswer() {
   while (!stopping) {
     try {
-      if ((await fetch(`${webUrl}/`, { signal: AbortSignal.timeout(10_000) })).ok) return say(`dashboard ready at ${webUrl}`);
+      return (await fetch(`${webUrl}/`, { signal: AbortSignal.timeout(120_000) })).status;
     } catch {
       // not listening yet
     }
     await new Promise((resolveWait) => setTimeout(resolveWait, 500));
   }
-});
+  return undefined;
+}
 
 // 5. The data itself: watched only in a lake that starts empty (its tree is tiny meanwhile).
 void (async () => {
