@@ -191,23 +191,28 @@ for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
 // Builds run in process groups of their own: never leave one behind.
 process.on('exit', () => signalBuilds('SIGKILL'));
 
-// 1. The dashboard's address answers at once.
-try {
-  placeholder = await startPlaceholder({ host: webHost, port: webPort, lakeDir, started });
-  say(`progress page at ${webUrl} (the dashboard replaces it when built)`);
-} catch (error) {
-  say(`no progress page (${error instanceof Error ? error.message : String(error)}); the dashboard comes up when built`);
+// 1. The dashboard's address answers at once: a progress page — or, when the dashboard has never been
+//    built here (a first start), the dashboard itself in dev mode (`next dev` compiles only the pages
+//    asked for: the overview first); its production build runs afterwards, in the background (4.).
+const devFirst = !existsSync(join(root, ROOTS['web'] ?? 'apps/web', '.next', 'BUILD_ID'));
+if (devFirst) {
+  say('first start: serving the dashboard in dev mode until its production build is done');
+} else {
+  try {
+    placeholder = await startPlaceholder({ host: webHost, port: webPort, lakeDir, started });
+    say(`progress page at ${webUrl} (the dashboard replaces it when built)`);
+  } catch (error) {
+    say(`no progress page (${error instanceof Error ? error.message : String(error)}); the dashboard comes up when built`);
+  }
 }
 /** @param {'extensions' | 'broker' | 'apps' | 'dashboard'} name @param {'running' | 'done' | 'failed'} state */
 const step = (name, state, detail = '') => placeholder?.step(name, state, detail);
 
-// 2. At once: the dashboard build first (the long pole of a first start) — unless the dashboard has
-//    never been built here: then `next dev` serves it first (compiling only the pages asked for) and
-//    the production build runs afterwards, in the background (4.); the broker (its first start
-//    fetches the jars), the extensions, the bundles.
-const devFirst = !existsSync(join(root, ROOTS['web'] ?? 'apps/web', '.next', 'BUILD_ID'));
-step('dashboard', 'running', devFirst ? 'first start: next dev until the production build is done' : 'next build (reused while its sources do not change)');
+// 2. At once: the dashboard (its build, the long pole of a start that rebuilds it; or its dev server),
+//    the broker (its first start fetches the jars), the extensions, the bundles.
+step('dashboard', 'running', 'next build (reused while its sources do not change)');
 const webBuilt = devFirst ? undefined : build('web:build', ['web']);
+const devServed = devFirst ? serveDev() : undefined;
 step('broker', 'running', 'fetching its jars on the first start, then starting');
 let brokerReady = false;
 await serve('local-kafka', (line) => {
@@ -252,17 +257,12 @@ if (appsCode !== 0 || !extensionsOk) {
 // 4. The dashboard: when its build is done (or restored from the cache); on a first start, `next dev`
 //    at once, then the production build in the background, which takes over when done (decision 0010).
 void (async () => {
-  if (!(await extensions) || stopping) return;
-  if (devFirst) {
-    await placeholder?.close();
-    placeholder = undefined;
-    say('starting the dashboard in dev mode (it compiles the pages on demand; first start only)');
-    await serve('web', undefined, 'dev');
-    // Compile the overview page now rather than on the first visit; then build for production.
-    const status = await firstAnswer();
+  if (devServed !== undefined) {
+    const status = await devServed;
     if (status === undefined) return;
     say(`dashboard ready at ${webUrl} (dev mode, HTTP ${status}); building it for production in the background`);
   }
+  if (!(await extensions) || stopping) return;
   const code = await (webBuilt ?? build('web:build', ['web'], { background: true }));
   if (stopping) return;
   if (code !== 0) {
@@ -278,6 +278,12 @@ void (async () => {
   const status = await firstAnswer();
   if (status !== undefined) say(`dashboard ready at ${webUrl}${status === 200 ? '' : ` (HTTP ${status})`}`);
 })();
+
+/** `next dev` on the dashboard's address, then its overview page compiled at once rather than on the first visit. */
+async function serveDev() {
+  await serve('web', undefined, 'dev');
+  return firstAnswer();
+}
 
 /**
  * Waits until the dashboard's address answers its overview page (compiled, in dev mode); resolves with
