@@ -82,13 +82,17 @@ const countFiles = (dir) => {
   return n;
 };
 let finished = false;
+let asking = false;
 const cpuSeconds = {};
 const timer = setInterval(async () => {
   if (countFiles(join(repo, '.fluxo', 'lake', 'raw')) > 0) mark('first raw file');
   if (countFiles(join(repo, '.fluxo', 'lake', 'curated')) > 0) mark('first curated file');
-  // Once it showed data, the page is not asked again (a browser would now listen on its event stream).
-  if (milestones['dashboard with data'] === undefined) try {
-    const response = await fetch('http://127.0.0.1:3000/', { signal: AbortSignal.timeout(5000) });
+  // One request at a time, waited for as a browser would (a dev server compiles, then renders slowly
+  // under load: requests abandoned after a few seconds would pile up renders on it); once the page
+  // showed data it is not asked again (a browser would now listen on its event stream).
+  if (milestones['dashboard with data'] === undefined && !asking) try {
+    asking = true;
+    const response = await fetch('http://127.0.0.1:3000/', { signal: AbortSignal.timeout(120_000) });
     const body = await response.text();
     if (response.status === 200) mark(/fluxo is starting/.test(body) ? 'web: progress page' : 'web: dashboard HTTP 200');
     if (response.status === 200 && !/fluxo is starting/.test(body) && Number(withData(body)) > 0) {
@@ -97,6 +101,8 @@ const timer = setInterval(async () => {
     }
   } catch {
     // not yet
+  } finally {
+    asking = false;
   }
   const handedOver = milestones['dev mode started'] === undefined || milestones['production dashboard ready'] !== undefined;
   if (!finished && ((milestones['dashboard with data'] !== undefined && handedOver) || Number(at()) > limitS)) {
