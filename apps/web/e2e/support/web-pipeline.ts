@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '@fluxo/schema';
@@ -17,6 +17,7 @@ const BUILT = {
   web: join(WORKSPACE_ROOT, 'apps', 'web', '.next', 'BUILD_ID'),
 };
 const NEXT_BIN = join(WORKSPACE_ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
+const NEXT_ENV = join(WORKSPACE_ROOT, 'apps', 'web', 'next-env.d.ts');
 
 /**
  * One isolated pipeline for the browser tests: unique topics and group, a temp lake and state folder,
@@ -27,6 +28,7 @@ const NEXT_BIN = join(WORKSPACE_ROOT, 'node_modules', 'next', 'dist', 'bin', 'ne
 export class WebPipeline {
   readonly apps: ChildApp[] = [];
   private ingestRuns = 0;
+  private nextEnv: string | undefined;
 
   private constructor(
     readonly kafka: FluxoKafka,
@@ -116,6 +118,30 @@ export class WebPipeline {
     return { app, url };
   }
 
+  /**
+   * `next dev` — how the first `npm start` serves the dashboard until its production build is done
+   * (decision 0010) — on a free port; resolves once it has compiled and served its overview page
+   * (compiling on a busy machine takes long: a generous deadline). Next 15.5's dev server points
+   * next-env.d.ts at its own distDir (`.next-dev`): `close()` puts the file back as it was.
+   */
+  async startDevWeb(label: string): Promise<{ app: ChildApp; url: string }> {
+    this.nextEnv ??= await readFile(NEXT_ENV, 'utf8');
+    const port = await freePort();
+    const app = this.track(
+      await ChildApp.start(label, [NEXT_BIN, 'dev', join(WORKSPACE_ROOT, 'apps', 'web'), '-p', String(port), '-H', '127.0.0.1'], {
+        ...this.env({ FLUXO_WEB_STATUS_INTERVAL_MS: '1000', FLUXO_WEB_STALE_AFTER_MS: '8000', NEXT_TELEMETRY_DISABLED: '1' }),
+      }),
+    );
+    const url = `http://127.0.0.1:${port}`;
+    await eventually(
+      () => fetch(`${url}/`, { signal: AbortSignal.timeout(300_000) }).then((response) => response.status),
+      (status) => status === 200,
+      `the dev server compiles and serves ${url}`,
+      300_000,
+    );
+    return { app, url };
+  }
+
   /** What the earthquakes table holds in its current snapshot (read through the catalog, as the dashboard does): rows (versions) and distinct events. */
   async earthquakes(): Promise<{ rows: number; events: number; maxMagnitude: number | null }> {
     const read = await this.withCatalog(async (lakehouse) => {
@@ -159,6 +185,7 @@ export class WebPipeline {
 
   async close(): Promise<void> {
     await Promise.all(this.apps.map((app) => app.stop()));
+    if (this.nextEnv !== undefined) await writeFile(NEXT_ENV, this.nextEnv);
     await deleteGroups(this.kafka, [this.groupId]);
     await deleteTopics(this.kafka, Object.values(this.topics));
     await this.engine.close();
