@@ -13,7 +13,10 @@
  * (PyPI wheels unpacked by Node), the pipeline's bundles and the dashboard's Next.js build (Nx,
  * cached: reused while its sources do not change). The pipeline starts as soon as its bundles and
  * the extensions are there (the apps wait for the broker themselves); the dashboard's address
- * answers at once with a progress page, which hands over to the dashboard when its build is done.
+ * answers at once with a progress page, which hands over to the dashboard when its build is done. On
+ * a first start (no production build of the dashboard here) `next dev` serves the dashboard at once
+ * instead, compiling only the pages asked for; its production build then runs in the background and
+ * `next start` takes over when it is done (decision 0010).
  * Each step prints `[fluxo +<seconds>s]`. Builds run with `--exclude-task-dependencies`: esbuild and
  * Next compile the libraries from source, so the libraries' own `tsc` builds are not needed to run.
  */
@@ -150,7 +153,8 @@ async function serve(project, onLine, targetName = 'serve') {
     command: `exec ${target.command}`,
     shell: true,
     cwd: root,
-    env: serveEnv,
+    // `next dev` fails to compile under NODE_ENV=production, should the shell have it set.
+    env: targetName === 'dev' ? { ...serveEnv, NODE_ENV: 'development' } : serveEnv,
     stopGraceMs: project === 'local-kafka' ? 45_000 : 20_000,
     ...(onLine === undefined
       ? {}

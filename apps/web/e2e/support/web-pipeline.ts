@@ -129,7 +129,8 @@ export class WebPipeline {
     const port = await freePort();
     const app = this.track(
       await ChildApp.start(label, [NEXT_BIN, 'dev', join(WORKSPACE_ROOT, 'apps', 'web'), '-p', String(port), '-H', '127.0.0.1'], {
-        ...this.env({ FLUXO_WEB_STATUS_INTERVAL_MS: '1000', FLUXO_WEB_STALE_AFTER_MS: '8000', NEXT_TELEMETRY_DISABLED: '1' }),
+        // ChildApp runs every app with NODE_ENV=production; under it `next dev` fails to compile (CSS).
+        ...this.env({ FLUXO_WEB_STATUS_INTERVAL_MS: '1000', FLUXO_WEB_STALE_AFTER_MS: '8000', NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'development' }),
       }),
     );
     const url = `http://127.0.0.1:${port}`;
