@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
-  { ignores: ['**/dist', '**/node_modules', '**/.next', '**/out-tsc', '**/*.cjs', '**/*.mjs', '**/next-env.d.ts'] },
+  { ignores: ['**/dist', '**/node_modules', '**/.next', '**/.next-dev', '**/out-tsc', '**/*.cjs', '**/*.mjs', '**/next-env.d.ts'] },
   // An `eslint-disable` comment that no longer suppresses anything is an error: it hides the next real problem.
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
   {

@@ -1,11 +1,17 @@
 // @ts-check
+import { PHASE_DEVELOPMENT_SERVER } from 'next/constants.js';
+
 /**
  * The dashboard is a Next.js (App Router) server in an Nx monorepo:
  * - workspace libraries (`@fluxo/schema`, `@fluxo/parquet-io`, `@fluxo/kafka-client`) are TypeScript
  *   outside this folder, reached through the tsconfig path aliases and compiled by Next's SWC
  *   (`externalDir`); libs/schema's class-validator decorators need `experimentalDecorators`, which
  *   SWC reads from tsconfig.base.json;
- * - DuckDB (native bindings) and kafkajs are never bundled: they are required at run time on the server.
+ * - DuckDB (native bindings) and kafkajs are never bundled: they are required at run time on the server;
+ * - `next dev` (the first `npm start` serves it until the production build is done, decision 0010)
+ *   writes to `.next-dev`, so that it and `next build` (`.next`, what Nx caches and `next start`
+ *   serves) can run side by side; its React and webpack runtime evaluate code (`eval`), which the
+ *   production policy forbids: the dev server alone allows `'unsafe-eval'`.
  */
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -35,6 +41,18 @@ const nextConfig = {
   },
 };
 
+/** @type {import('next').NextConfig} */
+const devServerConfig = {
+  ...nextConfig,
+  distDir: '.next-dev',
+  async headers() {
+    const devHeaders = SECURITY_HEADERS.map((header) =>
+      header.key === 'Content-Security-Policy' ? { ...header, value: header.value.replace("script-src 'self'", "script-src 'self' 'unsafe-eval'") } : header,
+    );
+    return [{ source: '/:path*', headers: devHeaders }];
+  },
+};
+
 export const SECURITY_HEADERS = [
   {
     key: 'Content-Security-Policy',
@@ -56,4 +74,7 @@ export const SECURITY_HEADERS = [
   { key: 'Referrer-Policy', value: 'no-referrer' },
 ];
 
-export default nextConfig;
+/** @param {string} phase */
+export default function config(phase) {
+  return phase === PHASE_DEVELOPMENT_SERVER ? devServerConfig : nextConfig;
+}

@@ -127,7 +127,7 @@ function posix(path) {
 export function repositorySources(root) {
   /** @type {string[]} */
   const files = [];
-  const skip = /(^|\/)(node_modules|dist|\.next|out-tsc|fixtures)(\/|$)/;
+  const skip = /(^|\/)(node_modules|dist|\.next|\.next-dev|out-tsc|fixtures)(\/|$)/;
   for (const base of ['apps', 'libs', 'tools', 'bench']) {
     for (const entry of readdirSync(join(root, base), { recursive: true, withFileTypes: false })) {
       const path = posix(join(base, String(entry)));

@@ -7,7 +7,9 @@
  * normalizer stage. Also reported: the load average over the run (min/mean/max, sampled every 5 s)
  * and the CPU seconds the whole process tree of `npm start` used until then (user + system, live
  * processes and those they reaped) — the number that does not depend on what else the machine runs.
- * For a fresh-machine run: a fresh clone, `NX_CACHE_DIRECTORY` pointing at an empty folder, free
+ * On a first start the dashboard is served by `next dev` until its production build takes over
+ * (decision 0010): the run then goes on until `next start` serves it too, and reports the CPU seconds
+ * at both points. For a fresh-machine run: a fresh clone, `NX_CACHE_DIRECTORY` pointing at an empty folder, free
  * ports 9092/9093/8787/3000.
  *
  *   node tools/scripts/measure-start.mjs <checkout> [label] [limit-seconds]   # JSON on stdout at the end
@@ -42,6 +44,8 @@ for (const stream of [child.stdout, child.stderr]) {
       if (/nx run web:build/.test(line)) mark('web build started');
       if (/Ready in|started server on|Local:\s+http/.test(line)) mark('next start ready');
       if (/committed curated batch/.test(line)) mark('first curated commit (log)');
+      if (/dashboard in dev mode/.test(line)) mark('dev mode started');
+      if (/\[fluxo \+[\d.]+s\] dashboard ready at \S+$/.test(line)) mark('production dashboard ready');
       if (/\[fluxo \+/.test(line)) mark(`fluxo: ${line.replace(/.*\[fluxo \+[\d.]+s\] /, '').slice(0, 60)}`);
     }
   });
@@ -78,22 +82,34 @@ const countFiles = (dir) => {
   return n;
 };
 let finished = false;
+let asking = false;
+const cpuSeconds = {};
 const timer = setInterval(async () => {
   if (countFiles(join(repo, '.fluxo', 'lake', 'raw')) > 0) mark('first raw file');
   if (countFiles(join(repo, '.fluxo', 'lake', 'curated')) > 0) mark('first curated file');
-  try {
-    const response = await fetch('http://127.0.0.1:3000/', { signal: AbortSignal.timeout(5000) });
+  // One request at a time, waited for as a browser would (a dev server compiles, then renders slowly
+  // under load: requests abandoned after a few seconds would pile up renders on it); once the page
+  // showed data it is not asked again (a browser would now listen on its event stream).
+  if (milestones['dashboard with data'] === undefined && !asking) try {
+    asking = true;
+    const response = await fetch('http://127.0.0.1:3000/', { signal: AbortSignal.timeout(120_000) });
     const body = await response.text();
     if (response.status === 200) mark(/fluxo is starting/.test(body) ? 'web: progress page' : 'web: dashboard HTTP 200');
-    if (response.status === 200 && !/fluxo is starting/.test(body) && Number(withData(body)) > 0) mark('dashboard with data');
+    if (response.status === 200 && !/fluxo is starting/.test(body) && Number(withData(body)) > 0) {
+      mark('dashboard with data');
+      cpuSeconds['dashboard with data'] ??= treeCpuSeconds(child.pid);
+    }
   } catch {
     // not yet
+  } finally {
+    asking = false;
   }
-  if (!finished && (milestones['dashboard with data'] !== undefined || Number(at()) > limitS)) {
+  const handedOver = milestones['dev mode started'] === undefined || milestones['production dashboard ready'] !== undefined;
+  if (!finished && ((milestones['dashboard with data'] !== undefined && handedOver) || Number(at()) > limitS)) {
     finished = true;
     clearInterval(timer);
     clearInterval(loadTimer);
-    const cpuSeconds = treeCpuSeconds(child.pid);
+    cpuSeconds.end = treeCpuSeconds(child.pid);
     const load = { min: Math.min(...loads).toFixed(1), mean: (loads.reduce((a, b) => a + b, 0) / loads.length).toFixed(1), max: Math.max(...loads).toFixed(1) };
     console.log(JSON.stringify({ label, milestones, cpuSeconds, load, log: log.slice(-40) }, null, 2));
     process.kill(-child.pid, 'SIGINT');

@@ -13,13 +13,17 @@
  * (PyPI wheels unpacked by Node), the pipeline's bundles and the dashboard's Next.js build (Nx,
  * cached: reused while its sources do not change). The pipeline starts as soon as its bundles and
  * the extensions are there (the apps wait for the broker themselves); the dashboard's address
- * answers at once with a progress page, which hands over to the dashboard when its build is done.
+ * answers at once with a progress page, which hands over to the dashboard when its build is done. On
+ * a first start (no production build of the dashboard here) `next dev` serves the dashboard at once
+ * instead, compiling only the pages asked for; its production build then runs in the background and
+ * `next start` takes over when it is done (decision 0010).
  * Each step prints `[fluxo +<seconds>s]`. Builds run with `--exclude-task-dependencies`: esbuild and
  * Next compile the libraries from source, so the libraries' own `tsc` builds are not needed to run.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { setPriority } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { ensureDuckDBExtensions } from '../duckdb-extensions/extensions.mjs';
 import { stopBroker } from '../local-kafka/broker.mjs';
@@ -77,11 +81,14 @@ const ROOTS = /** @type {Record<string, string>} */ ({
   web: 'apps/web',
 });
 
-/** @param {string} project @returns {Promise<{ command: string, build: boolean }>} */
-async function serveTarget(project) {
+/**
+ * @param {string} project @param {'serve' | 'dev'} [targetName] the dashboard's `dev` target is its interim server
+ * @returns {Promise<{ command: string, build: boolean }>}
+ */
+async function serveTarget(project, targetName = 'serve') {
   const config = JSON.parse(await readFile(join(root, ROOTS[project] ?? project, 'project.json'), 'utf8'));
-  const serve = config.targets?.serve;
-  if (typeof serve?.options?.command !== 'string') throw new Error(`${project} has no serve command`);
+  const serve = config.targets?.[targetName];
+  if (typeof serve?.options?.command !== 'string') throw new Error(`${project} has no ${targetName} command`);
   return { command: serve.options.command, build: (serve.dependsOn ?? []).includes('build') };
 }
 
@@ -91,10 +98,11 @@ const builds = new Set();
 
 /**
  * `nx run-many -t build` over `projects` alone (cached; the libraries are compiled from source by
- * the bundlers), output prefixed with `label`. Resolves with the exit code.
- * @param {string} label @param {readonly string[]} projects @returns {Promise<number>}
+ * the bundlers), output prefixed with `label`. Resolves with the exit code. `background`: at a lower
+ * CPU priority (nice 10, inherited by everything it starts), after what is already running.
+ * @param {string} label @param {readonly string[]} projects @param {{ background?: boolean }} [options] @returns {Promise<number>}
  */
-function build(label, projects) {
+function build(label, projects, options = {}) {
   if (projects.length === 0) return Promise.resolve(0);
   const child = spawn('npx', ['nx', 'run-many', '-t', 'build', `--projects=${projects.join(',')}`, '--exclude-task-dependencies', '--outputStyle=static', '--parallel=4'], {
     cwd: root,
@@ -103,6 +111,7 @@ function build(label, projects) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   builds.add(child);
+  if (options.background === true && child.pid !== undefined) setPriority(child.pid, 10);
   for (const [stream, out] of /** @type {const} */ ([[child.stdout, process.stdout], [child.stderr, process.stderr]])) {
     let rest = '';
     stream.on('data', (/** @type {Buffer} */ chunk) => {
@@ -135,16 +144,17 @@ const serveEnv = { ...env, PATH: [join(root, 'node_modules', '.bin'), env['PATH'
 const supervisor = new Supervisor({ log: (message) => console.log(`[supervisor] ${message}`) });
 let stopping = false;
 
-/** @param {string} project @param {(line: string) => void} [onLine] */
-async function serve(project, onLine) {
-  const target = await serveTarget(project);
+/** @param {string} project @param {(line: string) => void} [onLine] @param {'serve' | 'dev'} [targetName] */
+async function serve(project, onLine, targetName = 'serve') {
+  const target = await serveTarget(project, targetName);
   if (stopping) return;
   supervisor.add({
-    name: project,
+    name: targetName === 'serve' ? project : `${project}-${targetName}`,
     command: `exec ${target.command}`,
     shell: true,
     cwd: root,
-    env: serveEnv,
+    // `next dev` fails to compile under NODE_ENV=production, should the shell have it set.
+    env: targetName === 'dev' ? { ...serveEnv, NODE_ENV: 'development' } : serveEnv,
     stopGraceMs: project === 'local-kafka' ? 45_000 : 20_000,
     ...(onLine === undefined
       ? {}
@@ -185,20 +195,28 @@ for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
 // Builds run in process groups of their own: never leave one behind.
 process.on('exit', () => signalBuilds('SIGKILL'));
 
-// 1. The dashboard's address answers at once.
-try {
-  placeholder = await startPlaceholder({ host: webHost, port: webPort, lakeDir, started });
-  say(`progress page at ${webUrl} (the dashboard replaces it when built)`);
-} catch (error) {
-  say(`no progress page (${error instanceof Error ? error.message : String(error)}); the dashboard comes up when built`);
+// 1. The dashboard's address answers at once: a progress page — or, when the dashboard has never been
+//    built here (a first start), the dashboard itself in dev mode (`next dev` compiles only the pages
+//    asked for: the overview first); its production build runs afterwards, in the background (4.).
+const devFirst = !existsSync(join(root, ROOTS['web'] ?? 'apps/web', '.next', 'BUILD_ID'));
+if (devFirst) {
+  say('first start: serving the dashboard in dev mode until its production build is done');
+} else {
+  try {
+    placeholder = await startPlaceholder({ host: webHost, port: webPort, lakeDir, started });
+    say(`progress page at ${webUrl} (the dashboard replaces it when built)`);
+  } catch (error) {
+    say(`no progress page (${error instanceof Error ? error.message : String(error)}); the dashboard comes up when built`);
+  }
 }
 /** @param {'extensions' | 'broker' | 'apps' | 'dashboard'} name @param {'running' | 'done' | 'failed'} state */
 const step = (name, state, detail = '') => placeholder?.step(name, state, detail);
 
-// 2. At once: the dashboard build first (the long pole of a first start), the broker (its first start
-//    fetches the jars), the extensions, the bundles.
+// 2. At once: the dashboard (its build, the long pole of a start that rebuilds it; or its dev server),
+//    the broker (its first start fetches the jars), the extensions, the bundles.
 step('dashboard', 'running', 'next build (reused while its sources do not change)');
-const webBuilt = build('web:build', ['web']);
+const webBuilt = devFirst ? undefined : build('web:build', ['web']);
+const devServed = devFirst ? serveDev() : undefined;
 step('broker', 'running', 'fetching its jars on the first start, then starting');
 let brokerReady = false;
 await serve('local-kafka', (line) => {
@@ -240,27 +258,52 @@ if (appsCode !== 0 || !extensionsOk) {
   void watchReadiness(['ingest', 'stream-ingest', 'normalizer', 'web'], { log: (message) => say(message), signal: readiness.signal });
 }
 
-// 4. The dashboard when its build is done (or restored from the cache).
-void webBuilt.then(async (code) => {
-  if (stopping || !(await extensions)) return;
+// 4. The dashboard: when its build is done (or restored from the cache); on a first start, `next dev`
+//    at once, then the production build in the background, which takes over when done (decision 0010).
+void (async () => {
+  if (devServed !== undefined) {
+    const status = await devServed;
+    if (status === undefined) return;
+    say(`dashboard ready at ${webUrl} (dev mode, HTTP ${status}); building it for production in the background`);
+  }
+  if (!(await extensions) || stopping) return;
+  const code = await (webBuilt ?? build('web:build', ['web'], { background: true }));
+  if (stopping) return;
   if (code !== 0) {
-    say(`building the dashboard failed (exit ${code}); see above — the pipeline keeps running`);
+    say(`building the dashboard failed (exit ${code}); see above — ${devFirst ? 'dev mode keeps serving it' : 'the pipeline keeps running'}`);
     step('dashboard', 'failed', `next build exited with ${code}`);
     return;
   }
-  say('dashboard built; starting it');
+  say(devFirst ? 'dashboard built; replacing dev mode by it' : 'dashboard built; starting it');
+  if (devFirst) await supervisor.stopService('web-dev');
   await placeholder?.close();
   placeholder = undefined;
   await serve('web');
+  const status = await firstAnswer();
+  if (status !== undefined) say(`dashboard ready at ${webUrl}${status === 200 ? '' : ` (HTTP ${status})`}`);
+})();
+
+/** `next dev` on the dashboard's address, then its overview page compiled at once rather than on the first visit. */
+async function serveDev() {
+  await serve('web', undefined, 'dev');
+  return firstAnswer();
+}
+
+/**
+ * Waits until the dashboard's address answers its overview page (compiled, in dev mode); resolves with
+ * the HTTP status, or undefined when stopping first.
+ */
+async function firstAnswer() {
   while (!stopping) {
     try {
-      if ((await fetch(`${webUrl}/`, { signal: AbortSignal.timeout(10_000) })).ok) return say(`dashboard ready at ${webUrl}`);
+      return (await fetch(`${webUrl}/`, { signal: AbortSignal.timeout(120_000) })).status;
     } catch {
       // not listening yet
     }
     await new Promise((resolveWait) => setTimeout(resolveWait, 500));
   }
-});
+  return undefined;
+}
 
 // 5. The data itself: watched only in a lake that starts empty (its tree is tiny meanwhile).
 void (async () => {

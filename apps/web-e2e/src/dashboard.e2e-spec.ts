@@ -219,4 +219,23 @@ describe('dashboard in a real browser: replay API → ingest → Kafka → norma
     await page.getByTestId('disconnected-banner').waitFor();
     await screenshot(page, 'disconnected');
   });
+
+  it('decision 0010: in dev mode, as the first `npm start` serves it, the overview compiles, shows the tables and goes live (instrumentation leaves the edge compile; the dev CSP lets its code run)', async () => {
+    const quakes = await pipeline.earthquakes();
+    const dev = await pipeline.startDevWeb('web-dev');
+    const refused: string[] = [];
+    const page = await context.newPage();
+    page.on('console', (message) => {
+      if (/Content Security Policy|unsafe-eval/i.test(message.text())) refused.push(message.text());
+    });
+    await page.goto(`${dev.url}/`);
+    await page.locator('[data-testid=connection-badge][data-state=live]').waitFor({ timeout: 120_000 });
+    await streamed(page);
+    await expect(page.getByTestId('stage-normalizer-earthquakes').getByTestId('stage-total-records').textContent()).resolves.toBe(count(quakes.rows));
+    await expect(page.getByTestId('kafka-badge').getAttribute('data-state')).resolves.toBe('connected');
+    expect(refused).toEqual([]);
+    await screenshot(page, 'overview-dev-mode');
+    await page.close();
+    await dev.app.stop();
+  }, 600_000);
 });

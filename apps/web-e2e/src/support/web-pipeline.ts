@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { silentLogger } from '@fluxo/schema';
 import { Lakehouse, type CatalogLocation, type DataFile } from '@fluxo/lakehouse';
@@ -14,6 +14,7 @@ const BUILT = {
   web: join(WORKSPACE_ROOT, 'apps', 'web', '.next', 'BUILD_ID'),
 };
 const NEXT_BIN = join(WORKSPACE_ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
+const NEXT_ENV = join(WORKSPACE_ROOT, 'apps', 'web', 'next-env.d.ts');
 
 /**
  * One isolated pipeline for the browser tests: the shared end-to-end harness (tools/e2e-harness: unique
@@ -22,6 +23,8 @@ const NEXT_BIN = join(WORKSPACE_ROOT, 'node_modules', 'next', 'dist', 'bin', 'ne
  * pointed at it, reading the tables as the dashboard does.
  */
 export class WebPipeline {
+  private nextEnv: string | undefined;
+
   private constructor(private readonly harness: PipelineHarness) {}
 
   static async create(): Promise<WebPipeline> {
@@ -77,6 +80,29 @@ export class WebPipeline {
     return { app, url };
   }
 
+  /**
+   * `next dev` — how the first `npm start` serves the dashboard until its production build is done
+   * (decision 0010) — on a free port; resolves once it has compiled and served its overview page
+   * (compiling on a busy machine takes long: a generous deadline). Next 15.5's dev server points
+   * next-env.d.ts at its own distDir (`.next-dev`): `close()` puts the file back as it was.
+   */
+  async startDevWeb(label: string): Promise<{ app: AppProcess; url: string }> {
+    this.nextEnv ??= await readFile(NEXT_ENV, 'utf8');
+    const port = await freePort();
+    const args = [NEXT_BIN, 'dev', join(WORKSPACE_ROOT, 'apps', 'web'), '-p', String(port), '-H', '127.0.0.1'];
+    // The apps run with NODE_ENV=production; under it `next dev` fails to compile (CSS).
+    const env = this.env({ FLUXO_WEB_STATUS_INTERVAL_MS: '1000', FLUXO_WEB_STALE_AFTER_MS: '8000', NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'development' });
+    const app = this.harness.track(await AppProcess.spawn(label, args, { env, suite: 'web', killAfterMs: 10_000 }));
+    const url = `http://127.0.0.1:${port}`;
+    await eventually(
+      () => fetch(`${url}/`, { signal: AbortSignal.timeout(300_000) }).then((response) => response.status),
+      (status) => status === 200,
+      `the dev server compiles and serves ${url}`,
+      300_000,
+    );
+    return { app, url };
+  }
+
   /** What the earthquakes table holds in its current snapshot (read through the catalog, as the dashboard does): rows (versions) and distinct events. */
   async earthquakes(): Promise<{ rows: number; events: number; maxMagnitude: number | null }> {
     const read = await this.withCatalog(async (lakehouse) => {
@@ -120,6 +146,7 @@ export class WebPipeline {
 
   async close(): Promise<void> {
     await this.harness.close();
+    if (this.nextEnv !== undefined) await writeFile(NEXT_ENV, this.nextEnv);
   }
 }
 
