@@ -16,6 +16,7 @@ import { installKafka } from './src/install.mjs';
 import { tail } from './src/logs.mjs';
 import { DEFAULT_CONTROLLER_PORT, DEFAULT_DATA_DIR, DEFAULT_PORT, DEFAULT_ZOOKEEPER_PORT, HOST, LIB_DIR, dataDirLayout, modeFiles } from './src/paths.mjs';
 import { DATA_DIR_PROPERTY, isBrokerAlive, readPid, removePid, terminate, writePid } from './src/process.mjs';
+import { followExit, once } from '../supervisor/os-process.mjs';
 import { chooseClusterId, renderLog4j2Config, renderLog4jProperties, renderServerProperties, renderZooKeeperBrokerProperties } from './src/properties.mjs';
 import { isPortFree, waitUntilReady } from './src/readiness.mjs';
 import { startZooKeeper, stopZooKeeper } from './src/zookeeper.mjs';
@@ -154,34 +155,21 @@ export async function launchBroker(options = {}) {
   await writePid(layout.pidFile, pid);
   log(`broker starting (pid ${pid}, ${bootstrap}, data ${layout.dataDir})`);
 
-  /** @type {BrokerExit | undefined} */
-  let exit;
-  /** @type {Promise<BrokerExit>} */
-  const exited = new Promise((resolveExit) => {
-    child.once('exit', (code, signal) => {
-      exit = { code, signal };
-      if (options.attach) consoleFile.end();
-      if (readPid(layout.pidFile) === pid) void removePid(layout.pidFile);
-      resolveExit(exit);
-    });
+  const { exited, gaveUp } = followExit(child, 'the broker', () => {
+    if (options.attach) consoleFile.end();
+    if (readPid(layout.pidFile) === pid) void removePid(layout.pidFile);
   });
-
-  /** @type {Promise<void> | undefined} */
-  let stopping;
-  const stop = () => {
-    stopping ??= (async () => {
-      const outcome = await terminate(pid, layout.dataDir, { graceMs: options.graceMs ?? DEFAULT_GRACE_MS, log });
-      if (readPid(layout.pidFile) === pid) await removePid(layout.pidFile);
-      log(outcome === 'killed' ? `broker (pid ${pid}) killed` : `broker (pid ${pid}) stopped`);
-      // ZooKeeper goes last: the broker deregisters through it while shutting down.
-      if (zookeeper !== undefined) log(`ZooKeeper (pid ${zookeeper.pid}) ${await zookeeper.stop()}`);
-    })();
-    return stopping;
-  };
+  const stop = once(async () => {
+    const outcome = await terminate(pid, layout.dataDir, { graceMs: options.graceMs ?? DEFAULT_GRACE_MS, log });
+    if (readPid(layout.pidFile) === pid) await removePid(layout.pidFile);
+    log(outcome === 'killed' ? `broker (pid ${pid}) killed` : `broker (pid ${pid}) stopped`);
+    // ZooKeeper goes last: the broker deregisters through it while shutting down.
+    if (zookeeper !== undefined) log(`ZooKeeper (pid ${zookeeper.pid}) ${await zookeeper.stop()}`);
+  });
 
   const ready = waitUntilReady(bootstrap, {
     timeoutMs: options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
-    gaveUp: () => (exit ? `the broker exited during startup (code ${exit.code}, signal ${exit.signal})` : undefined),
+    gaveUp,
   }).then(
     () => Date.now() - launchedAt,
     (error) => {

@@ -20,6 +20,7 @@ import { LocalS3Error } from './src/errors.mjs';
 import { installS3 } from './src/install.mjs';
 import { DEFAULT_DATA_DIR, DEFAULT_PORT, DEFAULT_REGION, HOST, dataDirLayout } from './src/paths.mjs';
 import { isServerAlive, readPid, removePid, terminate, writePid } from './src/process.mjs';
+import { followExit, once } from '../supervisor/os-process.mjs';
 import { listBuckets } from './src/s3-request.mjs';
 
 export { installS3 } from './src/install.mjs';
@@ -103,30 +104,17 @@ export async function startS3(options = {}) {
   await writePid(layout.pidFile, pid);
   log(`Versity S3 Gateway ${version} starting (pid ${pid}, ${credentials.endpoint}, objects ${layout.objectsDir})`);
 
-  /** @type {{ code: number | null, signal: NodeJS.Signals | null } | undefined} */
-  let exit;
-  /** @type {Promise<{ code: number | null, signal: NodeJS.Signals | null }>} */
-  const exited = new Promise((resolveExit) => {
-    child.once('exit', (code, signal) => {
-      exit = { code, signal };
-      resolveExit(exit);
-    });
+  const { exited, gaveUp } = followExit(child, 'the gateway');
+  const stop = once(async () => {
+    const outcome = await terminate(pid, layout.objectsDir, { graceMs: options.graceMs, log });
+    if (readPid(layout.pidFile) === pid) await removePid(layout.pidFile);
+    if (outcome !== 'not-running') log(`versitygw (pid ${pid}) ${outcome === 'killed' ? 'killed' : 'stopped'}`);
   });
-  /** @type {Promise<void> | undefined} */
-  let stopping;
-  const stop = () => {
-    stopping ??= (async () => {
-      const outcome = await terminate(pid, layout.objectsDir, { graceMs: options.graceMs, log });
-      if (readPid(layout.pidFile) === pid) await removePid(layout.pidFile);
-      if (outcome !== 'not-running') log(`versitygw (pid ${pid}) ${outcome === 'killed' ? 'killed' : 'stopped'}`);
-    })();
-    return stopping;
-  };
 
   try {
     await waitUntilReady(credentials, {
       timeoutMs: options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
-      gaveUp: () => (exit ? `the gateway exited during startup (code ${exit.code}, signal ${exit.signal})` : undefined),
+      gaveUp,
     });
   } catch (error) {
     await stop();

@@ -18,6 +18,7 @@ import { LocalSparkError } from './src/errors.mjs';
 import { installSpark } from './src/install.mjs';
 import { DEFAULT_DATA_DIR, DEFAULT_PORT, HOST, dataDirLayout } from './src/paths.mjs';
 import { isServerAlive, readPid, removePid, terminate, writePid } from './src/process.mjs';
+import { followExit, once } from '../supervisor/os-process.mjs';
 import { isPortFree, waitUntilReady } from './src/readiness.mjs';
 
 export { installSpark } from './src/install.mjs';
@@ -129,35 +130,22 @@ export async function launchSpark(options = {}) {
   await writePid(layout.pidFile, pid);
   log(`Spark ${installation.version} starting (pid ${pid}, ${HOST}:${port}, data ${layout.dataDir})`);
 
-  /** @type {ServerExit | undefined} */
-  let exit;
-  /** @type {Promise<ServerExit>} */
-  const exited = new Promise((resolveExit) => {
-    child.once('exit', (code, signal) => {
-      exit = { code, signal };
-      if (options.attach) consoleFile.end();
-      if (readPid(layout.pidFile) === pid) void removePid(layout.pidFile);
-      resolveExit(exit);
-    });
+  const { exited, gaveUp } = followExit(child, 'the server', () => {
+    if (options.attach) consoleFile.end();
+    if (readPid(layout.pidFile) === pid) void removePid(layout.pidFile);
   });
-
-  /** @type {Promise<void> | undefined} */
-  let stopping;
-  const stop = () => {
-    stopping ??= (async () => {
-      const outcome = await terminate(pid, layout.dataDir, { graceMs: options.graceMs ?? DEFAULT_GRACE_MS, log });
-      if (readPid(layout.pidFile) === pid) await removePid(layout.pidFile);
-      await rm(layout.scratchDir, { recursive: true, force: true });
-      log(outcome === 'killed' ? `Spark (pid ${pid}) killed` : `Spark (pid ${pid}) stopped`);
-    })();
-    return stopping;
-  };
+  const stop = once(async () => {
+    const outcome = await terminate(pid, layout.dataDir, { graceMs: options.graceMs ?? DEFAULT_GRACE_MS, log });
+    if (readPid(layout.pidFile) === pid) await removePid(layout.pidFile);
+    await rm(layout.scratchDir, { recursive: true, force: true });
+    log(outcome === 'killed' ? `Spark (pid ${pid}) killed` : `Spark (pid ${pid}) stopped`);
+  });
 
   const ready = waitUntilReady({
     port,
     token,
     timeoutMs: options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
-    gaveUp: () => (exit ? `the server exited during startup (code ${exit.code}, signal ${exit.signal})` : undefined),
+    gaveUp,
   }).then(
     () => Date.now() - launchedAt,
     (error) => {

@@ -119,3 +119,43 @@ export async function runAttached(server, { name, address, say }) {
   say(`${name} exited (code ${exit.code}${exit.signal ? `, signal ${exit.signal}` : ''})`);
   return failed ? 1 : 0;
 }
+
+/**
+ * @typedef {object} ProcessExit
+ * @property {number | null} code
+ * @property {NodeJS.Signals | null} signal
+ */
+
+/**
+ * Follows a server's exit: `exited` resolves with its code and signal (after `onExit`, for clean-up
+ * that must happen however it ended); `gaveUp()` is the reason a readiness wait should stop — the
+ * server exited — or undefined while it runs.
+ * @param {import('node:child_process').ChildProcess} child
+ * @param {string} what the server, as the reason names it, e.g. "the broker"
+ * @param {(exit: ProcessExit) => void} [onExit]
+ * @returns {{ exited: Promise<ProcessExit>, gaveUp: () => string | undefined }}
+ */
+export function followExit(child, what, onExit) {
+  /** @type {ProcessExit | undefined} */
+  let exit;
+  /** @type {Promise<ProcessExit>} */
+  const exited = new Promise((resolveExit) => {
+    child.once('exit', (code, signal) => {
+      exit = { code, signal };
+      onExit?.(exit);
+      resolveExit(exit);
+    });
+  });
+  return { exited, gaveUp: () => (exit ? `${what} exited during startup (code ${exit.code}, signal ${exit.signal})` : undefined) };
+}
+
+/**
+ * A stop that runs once: every later call shares the first call's promise.
+ * @param {() => Promise<void>} stop
+ * @returns {() => Promise<void>}
+ */
+export function once(stop) {
+  /** @type {Promise<void> | undefined} */
+  let stopping;
+  return () => (stopping ??= stop());
+}

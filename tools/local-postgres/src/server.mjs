@@ -10,6 +10,7 @@ import { cleanEnv, serverAccount } from './exec.mjs';
 import { findBinaries } from './binaries.mjs';
 import { DEFAULT_DATA_DIR, DEFAULT_DATABASE, DEFAULT_PORT, HOST, SUPERUSER, dataDirLayout } from './paths.mjs';
 import { isServerAlive, readPostmaster, terminate } from './process.mjs';
+import { followExit, once } from '../../supervisor/os-process.mjs';
 import { ensureDatabase, isPortFree, waitUntilReady } from './readiness.mjs';
 
 const DEFAULT_READY_TIMEOUT_MS = 60_000;
@@ -99,31 +100,17 @@ export async function startPostgres(options = {}) {
   const pid = child.pid;
   log(`postgres ${binaries.version} starting (pid ${pid}${account ? `, user ${account.name}` : ''}, ${HOST}:${port}, data ${dataDir})`);
 
-  /** @type {ServerExit | undefined} */
-  let exit;
-  /** @type {Promise<ServerExit>} */
-  const exited = new Promise((resolveExit) => {
-    child.once('exit', (code, signal) => {
-      exit = { code, signal };
-      resolveExit(exit);
-    });
+  const { exited, gaveUp } = followExit(child, 'the server');
+  const stop = once(async () => {
+    const outcome = await terminate(pid, dataDir, { graceMs: options.graceMs ?? DEFAULT_GRACE_MS, log });
+    if (outcome !== 'not-running') log(`postgres (pid ${pid}) ${outcome === 'killed' ? 'shut down by force' : 'stopped'}`);
   });
-
-  /** @type {Promise<void> | undefined} */
-  let stopping;
-  const stop = () => {
-    stopping ??= (async () => {
-      const outcome = await terminate(pid, dataDir, { graceMs: options.graceMs ?? DEFAULT_GRACE_MS, log });
-      if (outcome !== 'not-running') log(`postgres (pid ${pid}) ${outcome === 'killed' ? 'shut down by force' : 'stopped'}`);
-    })();
-    return stopping;
-  };
 
   const target = { host: HOST, port, user: SUPERUSER };
   try {
     await waitUntilReady(binaries, target, {
       timeoutMs: options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
-      gaveUp: () => (exit ? `the server exited during startup (code ${exit.code}, signal ${exit.signal})` : undefined),
+      gaveUp,
     });
     if (await ensureDatabase(binaries, target, database)) log(`created database ${database}`);
   } catch (error) {
