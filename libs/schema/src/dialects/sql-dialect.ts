@@ -9,7 +9,7 @@ import type { TimeFormat } from '../sources/source-definition';
  * `spark-dialect.ts`). Pure string building: no engine is imported here.
  *
  * Conversion rules every dialect implements alike (pinned by the golden tests that curate the same
- * raw files with DuckDB and with Spark, apps/normalizer `issue-12-two-dialects.int-spec.ts`):
+ * raw files with DuckDB and with Spark, apps/normalizer `two-dialects.int-spec.ts`):
  * - a value that does not convert becomes NULL (a *try* cast), never an error;
  * - `integer` from text or a number: the value read as a decimal (18 fractional digits) when it is
  *   integral and fits 64 bits, otherwise NULL — `"4.5"` is NULL (DuckDB alone rounded it to 5, Spark

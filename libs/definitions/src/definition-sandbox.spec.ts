@@ -6,7 +6,7 @@ import { loadDefinitionCatalog } from './definition-files';
 /**
  * Issue 9: DuckDB is sandboxed by two independent locks. The first is here: a definition cannot
  * even ask for a file, its expr is refused at load. (The engine's lock — no file outside its
- * allowed directories, whatever SQL asks — is libs/parquet-io's issue-9-duckdb-sandbox.spec.ts.)
+ * allowed directories, whatever SQL asks — is libs/parquet-io's duckdb-sandbox.spec.ts.)
  */
 describe('issue 9: DuckDB sandbox, at definition load', () => {
   let dir: string;

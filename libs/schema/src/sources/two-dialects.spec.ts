@@ -9,7 +9,7 @@ import { sparkExpressionProblems } from './sql-expression';
 /**
  * Issue 12, part 2: one mapping, two dialects. What each compiler writes is pinned here; that the
  * two engines then give the same rows is pinned against the real engines by apps/normalizer's
- * `issue-12-two-dialects.int-spec.ts`.
+ * `two-dialects.int-spec.ts`.
  */
 const catalog = DefinitionCatalog.build(BUILTIN_DEFINITIONS);
 const usgs = catalog.source('usgs-earthquakes');

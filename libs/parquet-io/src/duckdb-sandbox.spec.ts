@@ -10,7 +10,7 @@ import { createTempLake, type TempLake } from './testing/temp-lake';
 
 /**
  * Issue 9: DuckDB is sandboxed. Two independent locks: a definition cannot even ask for a file
- * (its expr is refused at load: libs/definitions' issue-9-definition-sandbox.spec.ts), and the
+ * (its expr is refused at load: libs/definitions' definition-sandbox.spec.ts), and the
  * engine refuses every file outside its allowed directories whatever SQL asks, with its
  * configuration locked so SQL cannot lift that.
  */
