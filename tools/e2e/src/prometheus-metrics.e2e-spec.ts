@@ -50,10 +50,10 @@ describe('metrics scraped by Prometheus while the recorded data flows', () => {
     // Every check of the normalizer named and passing (a check may time out once on a loaded machine: wait, do not sample).
     const checks = await eventually(
       () => prometheus.query('fluxo_readiness_check{job="fluxo-normalizer"}'),
-      (samples) => samples.length === 4 && samples.every((sample) => sample.value === 1),
-      'the normalizer passes its four readiness checks',
+      (samples) => samples.length === 5 && samples.every((sample) => sample.value === 1),
+      'the normalizer passes its five readiness checks',
     );
-    expect(checks.map((s) => s.metric['check']).sort()).toEqual(['catalog', 'kafka', 'lake', 'started']);
+    expect(checks.map((s) => s.metric['check']).sort()).toEqual(['catalog', 'engine', 'kafka', 'lake', 'started']);
   });
 
   it('counts curated rows of earthquakes up to exactly the 217 recorded versions', async () => {
