@@ -2,6 +2,7 @@ import { describeLag } from '@fluxo/kafka-client';
 import { sqlString } from '@fluxo/parquet-io';
 import { testS3LakeStorage } from '@fluxo/schema/testing';
 import { eventually, PipelineHarness, type AppProcess, type LogLine, type PipelineHarnessOptions } from '@fluxo/e2e-harness';
+import { isMidWrite } from './support/write-markers';
 
 const ALL_DAY_PATH = '/earthquakes/feed/v1.0/summary/all_day.geojson';
 const EXPECTED = { rows: 217, versions: 217, events: 200 };
@@ -14,12 +15,10 @@ const committedRawFiles = (app: AppProcess) => app.lines.filter(curatedLine).red
 const nth = (app: AppProcess, predicate: (line: LogLine) => boolean, n: number) =>
   eventually(async () => app.lines.filter(predicate).length, (count) => count >= n, `${app.name} printed ${n} matching lines`, 60_000);
 
-/** A statement the app logs (at debug, as it completes) in the middle of a write — the soak's `WRITE_MARKERS`. */
+/** A statement the app logs (at debug, as it completes) in the middle of a write, as the soak kills them. */
 const midWrite = {
-  // ingest: the raw file's rows are written (on S3: the object is uploaded); its link, state and announcement come next
-  ingest: (line: LogLine) => line.msg === 'duckdb statement' && /^COPY /.test(String(line['sql'] ?? '')),
-  // normalizer: a raw file staged or curated, the catalog commit or its announcement not done yet
-  normalizer: (line: LogLine) => line.msg === 'duckdb statement' && /^(CREATE OR REPLACE TEMP TABLE curate_file|curate |INSERT INTO "stage_)/.test(String(line['sql'] ?? '')),
+  ingest: (line: LogLine) => isMidWrite('ingest', line),
+  normalizer: (line: LogLine) => isMidWrite('normalizer', line),
 };
 
 /** The crash scenario on each lake: a local folder, and (issue 12 part 4) the run's Versity S3 Gateway (FLUXO_TEST_S3_*). */

@@ -8,6 +8,7 @@ import { DEAD_LETTER_TOPIC, EARLY_BAD_INPUTS, EARLY_FAULTS, feedBadInputs, RAW_T
 import { checkSoak } from './soak-checks';
 import { APPS, SoakPipeline, type AppName } from './soak-pipeline';
 import { SeededRandom } from './seeded-random';
+import { isMidWrite } from '../support/write-markers';
 
 export interface SoakOptions {
   /** The repository root (built apps in dist/, tools/, .fluxo/duckdb-extensions). */
@@ -38,15 +39,6 @@ export interface SoakResult {
   readonly summary: string;
   readonly dir: string;
 }
-
-/** The DuckDB statement labels that show an app in the middle of writing (logged at debug, as each completes). */
-const WRITE_MARKERS: Record<AppName, RegExp> = {
-  // rows appended: the COPY of the raw file, its commit (link) and its announcement come next
-  ingest: /^(append \d+ rows|COPY )/,
-  'stream-ingest': /^(append \d+ rows|COPY )/,
-  // a raw file staged: more staging and the catalog commit follow; `curate …` = committed, not yet announced
-  normalizer: /^(CREATE OR REPLACE TEMP TABLE curate_file|curate |INSERT INTO "stage_)/,
-};
 
 const COMMITTED = 'committed curated batch';
 
@@ -155,7 +147,7 @@ async function perform(pipeline: SoakPipeline, action: Action, counters: { kills
   switch (action.kind) {
     case 'kill': {
       const { app } = action;
-      const marker = action.midWrite ? await pipeline.nextLine(app, (line) => line.msg === 'duckdb statement' && WRITE_MARKERS[app].test(String(line['sql'] ?? '')), 20_000) : null;
+      const marker = action.midWrite ? await pipeline.nextLine(app, (line) => isMidWrite(app, line), 20_000) : null;
       await pipeline.killApp(app);
       counters.kills += 1;
       if (marker !== null) counters.midWriteKills += 1;
