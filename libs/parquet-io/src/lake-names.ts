@@ -46,3 +46,13 @@ export function checkIsoDate(field: string, value: string): string {
   }
   return value;
 }
+
+/** A raw file's URI within the lake: `raw/<source>/date=<fetch date, UTC>/<stem>.parquet`. */
+export function rawFileUri(source: string, fetchedAt: Date, stem: string): string {
+  return `raw/${checkName('source', source)}/date=${utcDate('fetchedAt', fetchedAt)}/${checkStem(stem)}.parquet`;
+}
+
+/** A curated file's URI within the lake: `curated/<dataset>/event_date=<YYYY-MM-DD>/<stem>.parquet`. */
+export function curatedFileUri(dataset: string, eventDate: string, stem: string): string {
+  return `curated/${checkName('dataset', dataset)}/event_date=${checkIsoDate('eventDate', eventDate)}/${checkStem(stem)}.parquet`;
+}

@@ -5,7 +5,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve as resolvePath, 
 import { errnoOf, LAKE_URI_PATTERN } from '@fluxo/schema';
 import { isTempFileName, sweepStaleTempFiles, type SweepOptions } from './atomic-file';
 import { ParquetIoError } from './errors';
-import { checkIsoDate, checkName, checkStem, LAKE_ZONES, utcDate } from './lake-names';
+import { checkName, checkStem, curatedFileUri, LAKE_ZONES, rawFileUri, utcDate } from './lake-names';
 
 /** Where a file lives: its absolute path and its lake-relative POSIX URI (what Kafka carries). */
 export interface LakeLocation {
@@ -63,13 +63,11 @@ export class Lake {
   }
 
   rawPath(source: string, fetchedAt: Date, stem: string): LakeLocation {
-    const date = utcDate('fetchedAt', fetchedAt);
-    return this.location(`raw/${checkName('source', source)}/date=${date}/${checkStem(stem)}.parquet`);
+    return this.location(rawFileUri(source, fetchedAt, stem));
   }
 
   curatedPath(dataset: string, eventDate: string, stem: string): LakeLocation {
-    const date = checkIsoDate('eventDate', eventDate);
-    return this.location(`curated/${checkName('dataset', dataset)}/event_date=${date}/${checkStem(stem)}.parquet`);
+    return this.location(curatedFileUri(dataset, eventDate, stem));
   }
 
   quarantinePath(stage: string, at: Date, stem: string, ext: QuarantineExtension): LakeLocation {

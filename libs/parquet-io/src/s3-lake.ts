@@ -2,7 +2,7 @@ import type { S3LakeStorage } from '@fluxo/schema';
 import type { ParquetEngine } from './engine';
 import { ParquetIoError } from './errors';
 import { checkUriSyntax, type FileExpectation, type LakeLocation, type VerifiedFile } from './lake';
-import { checkIsoDate, checkName, checkStem, utcDate } from './lake-names';
+import { curatedFileUri, rawFileUri } from './lake-names';
 import { sqlFilePath, sqlString } from './sql';
 
 /** Name of the DuckDB secret holding the lake's credentials (one per engine, scoped to the lake root). */
@@ -65,13 +65,11 @@ export class S3Lake {
 
   /** Where a raw file goes: `uri` is the object's absolute `s3://` URI (what references carry), `path` the same. */
   rawPath(source: string, fetchedAt: Date, stem: string): LakeLocation {
-    const date = utcDate('fetchedAt', fetchedAt);
-    return this.location(`raw/${checkName('source', source)}/date=${date}/${checkStem(stem)}.parquet`);
+    return this.location(rawFileUri(source, fetchedAt, stem));
   }
 
   curatedPath(dataset: string, eventDate: string, stem: string): LakeLocation {
-    const date = checkIsoDate('eventDate', eventDate);
-    return this.location(`curated/${checkName('dataset', dataset)}/event_date=${date}/${checkStem(stem)}.parquet`);
+    return this.location(curatedFileUri(dataset, eventDate, stem));
   }
 
   /**
