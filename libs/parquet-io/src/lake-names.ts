@@ -36,7 +36,7 @@ export function utcDate(field: string, at: Date): string {
 }
 
 /** Accepts a real calendar date written `YYYY-MM-DD` (no `2025-02-30`). */
-export function checkIsoDate(field: string, value: string): string {
+function checkIsoDate(field: string, value: string): string {
   const parsed = typeof value === 'string' && ISO_DATE.test(value) ? new Date(`${value}T00:00:00.000Z`) : undefined;
   const valid = parsed !== undefined && !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
   if (!valid) {
