@@ -110,6 +110,8 @@ type State = 'connected' | 'running' | 'closing' | 'closed';
 export class ReferenceConsumer implements AsyncDisposable {
   private state: State = 'connected';
   private assignmentReady: Promise<void> = Promise.resolve();
+  /** Offsets read for lag after a join (never rejects); `close()` waits for it, so no admin client outlives the consumer. */
+  private seeding: Promise<void> = Promise.resolve();
   private settleRun: { resolve: () => void; reject: (error: KafkaClientError) => void } | undefined;
   private fatal: KafkaClientError | undefined;
   private closing: Promise<void> | undefined;
@@ -242,6 +244,7 @@ export class ReferenceConsumer implements AsyncDisposable {
       // kafkajs silently drops commits once it is stopping, so the record in flight must finish (and its
       // offset be committed) before we stop it. Records not started yet are skipped and stay uncommitted.
       await Promise.allSettled([...this.inFlight]);
+      await this.seeding;
       try {
         await this.consumer.disconnect();
       } catch (error) {
@@ -420,7 +423,8 @@ export class ReferenceConsumer implements AsyncDisposable {
     this.highestCommit.clear(); // another member may have moved the offsets meanwhile
     const partitions = Object.entries(payload.memberAssignment).flatMap(([topic, numbers]) => numbers.map((partition) => ({ topic, partition })));
     this.partitionPositions.assigned(partitions);
-    void this.seedPositions([...new Set(partitions.map((p) => p.topic))]);
+    const seeding = this.seedPositions([...new Set(partitions.map((p) => p.topic))]);
+    this.seeding = Promise.all([this.seeding, seeding]).then(() => undefined);
     this.logger.info(
       { memberId: payload.memberId, isLeader: payload.isLeader, durationMs: payload.duration, partitions: partitions.map((p) => `${p.topic}[${p.partition}]`) },
       'joined the consumer group',
