@@ -4,17 +4,26 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createBucket, s3Status, startS3, stopS3 } from '../server.mjs';
 import { listBuckets } from '../src/s3-request.mjs';
 
-const offset = Number(process.env['FLUXO_TEST_PORT_OFFSET'] ?? 0);
+/** A port the OS says is free now (a fixed one can be any client's ephemeral port on a busy machine). */
+async function freePort() {
+  const server = createServer();
+  await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', () => resolve(undefined)));
+  const address = server.address();
+  await new Promise((resolve) => server.close(() => resolve(undefined)));
+  assert.ok(address !== null && typeof address === 'object');
+  return address.port;
+}
 
 test('starts, answers ListBuckets with its credentials only, creates buckets as directories, stops', { timeout: 300_000 }, async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'fluxo-local-s3-test-'));
   try {
-    const s3 = await startS3({ port: 39710 + offset, dataDir });
+    const s3 = await startS3({ port: await freePort(), dataDir });
     try {
       assert.deepEqual(await listBuckets(s3), []);
       await createBucket(s3, 'fluxo-lake');

@@ -4,24 +4,27 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { WORKSPACE_ROOT } from '@fluxo/e2e-harness';
+import { freePort, WORKSPACE_ROOT } from '@fluxo/e2e-harness';
 
 const run = promisify(execFile);
 const CLI = join(WORKSPACE_ROOT, 'tools', 'local-spark', 'spark.mjs');
 
 /**
  * A Spark Connect server of the test's own (not the run's shared one), so the test may stop and
- * start it: tools/local-spark's CLI on a fixed port and token, so a client's `sc://` address stays
- * valid across restarts. The port is 39552 + FLUXO_TEST_PORT_OFFSET.
+ * start it: tools/local-spark's CLI on one port and token for its whole life, so a client's `sc://`
+ * address stays valid across restarts. The port is a free one the OS picks when it is created (a fixed
+ * port can be taken by any client's ephemeral port on a busy machine).
  */
 export class OwnSparkServer {
-  readonly port = 39552 + Number(process.env['FLUXO_TEST_PORT_OFFSET'] ?? 0);
   readonly token = randomBytes(18).toString('base64url');
 
-  private constructor(private readonly dataDir: string) {}
+  private constructor(
+    private readonly dataDir: string,
+    readonly port: number,
+  ) {}
 
   static async create(): Promise<OwnSparkServer> {
-    return new OwnSparkServer(await mkdtemp(join(tmpdir(), 'fluxo-e2e-spark-')));
+    return new OwnSparkServer(await mkdtemp(join(tmpdir(), 'fluxo-e2e-spark-')), await freePort());
   }
 
   get remote(): string {
