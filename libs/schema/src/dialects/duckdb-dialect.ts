@@ -2,7 +2,7 @@ import { SchemaError } from '../errors';
 import { sqlIdentifier, sqlString } from '../sql/sql-literals';
 import type { ColumnType } from '../sources/dataset-definition';
 import type { TimeFormat } from '../sources/source-definition';
-import type { SqlDialect } from './sql-dialect';
+import { PLAIN_INTEGER_PATTERN, type SqlDialect } from './sql-dialect';
 
 const TYPES: Readonly<Record<ColumnType, string>> = {
   string: 'VARCHAR',
@@ -29,9 +29,9 @@ export const DUCKDB_DIALECT: SqlDialect = {
   jsonPathAbsent: (column, jsonPath) => `json_extract(${sqlIdentifier(column)}, ${sqlString(jsonPath)}) IS NULL`,
   convert: (value, type) => {
     if (type !== 'integer') return `TRY_CAST(${value} AS ${TYPES[type]})`;
-    // TRY_CAST(… AS BIGINT) alone would round 4.5 to 5: integral values only (see SqlDialect)
+    // TRY_CAST(… AS BIGINT) alone would round 4.5 to 5: integral values only, a plain integer cast directly (see SqlDialect)
     const decimal = `TRY_CAST(${value} AS DECIMAL(38, 18))`;
-    return `TRY_CAST(CASE WHEN ${decimal} = floor(${decimal}) THEN ${decimal} END AS BIGINT)`;
+    return `CASE WHEN regexp_full_match(CAST(${value} AS VARCHAR), ${sqlString(`^${PLAIN_INTEGER_PATTERN}$`)}) THEN TRY_CAST(${value} AS BIGINT) ELSE TRY_CAST(CASE WHEN ${decimal} = floor(${decimal}) THEN ${decimal} END AS BIGINT) END`;
   },
   timestamp: (value, format: TimeFormat) => {
     switch (format) {

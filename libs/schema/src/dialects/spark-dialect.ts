@@ -2,7 +2,7 @@ import { SchemaError } from '../errors';
 import type { ColumnType } from '../sources/dataset-definition';
 import type { TimeFormat } from '../sources/source-definition';
 import { checkedFilePath } from './duckdb-dialect';
-import type { SqlDialect } from './sql-dialect';
+import { PLAIN_INTEGER_PATTERN, type SqlDialect } from './sql-dialect';
 
 const TYPES: Readonly<Record<ColumnType, string>> = {
   string: 'STRING',
@@ -60,9 +60,10 @@ export const SPARK_DIALECT: SqlDialect = {
   jsonPathAbsent: (column, jsonPath) => `try_variant_get(try_parse_json(${sparkIdentifier(column)}), ${sparkString(jsonPath)}, 'variant') IS NULL`,
   convert: (value, type) => {
     if (type !== 'integer') return `try_cast(${value} AS ${TYPES[type]})`;
-    // try_cast(… AS BIGINT) of a decimal truncates it: integral values only (see SqlDialect)
+    // try_cast(… AS BIGINT) of a decimal truncates it: integral values only (see SqlDialect); a
+    // plain integer is cast directly, other forms ("1e3", "4.0") through DECIMAL(38, 18)
     const decimal = `try_cast(${value} AS DECIMAL(38, 18))`;
-    return `try_cast(CASE WHEN ${decimal} = floor(${decimal}) THEN ${decimal} END AS BIGINT)`;
+    return `CASE WHEN cast(${value} AS STRING) RLIKE ${sparkString(`^${PLAIN_INTEGER_PATTERN}$`)} THEN try_cast(${value} AS BIGINT) ELSE try_cast(CASE WHEN ${decimal} = floor(${decimal}) THEN ${decimal} END AS BIGINT) END`;
   },
   timestamp: (value, format: TimeFormat) => {
     switch (format) {

@@ -52,12 +52,13 @@ describe('issue 12: the DuckDB compiler', () => {
     expect(sql).toContain(`CAST('raw/usgs-earthquakes/date=2025-05-04/it''s.parquet' AS VARCHAR) AS "_raw_uri"`);
   });
 
-  it('reads integers as integral decimals only: no rounding of 4.5', () => {
+  it('reads integers as integral decimals only (no rounding of 4.5), a plain integer cast directly', () => {
     const significance = mapping.columns.find((c) => c.name === 'significance')?.sql;
     expect(significance).toBe(
-      'TRY_CAST(CASE WHEN TRY_CAST("_record"[12] AS DECIMAL(38, 18)) = floor(TRY_CAST("_record"[12] AS DECIMAL(38, 18))) THEN TRY_CAST("_record"[12] AS DECIMAL(38, 18)) END AS BIGINT)',
+      `CASE WHEN regexp_full_match(CAST("_record"[12] AS VARCHAR), '^[+-]?[0-9]+$') THEN TRY_CAST("_record"[12] AS BIGINT) ` +
+        'ELSE TRY_CAST(CASE WHEN TRY_CAST("_record"[12] AS DECIMAL(38, 18)) = floor(TRY_CAST("_record"[12] AS DECIMAL(38, 18))) THEN TRY_CAST("_record"[12] AS DECIMAL(38, 18)) END AS BIGINT) END',
     );
-    expect(mapping.columns.find((c) => c.name === 'event_time')?.sql).toMatch(/^CAST\(epoch_ms\(TRY_CAST\(CASE WHEN .* END AS BIGINT\)\) AS TIMESTAMPTZ\)$/);
+    expect(mapping.columns.find((c) => c.name === 'event_time')?.sql).toMatch(/^CAST\(epoch_ms\(CASE WHEN .* END AS BIGINT\) END\) AS TIMESTAMPTZ\)$/);
   });
 });
 
@@ -71,7 +72,7 @@ describe('issue 12: the Spark 4.1 compiler', () => {
     expect(mapping.extractions.find((e) => e.includes('coordinates[0]'))).toMatch(/^CASE WHEN get_json_object\(`record`, '\$\.geometry\.coordinates\[0\]'\) = 'null' AND is_variant_null\(/);
     expect(mapping.extractions.find((e) => e.includes("'$.id'"))).toBe("get_json_object(`record`, '$.id') AS `_record_0`");
     expect(mapping.columns.find((c) => c.name === 'place')?.sql).toMatch(/^try_cast\(`_record_\d+` AS STRING\)$/);
-    expect(mapping.columns.find((c) => c.name === 'event_time')?.sql).toMatch(/^timestamp_millis\(try_cast\(CASE WHEN .* END AS BIGINT\)\)$/);
+    expect(mapping.columns.find((c) => c.name === 'event_time')?.sql).toMatch(/^timestamp_millis\(CASE WHEN cast\(`_record_1` AS STRING\) RLIKE '\^\[\+-\]\?\[0-9\]\+\$' THEN try_cast\(`_record_1` AS BIGINT\) ELSE .* END\)$/);
     expect(mapping.columns.map((c) => c.sqlType)).toEqual(expect.arrayContaining(['STRING', 'DOUBLE', 'BIGINT', 'BOOLEAN', 'TIMESTAMP']));
     expect(sql).toContain('FROM parquet.`/lake/raw/usgs-earthquakes/date=2025-05-04/x.parquet`) AS raw');
     expect(sql).toContain('try_cast(get_json_object(record, \'$.properties.tsunami\') AS INT) = 1');
