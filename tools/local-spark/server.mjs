@@ -108,7 +108,7 @@ export async function launchSpark(options = {}) {
   await chmod(layout.tokenFile, 0o600);
   await writeFile(layout.remoteFile, `${remoteFor({ port })}\n`);
 
-  const args = sparkSubmitArgs({ port, master: options.master ?? 'local[2]', driverMemory: options.driverMemory ?? '1g', layout, conf: options.conf ?? {} });
+  const args = sparkSubmitArgs({ port, master: options.master ?? 'local[2]', driverMemory: options.driverMemory ?? '1g', layout, conf: options.conf ?? {}, jars: installation.s3aJars });
   const env = { ...process.env, SPARK_HOME: installation.sparkHome, SPARK_LOCAL_IP: HOST, SPARK_LOCAL_DIRS: layout.scratchDir, SPARK_CONNECT_AUTHENTICATE_TOKEN: token, SPARK_CONF_DIR: layout.dataDir };
   const launchedAt = Date.now();
   const consoleFile = createWriteStream(layout.consoleLog, { flags: 'w' });
