@@ -55,11 +55,12 @@ describe('issue 12: the Spark engine on a lake on S3 (real Spark Connect and S3 
     expect(written.path).toMatch(new RegExp(`^${storage.root}/raw/`));
     const source = catalog.source('usgs-earthquakes');
     const lineage = { source: 'usgs-earthquakes', rawUri: written.uri, topic: 'fluxo.raw-files', partition: 0, offset: '7' };
-    const input = (sqlEngine: 'duckdb' | 'spark') => ({ rawPath: written.path, mapping: compileMapping(source, catalog.dataset(source.dataset), sqlEngine), lineage });
+    // the DuckDB mapping: the Spark engine compiles its own from the definitions
+    const input = { rawPath: written.path, mapping: compileMapping(source, catalog.dataset(source.dataset), 'duckdb'), lineage };
 
     const sparkEngine = await SparkCurateEngine.open({ spark, definitions: { catalog }, staging: s3SparkStaging(engine, storage.root, 'g'), logger: silentLogger });
-    const bySpark = await sparkEngine.curatedRows(input('duckdb'));
-    const byDuckdb = await DUCKDB_CURATE_ENGINE.curatedRows(input('duckdb'));
+    const bySpark = await sparkEngine.curatedRows(input);
+    const byDuckdb = await DUCKDB_CURATE_ENGINE.curatedRows(input);
     // Spark's objects are under the curated DATA_PATH, read as s3:// through httpfs
     expect(bySpark.sql).toContain(`'${s3StagingGroupDir(storage.root, 'g')}/fluxo.raw-files-p0-o7-`);
     expect((await staged()).map((row) => row.file)).toEqual([expect.stringMatching(/\/part-00000-[^/]*\.zstd\.parquet$/)]);
