@@ -97,7 +97,13 @@ export async function installS3aJars({ sparkHome, log }) {
     for (const name of jarsToKeep(readdirSync(resolved), pysparkJars)) await rename(join(resolved, name), join(staging, name));
     await writeFile(join(staging, STAMP_FILE), `${digest}\n`);
     await rm(dir, { recursive: true, force: true });
-    await rename(staging, dir);
+    try {
+      await rename(staging, dir);
+    } catch (error) {
+      // another install (a second checkout's test run) renamed the same jars into place first
+      const code = /** @type {NodeJS.ErrnoException} */ (error).code;
+      if (!((code === 'ENOTEMPTY' || code === 'EEXIST') && existsSync(stamp) && (await readFile(stamp, 'utf8')).trim() === digest)) throw error;
+    }
   } finally {
     await Promise.all([rm(resolved, { recursive: true, force: true }), rm(staging, { recursive: true, force: true })]);
   }
