@@ -56,6 +56,7 @@ const DEFAULT_GRACE_MS = 30_000;
  * @property {number} pid
  * @property {string} dataDir
  * @property {string} logsDir
+ * @property {readonly string[]} jars  what the server has on `spark.jars`: the S3A jars (hadoop-aws, AWS SDK v2)
  * @property {Promise<ServerExit>} exited  settles when the JVM exits (observable from the starting process only)
  * @property {() => Promise<void>} stop   SIGTERM, then SIGKILL after the grace period; idempotent
  */
@@ -108,7 +109,7 @@ export async function launchSpark(options = {}) {
   await chmod(layout.tokenFile, 0o600);
   await writeFile(layout.remoteFile, `${remoteFor({ port })}\n`);
 
-  const args = sparkSubmitArgs({ port, master: options.master ?? 'local[2]', driverMemory: options.driverMemory ?? '1g', layout, conf: options.conf ?? {} });
+  const args = sparkSubmitArgs({ port, master: options.master ?? 'local[2]', driverMemory: options.driverMemory ?? '1g', layout, conf: options.conf ?? {}, jars: installation.s3aJars });
   const env = { ...process.env, SPARK_HOME: installation.sparkHome, SPARK_LOCAL_IP: HOST, SPARK_LOCAL_DIRS: layout.scratchDir, SPARK_CONNECT_AUTHENTICATE_TOKEN: token, SPARK_CONF_DIR: layout.dataDir };
   const launchedAt = Date.now();
   const consoleFile = createWriteStream(layout.consoleLog, { flags: 'w' });
@@ -154,7 +155,7 @@ export async function launchSpark(options = {}) {
   );
   ready.catch(() => undefined);
 
-  return { remote: remoteFor({ port, token }), token, port, pid, dataDir: layout.dataDir, logsDir: layout.logsDir, exited, stop, ready };
+  return { remote: remoteFor({ port, token }), token, port, pid, dataDir: layout.dataDir, logsDir: layout.logsDir, jars: installation.s3aJars, exited, stop, ready };
 }
 
 /**

@@ -84,6 +84,8 @@ async function startServices() {
       conf: { 'spark.connect.execute.reattachable.senderMaxStreamSize': '4m' },
     });
     cleanups.push(() => spark.stop());
+    // Every server local-spark starts has the S3A jars (hadoop-aws + AWS SDK v2) on spark.jars: the Spark-on-S3 tests need them.
+    if (!spark.jars.some((jar) => /\/hadoop-aws-[^/]+\.jar$/.test(jar))) throw new Error(`Spark was launched without hadoop-aws on spark.jars: ${spark.jars.join(', ')}`);
 
     const kafkaDir = await mkdtemp(join(tmpdir(), 'fluxo-test-kafka-'));
     cleanups.push(() => rm(kafkaDir, { recursive: true, force: true }));

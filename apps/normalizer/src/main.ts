@@ -43,9 +43,6 @@ async function main(): Promise<void> {
   definitions.onChange(({ catalog }) => void (curating.catalog = catalog.keepingRemovedSourcesOf(curating.catalog)));
   const lake = await Lake.open(config.lakeDir);
   const storage = lakeStorageOf(config);
-  if (storage.kind === 's3' && config.engine === 'spark') {
-    throw new SchemaError('INVALID_CONFIG', 'Configuration is invalid', ['FLUXO_ENGINE: spark cannot read a lake on S3 yet (FLUXO_LAKE_ROOT is s3://): use the duckdb engine (decision 0008, part 4)']);
-  }
   readiness.add(directoryWritableCheck('lake', lake.root));
   await assertNoLegacyLayout(lake);
   const catalogLocation = parseCatalogLocation(config.catalog);
@@ -90,7 +87,7 @@ async function main(): Promise<void> {
   const announcer = measuredAnnouncer(producer.announcer(announcements), new PipelineMetrics(registry, 'normalizer'), announcements);
   const { observer, lineage } = commitObserverFromConfig(config, { metrics, lakeRoot: lake.root, catalogAlias: lakehouse.alias, version: VERSION, logger });
   await using _lineage = lineage;
-  await using curate = await curateEngineFromConfig(config, { definitions: curating, lake, logger, onAvailability: (available) => metrics.engineAvailable(config.engine, available) });
+  await using curate = await curateEngineFromConfig(config, { definitions: curating, lake, storage, engine, logger, onAvailability: (available) => metrics.engineAvailable(config.engine, available) });
   // An engine outage (Spark Connect unreachable) is not bad input: batches wait, and /readyz says why.
   readiness.add({
     name: 'engine',

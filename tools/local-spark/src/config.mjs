@@ -13,6 +13,7 @@ export const SERVER_CLASS = 'org.apache.spark.sql.connect.service.SparkConnectSe
  * @property {string} driverMemory         e.g. `1g`
  * @property {import('./paths.mjs').DataDirLayout} layout
  * @property {Readonly<Record<string, string>>} conf  extra `--conf` entries (they win over ours)
+ * @property {readonly string[]} [jars]     extra jars on the driver's classpath (`spark.jars`): the S3A jars
  */
 
 /**
@@ -21,9 +22,10 @@ export const SERVER_CLASS = 'org.apache.spark.sql.connect.service.SparkConnectSe
  * @param {ServerConfig} config
  * @returns {string[]}
  */
-export function sparkSubmitArgs({ port, master, driverMemory, layout, conf }) {
+export function sparkSubmitArgs({ port, master, driverMemory, layout, conf, jars = [] }) {
   /** @type {Record<string, string>} */
   const settings = {
+    ...(jars.length > 0 ? { 'spark.jars': jars.join(',') } : {}),
     'spark.connect.grpc.binding.address': HOST,
     'spark.connect.grpc.binding.port': String(port),
     'spark.driver.host': HOST,

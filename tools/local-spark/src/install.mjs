@@ -2,7 +2,8 @@
 /**
  * The Spark Connect server comes from PyPI's pyspark (tools/scripts/ensure-python.mjs installs it into
  * `.fluxo/python`, pinned): its `jars/` hold Spark and, since 4.1, `spark-connect_2.13` — the server
- * itself — so no extra jar is fetched. Only Java 17+ is needed besides.
+ * itself. One addition, fetched once per machine with Maven: the S3A jars (hadoop-aws and the AWS SDK v2
+ * modules, s3a-jars.mjs), so every server we start reads and writes `s3a://`. Java 17+ and Maven are needed.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { capture, isMissingCommand, javaCommand } from '../../local-kafka/src/ex
 import { ensurePython, PYSPARK_VERSION } from '../../scripts/ensure-python.mjs';
 import { LocalSparkError } from './errors.mjs';
 import { REPO_ROOT } from './paths.mjs';
+import { installS3aJars } from './s3a-jars.mjs';
 
 const MIN_JAVA_MAJOR = 17;
 
@@ -19,10 +21,11 @@ const MIN_JAVA_MAJOR = 17;
  * @property {string} sparkSubmit  `<sparkHome>/bin/spark-submit`
  * @property {string} version      pyspark's version, e.g. 4.1.4
  * @property {string} connectJar   the server jar inside `<sparkHome>/jars`
+ * @property {string[]} s3aJars    hadoop-aws and the AWS SDK modules (`.fluxo/spark-s3a/<hadoop>/`), for `spark.jars`
  */
 
 /**
- * Makes sure pyspark (with the Connect server jar) and Java are there; installs pyspark into the venv if missing.
+ * Makes sure pyspark (with the Connect server jar), the S3A jars and Java are there; installs what is missing.
  * @param {{ log?: (message: string) => void }} [options]
  * @returns {Promise<SparkInstallation>}
  */
@@ -42,8 +45,9 @@ export async function installSpark(options = {}) {
   if (connectJar === undefined) {
     throw new LocalSparkError(`pyspark ${version} in ${sparkHome} has no spark-connect_2.13 jar; use pyspark 4.1 or later (ensure-python.mjs pins ${PYSPARK_VERSION})`, 2);
   }
-  options.log?.(`Spark ${version} from ${sparkHome}`);
-  return { sparkHome, sparkSubmit: join(sparkHome, 'bin', 'spark-submit'), version, connectJar: join(jars, connectJar) };
+  const s3a = await installS3aJars({ sparkHome, log: options.log });
+  options.log?.(`Spark ${version} from ${sparkHome}, S3A from ${s3a.dir}`);
+  return { sparkHome, sparkSubmit: join(sparkHome, 'bin', 'spark-submit'), version, connectJar: join(jars, connectJar), s3aJars: s3a.jars };
 }
 
 async function checkJava() {

@@ -5,6 +5,7 @@ import { connectSparkSession, type SparkSession } from '@fluxo/spark-connect';
 import { testSparkRemote } from '@fluxo/spark-connect/testing';
 import { BatchHarness, catalog, feature } from '../testing/batch-harness';
 import { SPARK_CURATE_SESSION_CONFIG, SPARK_STAGING_DIR, SPARK_STAGING_STALE_MS, SparkCurateEngine } from './spark-curate-engine';
+import { localSparkStaging } from './spark-staging';
 
 /**
  * Issue 12, part 3: the normalizer's batch handler with Spark (a real Spark Connect server,
@@ -23,7 +24,7 @@ describe('issue 12: the batch handler with the Spark engine', () => {
   afterAll(() => spark?.close());
   beforeEach(async () => {
     h = await BatchHarness.open({ sandboxed: true });
-    engine = await SparkCurateEngine.open({ spark, definitions: { catalog }, lake: h.tmp.lake, group: 'g', logger: silentLogger });
+    engine = await SparkCurateEngine.open({ spark, definitions: { catalog }, staging: localSparkStaging(h.tmp.lake, 'g'), logger: silentLogger });
   });
   afterEach(() => h?.close());
 
@@ -65,11 +66,11 @@ describe('issue 12: the batch handler with the Spark engine', () => {
     expect(await h.rows<{ id: string }>('event_id AS id')).toEqual([{ id: 'k1' }]);
     expect(await readdir(groupDir)).toEqual([`${record.topic}-p${record.partition}-o${record.offset}-killed`]);
     // a fresh folder may belong to a job still running: kept; a stale one is swept
-    await SparkCurateEngine.open({ spark, definitions: { catalog }, lake: h.tmp.lake, group: 'g', logger: silentLogger });
+    await SparkCurateEngine.open({ spark, definitions: { catalog }, staging: localSparkStaging(h.tmp.lake, 'g'), logger: silentLogger });
     expect(await readdir(groupDir)).toHaveLength(1);
     const anHourAgo = new Date(Date.now() - SPARK_STAGING_STALE_MS - 60_000);
     await utimes(leftover, anHourAgo, anHourAgo);
-    await SparkCurateEngine.open({ spark, definitions: { catalog }, lake: h.tmp.lake, group: 'g', logger: silentLogger });
+    await SparkCurateEngine.open({ spark, definitions: { catalog }, staging: localSparkStaging(h.tmp.lake, 'g'), logger: silentLogger });
     expect(await readdir(groupDir)).toEqual([]);
   });
 });

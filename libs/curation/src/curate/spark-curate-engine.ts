@@ -1,20 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { readdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { compileMapping, curatedSelectForFile, SQL_DIALECTS, type CompiledMapping, type DefinitionCatalog, type Logger } from '@fluxo/schema';
-import { sqlFilePath, type Lake } from '@fluxo/parquet-io';
+import { sqlFilePath } from '@fluxo/parquet-io';
 import type { CurateEngine, CuratedRows, CurateInput } from './curate-engine';
+import { folderName, type SparkStaging } from './spark-staging';
 import { NormalizerError } from '../errors';
 
-/** Session settings the engine needs: UTC µs timestamps in Parquet (Spark writes INT96 otherwise), zstd like the lake. */
+export { SPARK_STAGING_DIR } from './spark-staging';
+
+/**
+ * Session settings the engine needs: UTC µs timestamps in Parquet (Spark writes INT96 otherwise),
+ * zstd like the lake, and no `_SUCCESS` marker (the normalizer reads the files the job wrote; on
+ * S3 the lake's orphan sweep deletes Parquet files only).
+ */
 export const SPARK_CURATE_SESSION_CONFIG: Readonly<Record<string, string>> = {
   'spark.sql.session.timeZone': 'UTC',
   'spark.sql.parquet.outputTimestampType': 'TIMESTAMP_MICROS',
   'spark.sql.parquet.compression.codec': 'zstd',
+  'mapreduce.fileoutputcommitter.marksuccessfuljobs': 'false',
 };
-
-/** Lake folder of the files Spark stages for the normalizer to read (never a zone other apps list). */
-export const SPARK_STAGING_DIR = '_staging/spark';
 
 /** Staged folders untouched this long belong to jobs of a process that died: the sweep at start removes them. */
 export const SPARK_STAGING_STALE_MS = 3_600_000;
@@ -24,18 +27,18 @@ export interface SparkCurateEngineDeps {
   readonly spark: { sql(query: string): Promise<{ readonly operationId: string }> };
   /** The definitions in force, read at each use (a `DefinitionWatcher` swaps them when the folder changes). */
   readonly definitions: { readonly catalog: DefinitionCatalog };
-  readonly lake: Lake;
-  readonly group: string;
+  /** Where jobs stage their Parquet: the local lake (`localSparkStaging`) or an S3 lake (`s3SparkStaging`). */
+  readonly staging: SparkStaging;
   readonly logger: Logger;
 }
 
 /**
  * Spark through Spark Connect maps each raw file: one job reads it (Spark shares the lake's file
- * system), applies the source's mapping compiled to Spark SQL (`compileMapping(…, 'spark')`, the
+ * system, or reads the S3 lake's object as `s3a://…`), applies the source's mapping compiled to Spark SQL (`compileMapping(…, 'spark')`, the
  * same rules as DuckDB's, golden-tested) and writes Parquet into a staging folder of its own,
  * named after the Kafka record plus a fresh id. Rows never travel through Connect (the server
  * materialises results in its driver). The normalizer's DuckDB reads the staged files and the
- * folder is removed. A job whose normalizer was killed runs on in the server: its folder is never
+ * folder is removed (on S3: swept by the lake's maintenance, `spark-staging.ts`). A job whose normalizer was killed runs on in the server: its folder is never
  * read (a restart maps the record again into a new folder, so the two jobs never share one) and
  * is swept when a later engine starts and finds it untouched for `SPARK_STAGING_STALE_MS`.
  */
@@ -49,48 +52,25 @@ export class SparkCurateEngine implements CurateEngine {
   /** The engine, after sweeping this group's staged folders older than `staleAfterMs`. */
   static async open(deps: SparkCurateEngineDeps, staleAfterMs = SPARK_STAGING_STALE_MS): Promise<SparkCurateEngine> {
     const engine = new SparkCurateEngine(deps);
-    const swept = await engine.sweep(Date.now() - staleAfterMs);
+    const swept = await deps.staging.sweep(Date.now() - staleAfterMs);
     if (swept > 0) deps.logger.info({ swept }, 'removed staged folders of Spark jobs whose normalizer died');
     return engine;
   }
 
   async curatedRows({ rawPath, lineage }: CurateInput): Promise<CuratedRows> {
-    const dir = join(this.groupDir(), folderName(`${lineage.topic}-p${lineage.partition}-o${lineage.offset}-${randomUUID()}`));
-    const select = curatedSelectForFile(rawPath, this.mappingOf(lineage.source), lineage, { drift: true });
+    const { staging } = this.deps;
+    const dir = `${staging.groupDir}/${folderName(`${lineage.topic}-p${lineage.partition}-o${lineage.offset}-${randomUUID()}`)}`;
+    const select = curatedSelectForFile(staging.sparkPath(rawPath), this.mappingOf(lineage.source), lineage, { drift: true });
     this.deps.logger.debug({ rawUri: lineage.rawUri, dir }, 'spark job started');
-    const { operationId } = await this.deps.spark.sql(`INSERT OVERWRITE DIRECTORY ${SQL_DIALECTS.spark.string(dir)} USING parquet ${select}`);
-    const files = (await readdir(dir)).filter((name) => name.endsWith('.parquet')).sort();
+    const { operationId } = await this.deps.spark.sql(`INSERT OVERWRITE DIRECTORY ${SQL_DIALECTS.spark.string(staging.sparkPath(dir))} USING parquet ${select}`);
+    const files = await staging.list(dir);
     this.deps.logger.debug({ rawUri: lineage.rawUri, operationId, files: files.length }, 'spark mapped a raw file');
-    const release = () => rm(dir, { recursive: true, force: true });
+    const release = () => staging.release(dir);
     if (files.length === 0) {
       await release();
       throw new NormalizerError('ENGINE_OUTPUT_MISSING', `Spark wrote no Parquet file for ${lineage.rawUri}`, { retriable: true, context: { rawUri: lineage.rawUri, operationId } });
     }
-    return { sql: `SELECT * FROM read_parquet([${files.map((name) => sqlFilePath(join(dir, name))).join(', ')}], hive_partitioning = false)`, release };
-  }
-
-  private groupDir(): string {
-    return join(this.deps.lake.root, SPARK_STAGING_DIR, folderName(this.deps.group));
-  }
-
-  /** Removes this group's staged folders last modified before `before` (ms since the epoch). */
-  private async sweep(before: number): Promise<number> {
-    let names: string[];
-    try {
-      names = await readdir(this.groupDir());
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-      throw error;
-    }
-    let swept = 0;
-    for (const name of names) {
-      const path = join(this.groupDir(), name);
-      if ((await stat(path)).mtimeMs < before) {
-        await rm(path, { recursive: true, force: true });
-        swept += 1;
-      }
-    }
-    return swept;
+    return { sql: `SELECT * FROM read_parquet([${files.map((file) => sqlFilePath(file)).join(', ')}], hive_partitioning = false)`, release };
   }
 
   private mappingOf(sourceName: string): CompiledMapping {
@@ -107,9 +87,4 @@ export class SparkCurateEngine implements CurateEngine {
     }
     return mapping;
   }
-}
-
-/** A name safe as one path segment (group ids and topics may hold characters a path must not). */
-function folderName(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]/g, '_');
 }

@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { silentLogger } from '@fluxo/schema';
 import { DUCKDB_CURATE_ENGINE, type CurateEngine } from '../curate/curate-engine';
 import { SparkCurateEngine } from '../curate/spark-curate-engine';
+import { localSparkStaging } from '../curate/spark-staging';
 import { SparkLink } from '../curate/spark-link';
 import { BatchHarness, catalog, feature } from '../testing/batch-harness';
 
@@ -33,7 +34,7 @@ describe('issue 12: a Spark Connect outage', () => {
     const port = await closedPort();
     await using link = await SparkLink.open({ remote: `sc://127.0.0.1:${port}/;token=secret-token`, config: {}, logger: silentLogger, onAvailability: (up) => void availability.push(up) });
     expect(link.waiting).toBe(`waiting for Spark Connect at sc://127.0.0.1:${port}`);
-    const spark = await SparkCurateEngine.open({ spark: link, definitions: { catalog }, lake: h.tmp.lake, group: 'g', logger: silentLogger });
+    const spark = await SparkCurateEngine.open({ spark: link, definitions: { catalog }, staging: localSparkStaging(h.tmp.lake, 'g'), logger: silentLogger });
     let engineBack = false;
     const curate: CurateEngine = { name: 'spark', curatedRows: (input) => (engineBack ? DUCKDB_CURATE_ENGINE : spark).curatedRows(input) };
     const handler = h.handler('g', undefined, { maxAttempts: 1, curate });

@@ -55,10 +55,13 @@ export const DUCKDB_DIALECT: SqlDialect = {
 /** Characters file readers expand as globs (DuckDB's and Hadoop's alike). */
 const GLOB_CHARACTERS = /[*?[\]{}]/;
 
-/** An absolute path without glob characters, or INVALID_SQL_LITERAL. */
+/** An object URL of a lake on S3: `s3://` (DuckDB's httpfs) or `s3a://` (Spark's Hadoop S3A), bucket then key. */
+const OBJECT_URL = /^s3a?:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/./;
+
+/** An absolute path or an S3 object URL, without glob characters, or INVALID_SQL_LITERAL. */
 export function checkedFilePath(path: string): string {
-  if (!path.startsWith('/') || GLOB_CHARACTERS.test(path)) {
-    throw new SchemaError('INVALID_SQL_LITERAL', `a file path in generated SQL must be absolute and free of glob characters: ${JSON.stringify(path)}`);
+  if (!(path.startsWith('/') || OBJECT_URL.test(path)) || GLOB_CHARACTERS.test(path)) {
+    throw new SchemaError('INVALID_SQL_LITERAL', `a file path in generated SQL must be absolute (or an s3:// object URL) and free of glob characters: ${JSON.stringify(path)}`);
   }
   return path;
 }
