@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { dirname, join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from './support/browser';
+import { launchChromium, openLive, streamed } from './support/browser';
 import { eventually, type AppProcess } from '@fluxo/e2e-harness';
 import { ARTIFACTS_DIR, DRIFTING, WebPipeline } from './support/web-pipeline';
 
@@ -31,23 +31,7 @@ describe('dashboard in a real browser: replay API → ingest → Kafka → norma
     await pipeline?.close();
   });
 
-  async function open(path: string): Promise<Page> {
-    const page = await context.newPage();
-    await page.goto(`${web.url}${path}`);
-    await page.locator('[data-testid=connection-badge][data-state=live]').waitFor({ timeout: 30_000 });
-    await streamed(page);
-    return page;
-  }
-
-  /**
-   * Waits until every widget streamed through a Suspense boundary is on screen: no loading skeleton
-   * (`aria-busy`) and no streamed segment React has not moved into place yet (a hidden `S:` div; React
-   * batches these reveals, so they can outlive the page's load event). Assertions that count elements
-   * do not wait by themselves and would otherwise race the stream.
-   */
-  async function streamed(page: Page): Promise<void> {
-    await page.waitForFunction(() => document.querySelector('[aria-busy=true], div[hidden][id^="S:"]') === null, undefined, { timeout: 30_000 });
-  }
+  const open = (path: string): Promise<Page> => openLive(context, `${web.url}${path}`);
 
   async function screenshot(page: Page, name: string): Promise<void> {
     await mkdir(ARTIFACTS_DIR, { recursive: true });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 const CHROMIUM = process.env['FLUXO_CHROMIUM'] ?? '/usr/bin/chromium';
 
@@ -38,4 +38,23 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** A new page at `url`, once its live connection is up and every streamed widget is on screen. */
+export async function openLive(context: BrowserContext, url: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.locator('[data-testid=connection-badge][data-state=live]').waitFor({ timeout: 30_000 });
+  await streamed(page);
+  return page;
+}
+
+/**
+ * Waits until every widget streamed through a Suspense boundary is on screen: no loading skeleton
+ * (`aria-busy`) and no streamed segment React has not moved into place yet (a hidden `S:` div; React
+ * batches these reveals, so they can outlive the page's load event). Assertions that count elements
+ * do not wait by themselves and would otherwise race the stream.
+ */
+export async function streamed(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.querySelector('[aria-busy=true], div[hidden][id^="S:"]') === null, undefined, { timeout: 30_000 });
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { silentLogger } from '@fluxo/schema';
+import { silentLogger, type FileReference, type S3LakeStorage } from '@fluxo/schema';
 import { Lakehouse, type CatalogLocation, type DataFile } from '@fluxo/lakehouse';
 import { AppProcess, artifactsDir, eventually, freePort, PipelineHarness, WORKSPACE_ROOT } from '@fluxo/e2e-harness';
 
@@ -27,11 +27,12 @@ export class WebPipeline {
 
   private constructor(private readonly harness: PipelineHarness) {}
 
-  static async create(): Promise<WebPipeline> {
+  /** `s3`: the lake (raw and curated files) on S3-compatible storage, for the apps and the dashboard alike; the catalog stays the local SQLite file. */
+  static async create(options: { readonly s3?: S3LakeStorage } = {}): Promise<WebPipeline> {
     for (const [name, path] of Object.entries(BUILT)) {
       if (!existsSync(path)) throw new Error(`${name} is not built (${path} missing): run \`npx nx run web-e2e:e2e\`, which builds it first.`);
     }
-    const harness = await PipelineHarness.create('web', { suite: 'web' });
+    const harness = await PipelineHarness.create(options.s3 === undefined ? 'web' : 'web-s3', { suite: 'web', s3: options.s3 });
     await writeDriftingDefinition(join(harness.dir, 'definitions'));
     return new WebPipeline(harness);
   }
@@ -130,12 +131,17 @@ export class WebPipeline {
     return (await this.withCatalog((lakehouse) => lakehouse.dataFiles('earthquakes'))) ?? [];
   }
 
+  /** The raw files ingest announced on Kafka (their references). */
+  async rawReferences(): Promise<FileReference[]> {
+    return this.harness.references('raw');
+  }
+
   /** Attaches the catalog read-only for one read (null while it or the table does not exist yet). */
   private async withCatalog<T>(read: (lakehouse: Lakehouse) => Promise<T>): Promise<T | null> {
     if (!existsSync(this.catalog.path)) return null;
     let lakehouse: Lakehouse | undefined;
     try {
-      lakehouse = await Lakehouse.attach({ engine: this.harness.engine, catalog: this.catalog, dataPath: join(this.lakeDir, 'curated'), logger: silentLogger, readOnly: true, alias: 'e2e' });
+      lakehouse = await Lakehouse.attach({ engine: this.harness.engine, catalog: this.catalog, dataPath: this.harness.s3?.lake.curatedDataPath ?? join(this.lakeDir, 'curated'), logger: silentLogger, readOnly: true, alias: 'e2e' });
       return await read(lakehouse);
     } catch {
       return null;

@@ -28,6 +28,8 @@ export interface LakeDataOptions {
   readonly catalog: () => Promise<DefinitionCatalog>;
   /** The raw and quarantine listings are reused this long. Default 1 s. */
   readonly scanMaxAgeMs?: number;
+  /** On a lake on S3 (issue 12): its `s3://bucket[/prefix]` root, whose raw objects are listed through the engine (quarantine stays under `root`). */
+  readonly objectRoot?: string;
   /**
    * A cached result whose table changed is still served while less than this many times its own
    * computation time has passed since it was computed (0: always recompute), and never longer than
@@ -51,7 +53,7 @@ export class LakeData {
   private readonly results = new Map<string, { signature: string; value: Promise<unknown>; computedAt: number; durationMs: number }>();
 
   constructor(private readonly options: LakeDataOptions) {
-    this.scanner = new LakeScanner(options.root, options.scanMaxAgeMs);
+    this.scanner = new LakeScanner(options.root, options.scanMaxAgeMs, options.objectRoot === undefined ? undefined : { root: options.objectRoot, engine: options.engine });
     this.footers = new FooterCache(options.engine);
   }
 

@@ -1,5 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sqlString, type ParquetEngine } from '@fluxo/parquet-io';
 
 /** The zones kept as plain files. Curated data is read through the catalog's tables, never listed. */
 export type Zone = 'raw' | 'quarantine';
@@ -11,8 +12,9 @@ export interface LakeFile {
   readonly name: string;
   /** `YYYY-MM-DD` of the partition folder (`date=`), or null when the folder is not one. */
   readonly partition: string | null;
+  /** Absolute path, or the object's s3:// URL on a lake on S3. */
   readonly path: string;
-  /** Lake-relative POSIX path, as references carry it. */
+  /** Lake-relative POSIX path, as references carry it (on a lake on S3: the s3:// URL). */
   readonly uri: string;
   readonly bytes: number;
   readonly mtimeMs: number;
@@ -26,6 +28,12 @@ export interface LakeListing {
 const ZONES: readonly Zone[] = ['raw', 'quarantine'];
 const PARTITION = /^date=(\d{4}-\d{2}-\d{2})$/;
 
+/** A lake on S3: its root (`s3://bucket[/prefix]`) and the engine that lists its objects (httpfs, with the lake's secret). */
+export interface ObjectLake {
+  readonly root: string;
+  readonly engine: () => Promise<ParquetEngine>;
+}
+
 /**
  * Lists the raw and quarantine files (`<zone>/<name>/<partition>/<file>`), skipping temp files (leading
  * dot) and anything not `.parquet` (or `.json` in quarantine). A missing lake or zone is an empty
@@ -38,6 +46,8 @@ export class LakeScanner {
   constructor(
     readonly root: string,
     private readonly maxAgeMs = 1_000,
+    /** On a lake on S3 the raw zone is objects there (listed with the same layout); quarantine stays local. */
+    private readonly objects?: ObjectLake,
   ) {}
 
   async list(): Promise<LakeListing> {
@@ -52,8 +62,8 @@ export class LakeScanner {
   }
 
   private async scan(): Promise<LakeListing> {
-    const files: LakeFile[] = [];
-    for (const zone of ZONES) {
+    const files: LakeFile[] = this.objects === undefined ? [] : await rawObjects(this.objects);
+    for (const zone of this.objects === undefined ? ZONES : (['quarantine'] as const)) {
       for (const name of await directories(join(this.root, zone))) {
         for (const folder of await directories(join(this.root, zone, name))) {
           const partition = PARTITION.exec(folder)?.[1] ?? null;
@@ -71,6 +81,21 @@ export class LakeScanner {
     this.last = { scannedAt: Date.now(), files };
     return this.last;
   }
+}
+
+/** The raw objects (`<root>/raw/<name>/<partition>/<file>.parquet`): one LIST through DuckDB's glob, sizes and times without reading content. */
+async function rawObjects(lake: ObjectLake): Promise<LakeFile[]> {
+  const engine = await lake.engine();
+  const prefix = `${lake.root.replace(/\/+$/, '')}/raw/`;
+  const rows = await engine.all<{ url: string; bytes: number | bigint; mtime_ms: number | bigint }>(
+    `SELECT filename AS url, size AS bytes, epoch_ms(last_modified) AS mtime_ms FROM read_blob(${sqlString(`${prefix}*/*/*.parquet`)})`,
+  );
+  return rows.flatMap((row): LakeFile[] => {
+    const [name, folder, file] = row.url.slice(prefix.length).split('/');
+    if (name === undefined || folder === undefined || file === undefined || !accepts('raw', file)) return [];
+    const partition = PARTITION.exec(folder)?.[1] ?? null;
+    return [{ zone: 'raw', name, partition, path: row.url, uri: row.url, bytes: Number(row.bytes), mtimeMs: Number(row.mtime_ms) }];
+  });
 }
 
 function accepts(zone: Zone, fileName: string): boolean {

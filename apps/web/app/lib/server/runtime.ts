@@ -87,6 +87,7 @@ function createRuntime(config: WebConfig): WebRuntime {
     root: lakeDir,
     engine: openEngine,
     tables,
+    objectRoot: storage.kind === 's3' ? storage.root : undefined,
     catalog: () => (catalog ??= loadDefinitionCatalog(config.definitionsDir)),
     // A view over a large, busy table is recomputed at most every 4× its own duration (≤ 20 % of a
     // core), but is never more than 3 s behind its table.
