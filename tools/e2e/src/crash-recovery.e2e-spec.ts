@@ -3,9 +3,8 @@ import { sqlString } from '@fluxo/parquet-io';
 import { testS3LakeStorage } from '@fluxo/schema/testing';
 import { eventually, PipelineHarness, type AppProcess, type LogLine, type PipelineHarnessOptions } from '@fluxo/e2e-harness';
 import { isMidWrite } from './support/write-markers';
+import { SIX_POLLS_EXPECTED, allDayServed } from './support/six-polls';
 
-const ALL_DAY_PATH = '/earthquakes/feed/v1.0/summary/all_day.geojson';
-const EXPECTED = { rows: 217, versions: 217, events: 200 };
 const announced = (line: LogLine) => line.msg === 'announced raw file';
 const curatedLine = (line: LogLine) => line.msg === 'committed curated batch';
 /** Raw files a normalizer has committed so far (each commit line counts its raw files). */
@@ -60,8 +59,8 @@ describe.each(LAKES)('crash recovery on %s: SIGKILL at several points, restart, 
     normalizer = await pipeline.startNormalizer();
 
     await eventually(
-      async () => ({ served: pipeline.replay.state().endpoints.find((e) => e.path === ALL_DAY_PATH)?.served ?? 0, curated: await pipeline.curatedEarthquakes() }),
-      ({ served, curated }) => served >= 6 && curated.rows >= EXPECTED.rows,
+      async () => ({ served: allDayServed(pipeline.replay), curated: await pipeline.curatedEarthquakes() }),
+      ({ served, curated }) => served >= 6 && curated.rows >= SIX_POLLS_EXPECTED.rows,
       'all polls are served and curated after the crashes',
       120_000,
     );
@@ -73,9 +72,9 @@ describe.each(LAKES)('crash recovery on %s: SIGKILL at several points, restart, 
       'every raw reference is committed',
       120_000,
     );
-    expect(await pipeline.curatedEarthquakes()).toEqual(EXPECTED);
+    expect(await pipeline.curatedEarthquakes()).toEqual(SIX_POLLS_EXPECTED);
     const raw = await pipeline.references('raw');
-    expect(raw.reduce((total, ref) => total + ref.rows, 0)).toBe(EXPECTED.versions);
+    expect(raw.reduce((total, ref) => total + ref.rows, 0)).toBe(SIX_POLLS_EXPECTED.versions);
     expect(await pipeline.deadLetters()).toEqual([]);
 
     const s3 = pipeline.s3;
@@ -113,7 +112,7 @@ describe('crash recovery: one ingest per state folder, replays add nothing', () 
   it('a full replay of the raw topic by a new consumer group adds and announces nothing', async () => {
     await pipeline.startNormalizer();
     await pipeline.startIngest('usgs-earthquakes?feed=all_day&intervalMs=200');
-    await eventually(() => pipeline.curatedEarthquakes(), (c) => c.rows >= EXPECTED.rows, 'the first pass is curated');
+    await eventually(() => pipeline.curatedEarthquakes(), (c) => c.rows >= SIX_POLLS_EXPECTED.rows, 'the first pass is curated');
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const before = (await pipeline.references('curated')).length;
 
@@ -121,7 +120,7 @@ describe('crash recovery: one ingest per state folder, replays add nothing', () 
     const replayer = await pipeline.startNormalizer({ FLUXO_NORMALIZER_GROUP: `${pipeline.groupId}-replay` });
     const rawFiles = (await pipeline.references('raw')).length;
     await eventually(async () => committedRawFiles(replayer), (count) => count >= rawFiles, 'the replayer committed every raw file', 60_000);
-    expect(await pipeline.curatedEarthquakes()).toEqual(EXPECTED);
+    expect(await pipeline.curatedEarthquakes()).toEqual(SIX_POLLS_EXPECTED);
     // Every version was in the table already: the replay committed its progress, no rows, no files.
     expect(replayer.lines.filter(curatedLine).reduce((total, line) => total + Number(line['rows'] ?? 0), 0)).toBe(0);
     expect((await pipeline.references('curated')).length).toBe(before);

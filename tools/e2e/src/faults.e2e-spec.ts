@@ -1,9 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eventually, PipelineHarness } from '@fluxo/e2e-harness';
+import { SIX_POLLS_EXPECTED } from './support/six-polls';
 
 const FEED = '/earthquakes/feed/v1.0/summary/all_day.geojson';
-const EXPECTED = { rows: 217, versions: 217, events: 200 };
 
 describe('HTTP faults: the producer retries, quarantines what stays broken, and loses nothing', () => {
   let pipeline: PipelineHarness;
@@ -29,11 +29,11 @@ describe('HTTP faults: the producer retries, quarantines what stays broken, and 
     const ingest = await pipeline.startIngest('usgs-earthquakes?feed=all_day&intervalMs=200');
     await eventually(
       async () => ({ served: pipeline.replay.state().endpoints.find((e) => e.path === FEED)?.served ?? 0, curated: await pipeline.curatedEarthquakes() }),
-      ({ served, curated }) => served >= 6 && curated.rows >= EXPECTED.rows,
+      ({ served, curated }) => served >= 6 && curated.rows >= SIX_POLLS_EXPECTED.rows,
       'all polls are curated despite the faults',
     );
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(await pipeline.curatedEarthquakes()).toEqual(EXPECTED);
+    expect(await pipeline.curatedEarthquakes()).toEqual(SIX_POLLS_EXPECTED);
     expect(pipeline.replay.state().endpoints.find((e) => e.path === FEED)?.faulted).toBe(7);
     expect(ingest.count('retrying HTTP request')).toBeGreaterThanOrEqual(4);
     expect(ingest.count('response is not JSON; fetching again')).toBe(1);
@@ -48,7 +48,7 @@ describe('HTTP faults: the producer retries, quarantines what stays broken, and 
     expect(deadLetter).toMatchObject({ stage: 'ingest', reason: 'MALFORMED_BODY', source: 'usgs-earthquakes', quarantineUri: expect.stringMatching(/^quarantine\/ingest\//) });
     const quarantined = await readdir(join(pipeline.lakeDir, String(deadLetter?.['quarantineUri']), '..'));
     expect(quarantined.length).toBeGreaterThanOrEqual(1);
-    await eventually(() => pipeline.curatedEarthquakes(), (c) => c.rows >= EXPECTED.rows, 'the pipeline carries on once the source recovers');
-    expect(await pipeline.curatedEarthquakes()).toEqual(EXPECTED);
+    await eventually(() => pipeline.curatedEarthquakes(), (c) => c.rows >= SIX_POLLS_EXPECTED.rows, 'the pipeline carries on once the source recovers');
+    expect(await pipeline.curatedEarthquakes()).toEqual(SIX_POLLS_EXPECTED);
   });
 });

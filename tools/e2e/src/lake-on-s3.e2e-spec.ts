@@ -10,10 +10,8 @@ import { sqlString } from '@fluxo/parquet-io';
 import { testS3LakeStorage } from '@fluxo/schema/testing';
 import { eventually, PipelineHarness } from '@fluxo/e2e-harness';
 import { announced, distinctReferences, everythingCurated, FAST_STREAM_ENV, nthLine, RECENTCHANGE } from './support/stream-checks';
+import { SIX_POLLS_EXPECTED, SIX_POLLS_SOURCES, allDayServed } from './support/six-polls';
 
-const ALL_DAY = 'usgs-earthquakes?feed=all_day&intervalMs=300';
-const ALL_DAY_PATH = '/earthquakes/feed/v1.0/summary/all_day.geojson';
-const EXPECTED = { rows: 217, versions: 217, events: 200 };
 
 describe('issue 12: the polling pipeline with the lake on S3 (real Versity S3 Gateway)', () => {
   const storage = testS3LakeStorage('e2e-polling');
@@ -23,10 +21,10 @@ describe('issue 12: the polling pipeline with the lake on S3 (real Versity S3 Ga
     pipeline = await PipelineHarness.create('polling-s3', { s3: storage });
     const normalizer = await pipeline.startNormalizer();
     await normalizer.waitForLine((line) => line.msg === 'lakehouse catalog attached', 120_000);
-    await pipeline.startIngest(ALL_DAY);
+    await pipeline.startIngest(SIX_POLLS_SOURCES);
     await eventually(
-      async () => ({ served: pipeline.replay.state().endpoints.find((e) => e.path === ALL_DAY_PATH)?.served ?? 0, curated: await pipeline.curatedEarthquakes() }),
-      ({ served, curated }) => served >= 6 && curated.rows >= EXPECTED.rows,
+      async () => ({ served: allDayServed(pipeline.replay), curated: await pipeline.curatedEarthquakes() }),
+      ({ served, curated }) => served >= 6 && curated.rows >= SIX_POLLS_EXPECTED.rows,
       'the six recorded polls are served and curated on S3',
     );
     // Let any straggler land: the counts must stay exact, not merely reach the target.
@@ -35,16 +33,16 @@ describe('issue 12: the polling pipeline with the lake on S3 (real Versity S3 Ga
   afterAll(() => pipeline.close());
 
   it('holds every distinct (event_id, updated_at) version exactly once, read back through the catalog from S3', async () => {
-    expect(await pipeline.curatedEarthquakes()).toEqual(EXPECTED);
+    expect(await pipeline.curatedEarthquakes()).toEqual(SIX_POLLS_EXPECTED);
     const latest = await pipeline.queryTable<{ event_id: string }>('earthquakes_latest', 'event_id');
-    expect(latest).toHaveLength(EXPECTED.events);
+    expect(latest).toHaveLength(SIX_POLLS_EXPECTED.events);
   });
 
   it('announced raw files as s3:// objects inside the lake root, each matching its size and checksum', async () => {
     const s3 = pipeline.s3;
     if (s3 === undefined) throw new Error('the harness has no S3 lake');
     const raw = await pipeline.references('raw');
-    expect(raw.reduce((total, ref) => total + ref.rows, 0)).toBe(EXPECTED.versions);
+    expect(raw.reduce((total, ref) => total + ref.rows, 0)).toBe(SIX_POLLS_EXPECTED.versions);
     for (const ref of raw) {
       expect(ref.uri.startsWith(`${storage.root}/raw/usgs-earthquakes/date=`)).toBe(true);
       await expect(s3.lake.verifyFile(ref)).resolves.toMatchObject({ path: ref.uri });

@@ -6,9 +6,8 @@ import { readWithDuckDBAsSpark, SparkReader } from '@fluxo/parquet-io/testing';
 import { LAKEHOUSE_EXTENSIONS, Lakehouse, maintain, type TableSpec } from '@fluxo/lakehouse';
 import { testExtensionDirectory } from '@fluxo/lakehouse/testing';
 import { eventually, PipelineHarness } from '@fluxo/e2e-harness';
+import { SIX_POLLS_EXPECTED, allDayServed } from './support/six-polls';
 
-const ALL_DAY_PATH = '/earthquakes/feed/v1.0/summary/all_day.geojson';
-const EXPECTED = { rows: 217, versions: 217, events: 200 };
 const catalog = DefinitionCatalog.build(BUILTIN_DEFINITIONS);
 const dataset = catalog.dataset('earthquakes');
 const COLUMNS = [...compileMapping(catalog.pollSource('usgs-earthquakes'), dataset).columns.map((c) => c.name), ...LINEAGE_SQL_TYPES.map((c) => c.name)];
@@ -30,8 +29,8 @@ describe('curated tables read by DuckDB and Spark alike', () => {
     const normalizer = await pipeline.startNormalizer({ FLUXO_MAINTENANCE_INTERVAL_MS: '0', FLUXO_COMMIT_MAX_FILES: '1' });
     await pipeline.startIngest('usgs-earthquakes?feed=all_day&intervalMs=300');
     await eventually(
-      async () => ({ served: pipeline.replay.state().endpoints.find((e) => e.path === ALL_DAY_PATH)?.served ?? 0, curated: await pipeline.curatedEarthquakes() }),
-      ({ served, curated }) => served >= 6 && curated.rows >= EXPECTED.rows,
+      async () => ({ served: allDayServed(pipeline.replay), curated: await pipeline.curatedEarthquakes() }),
+      ({ served, curated }) => served >= 6 && curated.rows >= SIX_POLLS_EXPECTED.rows,
       'the six recorded polls are curated',
     );
     await normalizer.stop();
@@ -50,7 +49,7 @@ describe('curated tables read by DuckDB and Spark alike', () => {
       { deleteFiles: files.flatMap((f) => (f.deleteFile === null ? [] : [f.deleteFile])), dropColumnPrefixes: ['_ducklake_internal_'], queries: { rows: ORDERED } },
     );
     const fromDuckDB = await readWithDuckDBAsSpark(pipeline.engine, ORDERED.replace('FROM t', `FROM ${tables.table('earthquakes')}`));
-    expect(fromDuckDB.rows).toHaveLength(EXPECTED.rows);
+    expect(fromDuckDB.rows).toHaveLength(SIX_POLLS_EXPECTED.rows);
     expect(fromSpark.queries.rows.rows).toEqual(fromDuckDB.rows);
     expect(fromSpark.queries.rows.schema).toEqual(fromDuckDB.schema);
     return { files: files.length };

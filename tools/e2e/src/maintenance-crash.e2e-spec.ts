@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { type AppProcess, type LogLine, eventually, PipelineHarness, type CuratedCounts } from '@fluxo/e2e-harness';
+import { SIX_POLLS_EXPECTED, allDayServed } from './support/six-polls';
 
-const ALL_DAY_PATH = '/earthquakes/feed/v1.0/summary/all_day.geojson';
-const EXPECTED = { rows: 217, versions: 217, events: 200 };
 const maintenanceStarted = (line: LogLine) => line.msg === 'table maintenance started';
 /** Compaction, snapshot expiry and file deletion as often as possible, with no grace: the harshest setting. */
 const HARSH_MAINTENANCE = { FLUXO_MAINTENANCE_INTERVAL_MS: '50', FLUXO_SNAPSHOT_RETENTION_MS: '0', FLUXO_FILE_DELETION_GRACE_MS: '0' };
@@ -42,8 +41,8 @@ describe('crash recovery during table maintenance', () => {
       normalizer = await pipeline.startNormalizer(HARSH_MAINTENANCE);
     }
     await eventually(
-      async () => ({ served: pipeline.replay.state().endpoints.find((e) => e.path === ALL_DAY_PATH)?.served ?? 0, curated: await pipeline.curatedEarthquakes() }),
-      ({ served, curated }) => served >= 6 && curated.rows >= EXPECTED.rows,
+      async () => ({ served: allDayServed(pipeline.replay), curated: await pipeline.curatedEarthquakes() }),
+      ({ served, curated }) => served >= 6 && curated.rows >= SIX_POLLS_EXPECTED.rows,
       'all polls are curated after the kills',
     );
     // Let maintenance run a few more rounds on the final state.
@@ -53,8 +52,8 @@ describe('crash recovery during table maintenance', () => {
     await watcher;
 
     expect(kills).toBe(5);
-    expect(await pipeline.curatedEarthquakes()).toEqual(EXPECTED);
-    expect(observed.filter((c) => c.rows !== c.versions || c.rows > EXPECTED.rows)).toEqual([]); // no reader ever saw a duplicate
+    expect(await pipeline.curatedEarthquakes()).toEqual(SIX_POLLS_EXPECTED);
+    expect(observed.filter((c) => c.rows !== c.versions || c.rows > SIX_POLLS_EXPECTED.rows)).toEqual([]); // no reader ever saw a duplicate
     const tables = await pipeline.tables();
     const files = (await tables?.dataFiles('earthquakes')) ?? [];
     expect(files.length).toBeGreaterThan(0);

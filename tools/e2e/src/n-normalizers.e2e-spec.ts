@@ -5,6 +5,7 @@ import { silentLogger } from '@fluxo/schema';
 import { startReplayServer, type ReplayServer } from '@fluxo/replay-api';
 import { eventually, PipelineHarness, WORKSPACE_ROOT, type AppProcess, type LogLine } from '@fluxo/e2e-harness';
 import { createTestDatabase, type TestDatabase } from './support/postgres-database';
+import { SIX_POLLS_EXPECTED, allDayServed } from './support/six-polls';
 
 /**
  * Issue 12 part 5: three normalizers in one consumer group on six partitions, committing through
@@ -14,8 +15,6 @@ import { createTestDatabase, type TestDatabase } from './support/postgres-databa
  * its own replay server: every dataset must end with exactly 217 versions of 200 events.
  */
 const DATASETS = ['quakes_14', 'quakes_2', 'quakes_3', 'quakes_4', 'quakes_9', 'quakes_1'];
-const ALL_DAY_PATH = '/earthquakes/feed/v1.0/summary/all_day.geojson';
-const EXPECTED = { rows: 217, versions: 217, events: 200 };
 const committedLine = (line: LogLine) => line.msg === 'committed curated batch';
 
 /** A source and a dataset definition per dataset, copied from the built-in USGS ones under new names. */
@@ -93,7 +92,7 @@ describe('issue 12: three normalizers in one group on six partitions, PostgreSQL
 
     await eventually(
       async () => ({
-        served: replays.map((replay) => replay.state().endpoints.find((e) => e.path === ALL_DAY_PATH)?.served ?? 0),
+        served: replays.map(allDayServed),
         lag: (await describeLag(pipeline.kafka, { groupId: pipeline.groupId, topic: pipeline.topics.raw })).partitions.map((p) => (p.committedOffset === null ? -1 : p.lag)),
       }),
       ({ served, lag }) => served.every((n) => n >= 6) && lag.length === 6 && lag.every((n) => n === 0),
@@ -105,7 +104,7 @@ describe('issue 12: three normalizers in one group on six partitions, PostgreSQL
     expect(new Set(raw.map((ref) => ref.dataset)).size).toBe(DATASETS.length);
     const lag = await describeLag(pipeline.kafka, { groupId: pipeline.groupId, topic: pipeline.topics.raw });
     expect(lag.partitions.filter((p) => BigInt(p.endOffset) > 0n)).toHaveLength(6); // every partition carried references
-    for (const name of DATASETS) expect({ name, ...(await pipeline.curatedEarthquakes(name)) }).toEqual({ name, ...EXPECTED });
+    for (const name of DATASETS) expect({ name, ...(await pipeline.curatedEarthquakes(name)) }).toEqual({ name, ...SIX_POLLS_EXPECTED });
     expect(await pipeline.deadLetters()).toEqual([]);
     // The work was shared: more than one member committed, and the killed ones did before dying.
     const committers = normalizers.filter((app) => app.count('committed curated batch') > 0);

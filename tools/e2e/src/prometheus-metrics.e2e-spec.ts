@@ -4,8 +4,8 @@ import { openLineageValidator } from '@fluxo/lineage/testing';
 import { WORKSPACE_ROOT, eventually, freePort, PipelineHarness } from '@fluxo/e2e-harness';
 import { PrometheusServer } from './support/prometheus-server';
 import { everythingCurated, FAST_STREAM_ENV, RECENTCHANGE } from './support/stream-checks';
+import { SIX_POLLS_SOURCES } from './support/six-polls';
 
-const ALL_DAY = 'usgs-earthquakes?feed=all_day&intervalMs=300';
 /** The six recorded all_day polls hold 217 distinct (id, updated) versions (polling-pipeline.e2e-spec.ts). */
 const VERSIONS = 217;
 const ALERTS = join(WORKSPACE_ROOT, 'docs', 'observability', 'alerts.yml');
@@ -36,7 +36,7 @@ describe('metrics scraped by Prometheus while the recorded data flows', () => {
     });
     startedAt = Date.now() / 1000;
     await pipeline.startNormalizer({ FLUXO_METRICS_PORT: String(ports.normalizer), FLUXO_LINEAGE_FILE: join(pipeline.dir, 'lineage.jsonl') });
-    await pipeline.startIngest(ALL_DAY, { FLUXO_METRICS_PORT: String(ports.ingest) });
+    await pipeline.startIngest(SIX_POLLS_SOURCES, { FLUXO_METRICS_PORT: String(ports.ingest) });
     await pipeline.startStreamIngest(RECENTCHANGE, { ...FAST_STREAM_ENV, FLUXO_METRICS_PORT: String(ports.stream) });
   });
   afterAll(async () => {

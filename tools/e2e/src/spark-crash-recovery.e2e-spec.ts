@@ -1,8 +1,7 @@
 import { testSparkRemote } from '@fluxo/spark-connect/testing';
 import { eventually, PipelineHarness } from '@fluxo/e2e-harness';
+import { SIX_POLLS_EXPECTED, allDayServed } from './support/six-polls';
 
-const ALL_DAY_PATH = '/earthquakes/feed/v1.0/summary/all_day.geojson';
-const EXPECTED = { rows: 217, versions: 217, events: 200 };
 
 /**
  * Issue 12, part 3: the normalizer with the Spark engine is SIGKILLed right after it submitted a
@@ -29,12 +28,12 @@ describe('issue 12: SIGKILL of the Spark-engine normalizer mid-job, restart, sti
 
     const second = await pipeline.startNormalizer(env);
     await eventually(
-      async () => ({ served: pipeline.replay.state().endpoints.find((e) => e.path === ALL_DAY_PATH)?.served ?? 0, curated: await pipeline.curatedEarthquakes() }),
-      ({ served, curated }) => served >= 6 && curated.rows >= EXPECTED.rows,
+      async () => ({ served: allDayServed(pipeline.replay), curated: await pipeline.curatedEarthquakes() }),
+      ({ served, curated }) => served >= 6 && curated.rows >= SIX_POLLS_EXPECTED.rows,
       'all polls are served and curated after the kill',
     );
     await new Promise((resolve) => setTimeout(resolve, 2000));
-    expect(await pipeline.curatedEarthquakes()).toEqual(EXPECTED);
+    expect(await pipeline.curatedEarthquakes()).toEqual(SIX_POLLS_EXPECTED);
     expect(await pipeline.deadLetters()).toEqual([]);
     expect(second.lines.filter((line) => line.msg === 'spark job started').length).toBeGreaterThan(0);
   });

@@ -1,10 +1,8 @@
 import { describeLag } from '@fluxo/kafka-client';
 import { eventually, PipelineHarness, type AppProcess, type LogLine } from '@fluxo/e2e-harness';
 import { OwnSparkServer } from './support/spark-server';
+import { SIX_POLLS_EXPECTED, SIX_POLLS_SOURCES, allDayServed } from './support/six-polls';
 
-const ALL_DAY = 'usgs-earthquakes?feed=all_day&intervalMs=300';
-const ALL_DAY_PATH = '/earthquakes/feed/v1.0/summary/all_day.geojson';
-const EXPECTED = { rows: 217, versions: 217, events: 200 };
 const waitingLine = (line: LogLine) => typeof line.msg === 'string' && line.msg.startsWith('waiting for Spark Connect at sc://127.0.0.1:');
 const answersLine = (line: LogLine) => typeof line.msg === 'string' && /^Spark Connect at sc:\/\/\S+ answers$/.test(line.msg);
 
@@ -37,7 +35,7 @@ describe('issue 12: the Spark engine waits out a Spark Connect outage', () => {
     const atStart = await normalizer.waitForLine(waitingLine, 120_000);
     expect(atStart.msg).toBe(`waiting for Spark Connect at sc://127.0.0.1:${spark.port}`);
     expect(JSON.stringify(atStart)).not.toContain(spark.token); // the token is a secret
-    await pipeline.startIngest(ALL_DAY);
+    await pipeline.startIngest(SIX_POLLS_SOURCES);
     timings['firstStartMs'] = await spark.start();
     await normalizer.waitForLine(answersLine, 300_000);
     await normalizer.waitForLine((line) => line.msg === 'committed curated batch', 300_000);
@@ -47,7 +45,7 @@ describe('issue 12: the Spark engine waits out a Spark Connect outage', () => {
     const waitingBefore = normalizer.lines.filter(waitingLine).length;
     await eventually(async () => normalizer.lines.filter(waitingLine).length, (n) => n > waitingBefore, 'the normalizer reports the outage', 120_000);
     await eventually(
-      async () => pipeline.replay.state().endpoints.find((e) => e.path === ALL_DAY_PATH)?.served ?? 0,
+      async () => allDayServed(pipeline.replay),
       (served) => served >= 6,
       'the six polls are served during the outage',
       120_000,
@@ -57,14 +55,14 @@ describe('issue 12: the Spark engine waits out a Spark Connect outage', () => {
     expect(await pipeline.deadLetters()).toEqual([]);
 
     timings['restartMs'] = await spark.start();
-    await eventually(() => pipeline.curatedEarthquakes(), (counts) => counts.rows >= EXPECTED.rows, 'all versions curated after the restart', 300_000);
+    await eventually(() => pipeline.curatedEarthquakes(), (counts) => counts.rows >= SIX_POLLS_EXPECTED.rows, 'all versions curated after the restart', 300_000);
     await eventually(
       async () => (await describeLag(pipeline.kafka, { groupId: pipeline.groupId, topic: pipeline.topics.raw })).partitions.map((p) => (p.committedOffset === null && p.endOffset !== '0' ? -1 : p.lag)),
       (lag) => lag.every((n) => n === 0),
       'every raw reference is committed',
       300_000,
     );
-    expect(await pipeline.curatedEarthquakes()).toEqual(EXPECTED);
+    expect(await pipeline.curatedEarthquakes()).toEqual(SIX_POLLS_EXPECTED);
     expect(await pipeline.deadLetters()).toEqual([]);
     expect(normalizer.lines.filter(answersLine).length).toBeGreaterThanOrEqual(2); // back after the outage
   }, 1_200_000);

@@ -8,11 +8,8 @@ import { Lake, sqlString } from '@fluxo/parquet-io';
 import { inspectWithPyarrow } from '@fluxo/parquet-io/testing';
 import type { KafkaCluster } from './kafka-clusters';
 import { eventually, PipelineHarness } from '@fluxo/e2e-harness';
+import { SIX_POLLS_EXPECTED, SIX_POLLS_SOURCES, allDayServed } from './six-polls';
 
-const ALL_DAY = 'usgs-earthquakes?feed=all_day&intervalMs=300';
-const ALL_DAY_PATH = '/earthquakes/feed/v1.0/summary/all_day.geojson';
-/** Measured on the six recorded all_day polls: 1,161 rows, 217 distinct (id, updated) versions, 200 ids. */
-const EXPECTED = { rows: 217, versions: 217, events: 200 };
 
 /** A normalizer engine to run the suite with: its name and the environment that selects it. */
 export interface NormalizerEngine {
@@ -31,10 +28,10 @@ export function pollingPipelineSuite(cluster: KafkaCluster, engine?: NormalizerE
       // Read the catalog only once the normalizer has created it: a read-only attach of a catalog still
       // being created fails, and was seen to leave the normalizer's first write waiting on SQLite.
       await normalizer.waitForLine((line) => line.msg === 'lakehouse catalog attached', 120_000);
-      await pipeline.startIngest(ALL_DAY);
+      await pipeline.startIngest(SIX_POLLS_SOURCES);
       await eventually(
-        async () => ({ served: pipeline.replay.state().endpoints.find((e) => e.path === ALL_DAY_PATH)?.served ?? 0, curated: await pipeline.curatedEarthquakes() }),
-        ({ served, curated }) => served >= 6 && curated.rows >= EXPECTED.rows,
+        async () => ({ served: allDayServed(pipeline.replay), curated: await pipeline.curatedEarthquakes() }),
+        ({ served, curated }) => served >= 6 && curated.rows >= SIX_POLLS_EXPECTED.rows,
         'the six recorded polls are served and curated',
       );
       // Let any straggler land: the counts must stay exact, not merely reach the target.
@@ -43,12 +40,12 @@ export function pollingPipelineSuite(cluster: KafkaCluster, engine?: NormalizerE
     afterAll(() => pipeline.close());
 
     it('holds every distinct (event_id, updated_at) version exactly once', async () => {
-      expect(await pipeline.curatedEarthquakes()).toEqual(EXPECTED);
+      expect(await pipeline.curatedEarthquakes()).toEqual(SIX_POLLS_EXPECTED);
     });
 
     it('wrote only new or changed versions into raw files, and announced each file once', async () => {
       const raw = await pipeline.references('raw');
-      expect(raw.reduce((total, ref) => total + ref.rows, 0)).toBe(EXPECTED.versions);
+      expect(raw.reduce((total, ref) => total + ref.rows, 0)).toBe(SIX_POLLS_EXPECTED.versions);
       expect(new Set(raw.map((ref) => ref.uri)).size).toBe(raw.length);
       const lake = await Lake.open(pipeline.lakeDir);
       for (const ref of raw) {
@@ -63,7 +60,7 @@ export function pollingPipelineSuite(cluster: KafkaCluster, engine?: NormalizerE
       const rawUris = new Set(raw.map((ref) => ref.uri));
       const latest = new Map(curated.map((ref) => [ref.uri, ref]));
       expect(curated.length).toBeGreaterThan(0);
-      expect([...latest.values()].reduce((total, ref) => total + ref.rows, 0)).toBe(EXPECTED.rows);
+      expect([...latest.values()].reduce((total, ref) => total + ref.rows, 0)).toBe(SIX_POLLS_EXPECTED.rows);
       for (const ref of curated) {
         expect(ref.kind).toBe('curated');
         expect(ref.inputs?.length).toBeGreaterThanOrEqual(1); // the raw files of the commit that wrote it
@@ -81,7 +78,7 @@ export function pollingPipelineSuite(cluster: KafkaCluster, engine?: NormalizerE
 
     it('answers "latest version per event" with the catalog view', async () => {
       const latest = await pipeline.queryTable<{ event_id: string; updated_at: string }>('earthquakes_latest', 'event_id, updated_at');
-      expect(latest).toHaveLength(EXPECTED.events);
+      expect(latest).toHaveLength(SIX_POLLS_EXPECTED.events);
       const newest = await pipeline.queryTable<{ event_id: string; updated_at: string }>('earthquakes', 'event_id, max(updated_at) AS updated_at', 'GROUP BY 1');
       const byEvent = new Map(newest.map((row) => [row.event_id, row.updated_at]));
       for (const row of latest) expect(row.updated_at).toBe(byEvent.get(row.event_id));
