@@ -10,7 +10,7 @@ import { sqlString } from '@fluxo/parquet-io';
 import { testS3LakeStorage } from '@fluxo/schema/testing';
 import { eventually, PipelineHarness } from '@fluxo/e2e-harness';
 import { announced, distinctReferences, everythingCurated, FAST_STREAM_ENV, nthLine, RECENTCHANGE } from './support/stream-checks';
-import { SIX_POLLS_EXPECTED, SIX_POLLS_SOURCES, allDayServed } from './support/six-polls';
+import { SIX_POLLS_EXPECTED, curateSixPolls } from './support/six-polls';
 
 
 describe('issue 12: the polling pipeline with the lake on S3 (real Versity S3 Gateway)', () => {
@@ -19,16 +19,7 @@ describe('issue 12: the polling pipeline with the lake on S3 (real Versity S3 Ga
 
   beforeAll(async () => {
     pipeline = await PipelineHarness.create('polling-s3', { s3: storage });
-    const normalizer = await pipeline.startNormalizer();
-    await normalizer.waitForLine((line) => line.msg === 'lakehouse catalog attached', 120_000);
-    await pipeline.startIngest(SIX_POLLS_SOURCES);
-    await eventually(
-      async () => ({ served: allDayServed(pipeline.replay), curated: await pipeline.curatedEarthquakes() }),
-      ({ served, curated }) => served >= 6 && curated.rows >= SIX_POLLS_EXPECTED.rows,
-      'the six recorded polls are served and curated on S3',
-    );
-    // Let any straggler land: the counts must stay exact, not merely reach the target.
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await curateSixPolls(pipeline, {}, 'the six recorded polls are served and curated on S3');
   });
   afterAll(() => pipeline.close());
 

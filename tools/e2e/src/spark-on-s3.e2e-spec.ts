@@ -12,7 +12,7 @@ import { sqlString } from '@fluxo/parquet-io';
 import { testS3LakeStorage } from '@fluxo/schema/testing';
 import { testSparkRemote } from '@fluxo/spark-connect/testing';
 import { eventually, PipelineHarness } from '@fluxo/e2e-harness';
-import { SIX_POLLS_EXPECTED, SIX_POLLS_SOURCES, allDayServed } from './support/six-polls';
+import { SIX_POLLS_EXPECTED, curateSixPolls } from './support/six-polls';
 
 
 describe('issue 12: the polling pipeline with the Spark engine and the lake on S3 (real Spark Connect and Versity S3 Gateway)', () => {
@@ -24,16 +24,8 @@ describe('issue 12: the polling pipeline with the Spark engine and the lake on S
   beforeAll(async () => {
     pipeline = await PipelineHarness.create('spark-s3', { s3: storage });
     // Maintenance every 2 s, files nothing references deleted 30 s after they were written: staged objects are swept soon.
-    const normalizer = await pipeline.startNormalizer({ FLUXO_ENGINE: 'spark', FLUXO_SPARK_REMOTE: testSparkRemote(), FLUXO_MAINTENANCE_INTERVAL_MS: '2000', FLUXO_FILE_DELETION_GRACE_MS: '30000' });
-    await normalizer.waitForLine((line) => line.msg === 'lakehouse catalog attached', 120_000);
-    await pipeline.startIngest(SIX_POLLS_SOURCES);
-    await eventually(
-      async () => ({ served: allDayServed(pipeline.replay), curated: await pipeline.curatedEarthquakes() }),
-      ({ served, curated }) => served >= 6 && curated.rows >= SIX_POLLS_EXPECTED.rows,
-      'the six recorded polls are served and curated by Spark on S3',
-    );
-    // Let any straggler land: the counts must stay exact, not merely reach the target.
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const env = { FLUXO_ENGINE: 'spark', FLUXO_SPARK_REMOTE: testSparkRemote(), FLUXO_MAINTENANCE_INTERVAL_MS: '2000', FLUXO_FILE_DELETION_GRACE_MS: '30000' };
+    await curateSixPolls(pipeline, env, 'the six recorded polls are served and curated by Spark on S3');
   });
   afterAll(() => pipeline.close());
 

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { Lake, sqlString } from '@fluxo/parquet-io';
 import { inspectWithPyarrow } from '@fluxo/parquet-io/testing';
 import type { KafkaCluster } from './kafka-clusters';
-import { eventually, PipelineHarness } from '@fluxo/e2e-harness';
-import { SIX_POLLS_EXPECTED, SIX_POLLS_SOURCES, allDayServed } from './six-polls';
+import { PipelineHarness } from '@fluxo/e2e-harness';
+import { SIX_POLLS_EXPECTED, curateSixPolls } from './six-polls';
 
 
 /** A normalizer engine to run the suite with: its name and the environment that selects it. */
@@ -24,18 +24,7 @@ export function pollingPipelineSuite(cluster: KafkaCluster, engine?: NormalizerE
 
     beforeAll(async () => {
       pipeline = await PipelineHarness.create(`polling-${cluster.label}${engine === undefined ? '' : `-${engine.label}`}`, { kafka: cluster.settings() });
-      const normalizer = await pipeline.startNormalizer(engine?.env() ?? {});
-      // Read the catalog only once the normalizer has created it: a read-only attach of a catalog still
-      // being created fails, and was seen to leave the normalizer's first write waiting on SQLite.
-      await normalizer.waitForLine((line) => line.msg === 'lakehouse catalog attached', 120_000);
-      await pipeline.startIngest(SIX_POLLS_SOURCES);
-      await eventually(
-        async () => ({ served: allDayServed(pipeline.replay), curated: await pipeline.curatedEarthquakes() }),
-        ({ served, curated }) => served >= 6 && curated.rows >= SIX_POLLS_EXPECTED.rows,
-        'the six recorded polls are served and curated',
-      );
-      // Let any straggler land: the counts must stay exact, not merely reach the target.
-      await new Promise((resolve) => setTimeout(resolve, 2000));
+      await curateSixPolls(pipeline, engine?.env() ?? {});
     });
     afterAll(() => pipeline.close());
 

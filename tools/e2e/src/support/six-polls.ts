@@ -1,4 +1,5 @@
 import type { ReplayServer } from '@fluxo/replay-api';
+import { eventually, type PipelineHarness } from '@fluxo/e2e-harness';
 
 /**
  * The end-to-end tests' reference workload: the six recorded USGS `all_day` polls the replay server
@@ -15,4 +16,23 @@ const ALL_DAY_PATH = '/earthquakes/feed/v1.0/summary/all_day.geojson';
 /** How many `all_day` responses the replay server has served (6 once every recording was polled). */
 export function allDayServed(replay: ReplayServer): number {
   return replay.state().endpoints.find((endpoint) => endpoint.path === ALL_DAY_PATH)?.served ?? 0;
+}
+
+/**
+ * Starts the normalizer (with `normalizerEnv`) and then ingest on the six polls; resolves once all six
+ * were served and their rows curated, after a further 2 s for stragglers (the counts must then be
+ * exact, not merely reach the target).
+ */
+export async function curateSixPolls(pipeline: PipelineHarness, normalizerEnv: Record<string, string> = {}, what = 'the six recorded polls are served and curated'): Promise<void> {
+  const normalizer = await pipeline.startNormalizer(normalizerEnv);
+  // Read the catalog only once the normalizer has created it: a read-only attach of a catalog still
+  // being created fails, and was seen to leave the normalizer's first write waiting on SQLite.
+  await normalizer.waitForLine((line) => line.msg === 'lakehouse catalog attached', 120_000);
+  await pipeline.startIngest(SIX_POLLS_SOURCES);
+  await eventually(
+    async () => ({ served: allDayServed(pipeline.replay), curated: await pipeline.curatedEarthquakes() }),
+    ({ served, curated }) => served >= 6 && curated.rows >= SIX_POLLS_EXPECTED.rows,
+    what,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 2000));
 }
