@@ -13,9 +13,9 @@ import {
 } from '@fluxo/schema';
 import { createKafka, ensureTopics, ReferenceConsumer, ReferenceProducer, retryUntilReady, settingsFromConfig, unprocessedByAll, waitForCluster, type PartitionPosition } from '@fluxo/kafka-client';
 import { createAppLogger, directoryWritableCheck, measuredAnnouncer, PipelineMetrics, startObservability } from '@fluxo/metrics';
-import { Lake, ParquetEngine, S3Lake } from '@fluxo/parquet-io';
+import { Lake, ParquetEngine, S3Lake, S3LakeObjects, S3RawZone } from '@fluxo/parquet-io';
 import { DefinitionWatcher } from '@fluxo/definitions';
-import { catalogExtensions, ConsumedRawFiles, ConsumerProgress, Lakehouse, maintain, parseCatalogLocation, RawRetention, type MaintenancePolicy, type TableSpec } from '@fluxo/lakehouse';
+import { catalogExtensions, ConsumedRawFiles, ConsumerProgress, Lakehouse, LocalRawZone, maintain, parseCatalogLocation, RawRetention, type MaintenancePolicy, type TableSpec } from '@fluxo/lakehouse';
 import { assertNoLegacyLayout, BatchHandler, CuratedAnnouncer, curateEngineFromConfig, DeadLetters } from '@fluxo/curation';
 import { commitObserverFromConfig } from './lineage/lineage-from-config';
 import { MaintenanceLoop } from './maintain/maintenance-loop';
@@ -116,8 +116,10 @@ async function main(): Promise<void> {
     observer,
   });
   const rawRetentionGroups = config.rawRetentionGroups ?? [config.groupId];
+  // The raw zone is where the raw files are: the S3 lake's objects (deleted with the AWS SDK), or the local lake.
+  await using s3Objects = storage.kind === 's3' ? S3LakeObjects.open(storage) : undefined;
   const rawRetention = new RawRetention(
-    { lake, consumed, pending: () => unprocessedByAll(kafka, config.topicRawFiles, rawRetentionGroups), logger },
+    { zone: s3Objects === undefined ? new LocalRawZone(lake, logger) : new S3RawZone(s3Objects), consumed, pending: () => unprocessedByAll(kafka, config.topicRawFiles, rawRetentionGroups), logger },
     { retentionDays: config.rawRetentionDays, unconsumedGraceDays: config.rawUnconsumedGraceDays, groups: rawRetentionGroups },
   );
   const maintenanceRound = async () => {

@@ -20,3 +20,4 @@ export {
   type GarbageReport,
 } from './maintenance';
 export { RawRetention, type PendingReferences, type RawZone, type RawRetentionPolicy, type RawSweep, type RawSweepOptions } from './raw-retention';
+export { LocalRawZone } from './local-raw-zone';

@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { silentLogger } from '@fluxo/schema';
 import { ConsumedRawFiles } from './consumed-raw-files';
 import { Lakehouse } from './lakehouse';
-import { RawRetention, type RawZone } from './raw-retention';
+import { LocalRawZone, type LocalLake } from './local-raw-zone';
+import { RawRetention } from './raw-retention';
 import { TestDuckDBEngine } from './testing/duckdb-engine';
 
 /** A lake root with lexical URI resolution (parquet-io's Lake adds symlink confinement). */
-async function createTempLake(prefix: string): Promise<{ dir: string; lake: RawZone; cleanup(): Promise<void> }> {
+async function createTempLake(prefix: string): Promise<{ dir: string; lake: LocalLake; cleanup(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   const root = join(dir, 'lake');
   await mkdir(root, { recursive: true });
@@ -60,7 +61,7 @@ describe('RawRetention', () => {
       await consumed.record(tx, 'archiver', [old]);
     });
 
-    const retention = new RawRetention({ lake: tmp.lake, consumed, pending: async () => 0, logger: silentLogger }, { retentionDays: 7, unconsumedGraceDays: 5, groups: ['normalizer', 'archiver'] });
+    const retention = new RawRetention({ zone: new LocalRawZone(tmp.lake, silentLogger), consumed, pending: async () => 0, logger: silentLogger }, { retentionDays: 7, unconsumedGraceDays: 5, groups: ['normalizer', 'archiver'] });
     expect(await retention.sweep(NOW)).toEqual({ deleted: 1, unconsumedDeleted: 1, waiting: 2 });
     expect(await remaining()).toEqual(['date=2026-03-10/nobody-yet.parquet', 'date=2026-03-10/one-group.parquet', 'date=2026-03-19/recent.parquet']);
     expect([...(await consumed.consumers([old, half], ['normalizer', 'archiver'])).entries()].map(([uri, groups]) => [uri, groups.size])).toEqual([
@@ -74,7 +75,7 @@ describe('RawRetention', () => {
     await rawFile('2026-03-01', 'never-announced.parquet');
     await consumed['lakehouse'].commit('consumed', (tx) => consumed.record(tx, 'normalizer', [old]));
     const seen: string[] = [];
-    const retention = new RawRetention({ lake: tmp.lake, consumed, pending: async () => 0, logger: silentLogger }, { retentionDays: 7, unconsumedGraceDays: 5, groups: ['normalizer'] });
+    const retention = new RawRetention({ zone: new LocalRawZone(tmp.lake, silentLogger), consumed, pending: async () => 0, logger: silentLogger }, { retentionDays: 7, unconsumedGraceDays: 5, groups: ['normalizer'] });
     expect(await retention.sweep(NOW, { dryRun: true, onFile: (uri, why) => seen.push(`${why} ${uri}`) })).toEqual({ deleted: 1, unconsumedDeleted: 1, waiting: 0 });
     expect(seen.sort()).toEqual([`curated ${old}`, 'unconsumed raw/usgs-earthquakes/date=2026-03-01/never-announced.parquet']);
     expect(await remaining()).toEqual(['date=2026-03-01/never-announced.parquet', 'date=2026-03-10/both.parquet']);
@@ -85,12 +86,12 @@ describe('RawRetention', () => {
     const curated = await rawFile('2026-03-01', 'curated.parquet');
     const backlog = await rawFile('2026-03-01', 'announced-not-yet-consumed.parquet');
     await consumed['lakehouse'].commit('consumed', (tx) => consumed.record(tx, 'normalizer', [curated]));
-    const waiting = new RawRetention({ lake: tmp.lake, consumed, pending: async () => 3, logger: silentLogger }, { retentionDays: 7, unconsumedGraceDays: 5, groups: ['normalizer'] });
+    const waiting = new RawRetention({ zone: new LocalRawZone(tmp.lake, silentLogger), consumed, pending: async () => 3, logger: silentLogger }, { retentionDays: 7, unconsumedGraceDays: 5, groups: ['normalizer'] });
     expect(await waiting.sweep(NOW)).toEqual({ deleted: 1, unconsumedDeleted: 0, waiting: 1 });
-    const unknown = new RawRetention({ lake: tmp.lake, consumed, pending: () => Promise.reject(new Error('broker unreachable')), logger: silentLogger }, { retentionDays: 7, unconsumedGraceDays: 5, groups: ['normalizer'] });
+    const unknown = new RawRetention({ zone: new LocalRawZone(tmp.lake, silentLogger), consumed, pending: () => Promise.reject(new Error('broker unreachable')), logger: silentLogger }, { retentionDays: 7, unconsumedGraceDays: 5, groups: ['normalizer'] });
     expect(await unknown.sweep(NOW)).toEqual({ deleted: 0, unconsumedDeleted: 0, waiting: 1 });
     expect(await remaining()).toEqual(['date=2026-03-01/announced-not-yet-consumed.parquet']);
-    const drained = new RawRetention({ lake: tmp.lake, consumed, pending: async () => 0, logger: silentLogger }, { retentionDays: 7, unconsumedGraceDays: 5, groups: ['normalizer'] });
+    const drained = new RawRetention({ zone: new LocalRawZone(tmp.lake, silentLogger), consumed, pending: async () => 0, logger: silentLogger }, { retentionDays: 7, unconsumedGraceDays: 5, groups: ['normalizer'] });
     expect(await drained.sweep(NOW)).toEqual({ deleted: 0, unconsumedDeleted: 1, waiting: 0 });
     expect(await remaining()).toEqual([]);
     expect(backlog).toContain('announced-not-yet-consumed');
@@ -98,7 +99,7 @@ describe('RawRetention', () => {
 
   it('keeps everything when retention is 0', async () => {
     await rawFile('2020-01-01', 'ancient.parquet');
-    const retention = new RawRetention({ lake: tmp.lake, consumed, pending: async () => 0, logger: silentLogger }, { retentionDays: 0, unconsumedGraceDays: 0, groups: ['normalizer'] });
+    const retention = new RawRetention({ zone: new LocalRawZone(tmp.lake, silentLogger), consumed, pending: async () => 0, logger: silentLogger }, { retentionDays: 0, unconsumedGraceDays: 0, groups: ['normalizer'] });
     expect(await retention.sweep(NOW)).toEqual({ deleted: 0, unconsumedDeleted: 0, waiting: 0 });
     expect(await remaining()).toEqual(['date=2020-01-01/ancient.parquet']);
   });

@@ -1,15 +1,35 @@
-import { readdir, rm, rmdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describeError, type Logger } from '@fluxo/schema';
 import type { ConsumedRawFiles } from './consumed-raw-files';
 
+/** A `raw/<source>/date=YYYY-MM-DD` folder of the raw zone. */
+export interface RawDateFolder {
+  readonly source: string;
+  readonly date: string;
+}
+
+export interface RawDeleteFailure {
+  readonly uri: string;
+  /** The zone's code for it (an errno, an S3 error code, a library error code). */
+  readonly code: string;
+  readonly message: string;
+}
+
 /**
- * The lake as raw retention needs it (parquet-io's `Lake` fits): its root, and a confined path
- * for a lake URI. A structural type, so this library does not depend on another infra library.
+ * Where raw files are, as raw retention needs it: the zone-specific operations behind its one
+ * decision logic. `LocalRawZone` is a lake directory; parquet-io's `S3RawZone` an S3 lake.
+ * A structural type, so this library does not depend on another infra library.
  */
 export interface RawZone {
+  /** Where the zone is (for logs). */
   readonly root: string;
-  resolve(uri: string): Promise<string>;
+  /** The date folders of every source dated before `cutoff` (YYYY-MM-DD): what is expiring, never the whole history. */
+  foldersBefore(cutoff: string): Promise<RawDateFolder[]>;
+  /** The raw files of a folder, as their references name them (`raw/<source>/date=…/<name>.parquet` locally, the object URL on S3). */
+  files(folder: RawDateFolder): Promise<string[]>;
+  /** Deletes raw files; what could not be deleted is returned (the next sweep tries again), never thrown per file. */
+  delete(uris: readonly string[]): Promise<RawDeleteFailure[]>;
+  /** After a folder's sweep: removes it when empty (nothing to do on an object store). */
+  folderSwept(folder: RawDateFolder): Promise<void>;
 }
 
 export interface RawRetentionPolicy {
@@ -42,7 +62,6 @@ export interface RawSweepOptions {
   readonly onFile?: (uri: string, why: 'curated' | 'unconsumed') => void;
 }
 
-const DATE_FOLDER = /^date=(\d{4}-\d{2}-\d{2})$/;
 const CHUNK = 500;
 
 /**
@@ -54,7 +73,7 @@ const CHUNK = 500;
  */
 export class RawRetention {
   constructor(
-    private readonly deps: { readonly lake: RawZone; readonly consumed: ConsumedRawFiles; readonly pending: PendingReferences; readonly logger: Logger },
+    private readonly deps: { readonly zone: RawZone; readonly consumed: ConsumedRawFiles; readonly pending: PendingReferences; readonly logger: Logger },
     private readonly policy: RawRetentionPolicy,
   ) {}
 
@@ -67,36 +86,34 @@ export class RawRetention {
     // down for longer than the retention, a drain of old polls) holds files no group has consumed *yet*.
     // Asked once, and only when a sweep finds such a file.
     let unconsumedDeletable: boolean | undefined;
-    const rawRoot = join(this.deps.lake.root, 'raw');
-    for (const source of await folders(rawRoot)) {
-      for (const folder of await folders(join(rawRoot, source))) {
-        const date = DATE_FOLDER.exec(folder)?.[1];
-        if (date === undefined || date >= cutoff) continue;
-        const names = (await readdir(join(rawRoot, source, folder))).filter((name) => name.endsWith('.parquet') && !name.startsWith('.'));
-        for (let start = 0; start < names.length; start += CHUNK) {
-          const uris = names.slice(start, start + CHUNK).map((name) => `raw/${source}/${folder}/${name}`);
-          const consumers = await this.deps.consumed.consumers(uris, this.policy.groups);
-          const doomed: string[] = [];
-          for (const uri of uris) {
-            const groups = consumers.get(uri)?.size ?? 0;
-            if (groups === this.policy.groups.length) {
-              doomed.push(uri);
-              options.onFile?.(uri, 'curated');
-              result.deleted += 1;
-            } else if (groups === 0 && date < graceCutoff && (unconsumedDeletable ??= (await this.pendingReferences()) === 0)) {
-              doomed.push(uri);
-              options.onFile?.(uri, 'unconsumed');
-              result.unconsumedDeleted += 1;
-            } else {
-              result.waiting += 1;
-            }
+    for (const folder of await this.deps.zone.foldersBefore(cutoff)) {
+      const names = await this.deps.zone.files(folder);
+      for (let start = 0; start < names.length; start += CHUNK) {
+        const uris = names.slice(start, start + CHUNK);
+        const consumers = await this.deps.consumed.consumers(uris, this.policy.groups);
+        const doomed: string[] = [];
+        for (const uri of uris) {
+          const groups = consumers.get(uri)?.size ?? 0;
+          if (groups === this.policy.groups.length) {
+            doomed.push(uri);
+            options.onFile?.(uri, 'curated');
+            result.deleted += 1;
+          } else if (groups === 0 && folder.date < graceCutoff && (unconsumedDeletable ??= (await this.pendingReferences()) === 0)) {
+            doomed.push(uri);
+            options.onFile?.(uri, 'unconsumed');
+            result.unconsumedDeleted += 1;
+          } else {
+            result.waiting += 1;
           }
-          if (options.dryRun === true) continue;
-          for (const uri of doomed) await this.remove(uri);
-          await this.deps.consumed.forget(doomed);
         }
-        if (options.dryRun !== true) await rmdir(join(rawRoot, source, folder)).catch(() => undefined); // only when empty
+        if (options.dryRun === true || doomed.length === 0) continue;
+        const failures = await this.deps.zone.delete(doomed);
+        for (const failure of failures) this.deps.logger.warn({ ...failure }, 'raw retention could not delete a raw file; the next sweep tries again');
+        // A file still there keeps its consumption record: the next sweep decides it the same way.
+        const failed = new Set(failures.map((failure) => failure.uri));
+        await this.deps.consumed.forget(doomed.filter((uri) => !failed.has(uri)));
       }
+      if (options.dryRun !== true) await this.deps.zone.folderSwept(folder);
     }
     if (result.deleted + result.unconsumedDeleted + result.waiting > 0) this.deps.logger.info({ ...result, cutoff, dryRun: options.dryRun === true }, 'raw retention sweep');
     return result;
@@ -112,29 +129,6 @@ export class RawRetention {
       return Number.POSITIVE_INFINITY;
     }
   }
-
-  /**
-   * Deletes one raw file. A name the lake refuses to resolve (a dangling symlink, an extra hard
-   * link: planted, never written by a producer) is removed itself — `rm` never follows the link —
-   * so one hostile entry cannot stop the sweep; any other failure is logged and the sweep goes on.
-   */
-  private async remove(uri: string): Promise<void> {
-    try {
-      await rm(await this.deps.lake.resolve(uri), { force: true });
-    } catch (error) {
-      if ((error as { code?: unknown } | null)?.code === 'LINK_REFUSED') {
-        await rm(join(this.deps.lake.root, ...uri.split('/')), { force: true });
-        this.deps.logger.warn({ uri, code: 'LINK_REFUSED' }, 'raw retention removed a link the lake refuses (a dangling symlink or an extra hard link)');
-        return;
-      }
-      this.deps.logger.warn({ uri, error: describeError(error) }, 'raw retention could not delete a raw file; the next sweep tries again');
-    }
-  }
-}
-
-async function folders(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
 }
 
 function dayOffset(now: Date, days: number): string {

@@ -24,6 +24,8 @@ import { errnoOf, FluxoError, type FluxoErrorOptions } from '@fluxo/schema';
  * | `LINK_REFUSED` | no | a dangling symlink, or a file with another hard link than its writer's temp file |
  * | `ENGINE_CLOSED` | no | the engine was used after `close()` |
  * | `EXTENSION_MISSING` | no | a DuckDB extension asked for at open could not be loaded |
+ * | `LIST_FAILED` | yes | listing objects of an S3 lake failed (network, throttling, credentials) |
+ * | `DELETE_FAILED` | yes | a `DeleteObjects` request of an S3 lake failed as a whole (per-key failures are reported, not thrown) |
  */
 export type ParquetIoErrorCode =
   | 'INVALID_ARGUMENT'
@@ -43,7 +45,9 @@ export type ParquetIoErrorCode =
   | 'FILE_CHANGED'
   | 'LINK_REFUSED'
   | 'ENGINE_CLOSED'
-  | 'EXTENSION_MISSING';
+  | 'EXTENSION_MISSING'
+  | 'LIST_FAILED'
+  | 'DELETE_FAILED';
 
 /** Context carried as fields (never inside the message only), for logs and dead-letter events. */
 export interface ParquetIoErrorContext {

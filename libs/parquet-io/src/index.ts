@@ -44,6 +44,8 @@ export {
 } from './raw-file-sink';
 export { openRawFileBuilder, type RawFileBuilder } from './raw-file-builder';
 export { S3Lake } from './s3-lake';
+export { S3LakeObjects } from './s3-objects';
+export { S3RawZone } from './s3-raw-zone';
 export { writeRawObject } from './raw-object-writer';
 export { isObjectUrl } from './sql';
 export { s3RawFileSink, s3DurableFiles } from './s3-raw-file-sink';

@@ -83,15 +83,7 @@ export class S3Lake {
 
   /** The lake-relative URI of a lake URI or an object URL inside the root (the key-prefix check). */
   toUri(uriOrUrl: string): string {
-    let relative = uriOrUrl;
-    if (typeof uriOrUrl === 'string' && uriOrUrl.startsWith('s3://')) {
-      if (!uriOrUrl.startsWith(this.sandboxPrefix)) {
-        throw new ParquetIoError('URI_OUTSIDE_LAKE', `object URL is outside the lake ${this.root}`, { context: { uri: uriOrUrl } });
-      }
-      relative = uriOrUrl.slice(this.sandboxPrefix.length);
-    }
-    checkUriSyntax(relative);
-    return relative;
+    return lakeUriUnder(this.root, uriOrUrl);
   }
 
   /**
@@ -172,4 +164,21 @@ export class S3Lake {
     const url = `${this.root}/${uri}`;
     return { uri: url, path: url };
   }
+}
+
+/**
+ * The lake-relative URI of a lake URI or an object URL under `root` (`s3://bucket[/prefix]`):
+ * `URI_OUTSIDE_LAKE` for another bucket or prefix, `INVALID_URI`/`URI_OUTSIDE_LAKE` for anything
+ * that is not a lake URI (`..`, backslashes, unknown zones). The one confinement rule of an S3 lake.
+ */
+export function lakeUriUnder(root: string, uriOrUrl: string): string {
+  let relative = uriOrUrl;
+  if (typeof uriOrUrl === 'string' && uriOrUrl.startsWith('s3://')) {
+    if (!uriOrUrl.startsWith(`${root}/`)) {
+      throw new ParquetIoError('URI_OUTSIDE_LAKE', `object URL is outside the lake ${root}`, { context: { uri: uriOrUrl } });
+    }
+    relative = uriOrUrl.slice(root.length + 1);
+  }
+  checkUriSyntax(relative);
+  return relative;
 }

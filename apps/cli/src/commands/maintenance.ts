@@ -1,6 +1,7 @@
-import { curatedTableSpecs, type CliConfig, type DefinitionCatalog } from '@fluxo/schema';
-import { applyRetention, collectGarbage, compact, ConsumedRawFiles, RawRetention, type Lakehouse, type MaintenancePolicy, type TableSpec } from '@fluxo/lakehouse';
+import { curatedTableSpecs, lakeStorageOf, type CliConfig, type DefinitionCatalog } from '@fluxo/schema';
+import { applyRetention, collectGarbage, compact, ConsumedRawFiles, LocalRawZone, RawRetention, type Lakehouse, type MaintenancePolicy, type TableSpec } from '@fluxo/lakehouse';
 import { unprocessedByAll } from '@fluxo/kafka-client';
+import { S3LakeObjects, S3RawZone } from '@fluxo/parquet-io';
 import type { CommandSpec } from '../args/command-spec';
 import { OptionReader } from '../args/values';
 import type { CliContext } from '../context';
@@ -70,12 +71,15 @@ export const gcCommand: CommandSpec = {
     const started = Date.now();
     const retention = await context.progress.step('table retention', () => applyRetention(lakehouse, tables, policy, { dryRun }));
     const garbage = await context.progress.step('expiring snapshots and deleting files', () => collectGarbage(lakehouse, policy, { dryRun }));
-    const lake = await context.lake();
+    // The raw zone is where the raw files are: the S3 lake's objects (FLUXO_LAKE_ROOT), or the local lake.
+    const storage = lakeStorageOf(context.config);
+    await using s3Objects = storage.kind === 's3' ? S3LakeObjects.open(storage) : undefined;
+    const zone = s3Objects === undefined ? new LocalRawZone(await context.lake(), context.logger) : new S3RawZone(s3Objects);
     const rawGroups = context.config.rawRetentionGroups ?? [context.config.normalizerGroup];
     const rawFiles: string[] = [];
     const raw = await context.progress.step('raw-zone retention', () =>
       new RawRetention(
-        { lake, consumed: new ConsumedRawFiles(lakehouse), pending: () => unprocessedByAll(context.kafka(), context.config.topicRawFiles, rawGroups), logger: context.logger },
+        { zone, consumed: new ConsumedRawFiles(lakehouse), pending: () => unprocessedByAll(context.kafka(), context.config.topicRawFiles, rawGroups), logger: context.logger },
         { retentionDays: context.config.rawRetentionDays, unconsumedGraceDays: context.config.rawUnconsumedGraceDays, groups: rawGroups },
       ).sweep(new Date(context.now), { dryRun, onFile: (uri, why) => rawFiles.push(`${why}: ${uri}`) }),
     );

@@ -2,7 +2,7 @@ import { link, lstat, mkdir, readdir, symlink, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import { silentLogger } from '@fluxo/schema';
 import { createTempLake, type TempLake } from '@fluxo/parquet-io/testing';
-import { ConsumedRawFiles, Lakehouse, RawRetention } from '@fluxo/lakehouse';
+import { ConsumedRawFiles, Lakehouse, LocalRawZone, RawRetention } from '@fluxo/lakehouse';
 import { TestDuckDBEngine } from '@fluxo/lakehouse/testing';
 
 const NOW = new Date('2026-03-20T12:00:00Z');
@@ -33,7 +33,7 @@ describe('raw retention and links the lake refuses', () => {
     const outside = join(tmp.dir, 'outside-secret.parquet');
     await writeFile(outside, 'secret');
     await link(outside, join(dir, 'hardlink.parquet'));
-    const retention = new RawRetention({ lake: tmp.lake, consumed, pending: async () => 0, logger: silentLogger }, { retentionDays: 7, unconsumedGraceDays: 1, groups: ['normalizer'] });
+    const retention = new RawRetention({ zone: new LocalRawZone(tmp.lake, silentLogger), consumed, pending: async () => 0, logger: silentLogger }, { retentionDays: 7, unconsumedGraceDays: 1, groups: ['normalizer'] });
     expect(await retention.sweep(NOW)).toEqual({ deleted: 0, unconsumedDeleted: 3, waiting: 0 });
     expect(await readdir(join(tmp.lake.root, 'raw', 'usgs-earthquakes'))).toEqual([]);
     expect((await lstat(outside)).nlink).toBe(1); // the file outside is untouched, only its in-lake name went
