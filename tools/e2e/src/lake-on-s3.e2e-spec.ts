@@ -10,7 +10,7 @@ import { sqlString } from '@fluxo/parquet-io';
 import { testS3LakeStorage } from '@fluxo/schema/testing';
 import { eventually, PipelineHarness } from '@fluxo/e2e-harness';
 import { announced, distinctReferences, everythingCurated, FAST_STREAM_ENV, nthLine, RECENTCHANGE } from './support/stream-checks';
-import { SIX_POLLS_EXPECTED, curateSixPolls } from './support/six-polls';
+import { SIX_POLLS_EXPECTED, curateSixPolls, expectRawObjectsOnS3 } from './support/six-polls';
 
 
 describe('issue 12: the polling pipeline with the lake on S3 (real Versity S3 Gateway)', () => {
@@ -30,14 +30,7 @@ describe('issue 12: the polling pipeline with the lake on S3 (real Versity S3 Ga
   });
 
   it('announced raw files as s3:// objects inside the lake root, each matching its size and checksum', async () => {
-    const s3 = pipeline.s3;
-    if (s3 === undefined) throw new Error('the harness has no S3 lake');
-    const raw = await pipeline.references('raw');
-    expect(raw.reduce((total, ref) => total + ref.rows, 0)).toBe(SIX_POLLS_EXPECTED.versions);
-    for (const ref of raw) {
-      expect(ref.uri.startsWith(`${storage.root}/raw/usgs-earthquakes/date=`)).toBe(true);
-      await expect(s3.lake.verifyFile(ref)).resolves.toMatchObject({ path: ref.uri });
-    }
+    await expectRawObjectsOnS3(pipeline, storage.root);
     // no raw or curated file left in the local lake folder (streamed responses are staged there, then uploaded and dropped)
     const local = await readdir(pipeline.lakeDir, { recursive: true, withFileTypes: true }).catch(() => []);
     expect(local.filter((entry) => entry.isFile() && !entry.parentPath.includes('quarantine')).map((entry) => join(entry.parentPath, entry.name))).toEqual([]);

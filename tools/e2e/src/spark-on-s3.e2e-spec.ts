@@ -12,7 +12,7 @@ import { sqlString } from '@fluxo/parquet-io';
 import { testS3LakeStorage } from '@fluxo/schema/testing';
 import { testSparkRemote } from '@fluxo/spark-connect/testing';
 import { eventually, PipelineHarness } from '@fluxo/e2e-harness';
-import { SIX_POLLS_EXPECTED, curateSixPolls } from './support/six-polls';
+import { SIX_POLLS_EXPECTED, curateSixPolls, expectRawObjectsOnS3 } from './support/six-polls';
 
 
 describe('issue 12: the polling pipeline with the Spark engine and the lake on S3 (real Spark Connect and Versity S3 Gateway)', () => {
@@ -37,12 +37,7 @@ describe('issue 12: the polling pipeline with the Spark engine and the lake on S
   it('announced raw and curated files as s3:// objects inside the lake root, each matching its reference', async () => {
     const s3 = pipeline.s3;
     if (s3 === undefined) throw new Error('the harness has no S3 lake');
-    const raw = await pipeline.references('raw');
-    expect(raw.reduce((total, ref) => total + ref.rows, 0)).toBe(SIX_POLLS_EXPECTED.versions);
-    for (const ref of raw) {
-      expect(ref.uri.startsWith(`${storage.root}/raw/usgs-earthquakes/date=`)).toBe(true);
-      await expect(s3.lake.verifyFile(ref)).resolves.toMatchObject({ path: ref.uri });
-    }
+    const raw = await expectRawObjectsOnS3(pipeline, storage.root);
     const rawUris = new Set(raw.map((ref) => ref.uri));
     const curated = await pipeline.references('curated');
     expect(curated.length).toBeGreaterThan(0);

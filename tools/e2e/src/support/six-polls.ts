@@ -1,4 +1,5 @@
 import type { ReplayServer } from '@fluxo/replay-api';
+import type { FileReference } from '@fluxo/schema';
 import { eventually, type PipelineHarness } from '@fluxo/e2e-harness';
 
 /**
@@ -35,4 +36,20 @@ export async function curateSixPolls(pipeline: PipelineHarness, normalizerEnv: R
     what,
   );
   await new Promise((resolve) => setTimeout(resolve, 2000));
+}
+
+/**
+ * The six polls' raw references on an S3 lake: as many rows as versions, each an `s3://` object in the
+ * raw zone under `root` that verifies by size and SHA-256. Returns them.
+ */
+export async function expectRawObjectsOnS3(pipeline: PipelineHarness, root: string): Promise<FileReference[]> {
+  const s3 = pipeline.s3;
+  if (s3 === undefined) throw new Error('the harness has no S3 lake');
+  const raw = await pipeline.references('raw');
+  expect(raw.reduce((total, ref) => total + ref.rows, 0)).toBe(SIX_POLLS_EXPECTED.versions);
+  for (const ref of raw) {
+    expect(ref.uri.startsWith(`${root}/raw/usgs-earthquakes/date=`)).toBe(true);
+    await expect(s3.lake.verifyFile(ref)).resolves.toMatchObject({ path: ref.uri });
+  }
+  return raw;
 }
