@@ -85,10 +85,23 @@ describe('BatchHandler', () => {
     await handler.handle([await h.rawRecord('poll-known-source', [feature('known', 2)])]);
     expect(refreshes).toBe(1); // a known source never costs a scan of the folder
 
+    // The watcher's periodic scan was already applying the new file when the handler asked: its own scan
+    // finds nothing new (false), but the catalog in force has changed — the reference is curated.
+    definitions.catalog = withoutUsgs;
+    definitions.refresh = async () => {
+      refreshes += 1;
+      definitions.catalog = catalog;
+      return false;
+    };
+    await handler.handle([await h.rawRecord('poll-source-applied-by-another-scan', [feature('raced', 4)])]);
+    expect(refreshes).toBe(2);
+    expect(h.deadLetters).toEqual([]);
+    expect(await h.rows<{ id: string }>(`event_id AS id`, `WHERE event_id = 'raced'`)).toEqual([{ id: 'raced' }]);
+
     definitions.catalog = withoutUsgs; // the file is gone again, and the folder says so
     definitions.refresh = async () => ((refreshes += 1), false);
     await handler.handle([await h.rawRecord('poll-removed-source', [feature('removed', 3)])]);
-    expect(refreshes).toBe(2);
+    expect(refreshes).toBe(3);
     expect(h.deadLetters).toEqual([expect.objectContaining({ reason: 'UNKNOWN_SOURCE' })]);
   });
 

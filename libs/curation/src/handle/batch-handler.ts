@@ -48,8 +48,9 @@ export interface BatchHandlerDeps {
   readonly consumed: ConsumedRawFiles;
   /**
    * The definitions in force, read at each use: a `DefinitionWatcher` swaps them when the folder changes.
-   * `refresh()` scans the folder now (true when the catalog changed): called only when a reference names a
-   * source the catalog does not know, so a source added a moment ago is curated, not dead-lettered.
+   * `refresh()` scans the folder now (true when this scan changed the catalog): called only when a reference
+   * names a source the catalog does not know, so a source added a moment ago is curated, not dead-lettered;
+   * the reference is verified again whenever `catalog` changed meanwhile, whichever scan changed it.
    */
   readonly definitions: { readonly catalog: DefinitionCatalog; readonly refresh?: () => Promise<boolean> };
   readonly announcer: CuratedAnnouncer;
@@ -462,10 +463,15 @@ export class BatchHandler {
   /** Verifies a raw reference; a source unknown to the catalog is looked for once more in the definitions folder. */
   private async verify(message: ConsumedReference, parsed: (reference: FileReference) => void): Promise<VerifiedRawFile> {
     const verify = () => verifyRawReference({ engine: this.deps.engine, lake: this.deps.rawLake ?? this.deps.lake, catalog: this.catalog() }, message, parsed);
+    const before = this.deps.definitions.catalog;
     try {
       return await verify();
     } catch (error) {
-      if (!(error instanceof FluxoError && error.code === 'UNKNOWN_SOURCE') || !(await this.deps.definitions.refresh?.())) throw error;
+      if (!(error instanceof FluxoError && error.code === 'UNKNOWN_SOURCE')) throw error;
+      // Whoever applies the new definitions — this scan, or the watcher's periodic scan already under
+      // way when it was asked (then this one finds nothing new) — the catalog in force has changed.
+      await this.deps.definitions.refresh?.();
+      if (this.deps.definitions.catalog === before) throw error;
       return verify();
     }
   }
