@@ -6,7 +6,7 @@ import { parseCatalogLocation } from './catalog-location';
 import { Lakehouse } from './lakehouse';
 import { catalogExtensions } from './sql-engine';
 import { TestDuckDBEngine } from './testing/duckdb-engine';
-import type { TableSpec } from './table-spec';
+import { QUAKES_TABLE } from './testing/quakes-table';
 
 /** Issue 8 (idle memory): a long-running app loads ducklake and its own catalog's scanner, not every scanner. */
 describe('issue 8: catalogExtensions', () => {
@@ -21,23 +21,11 @@ describe('issue 8: catalogExtensions', () => {
     await using engine = await TestDuckDBEngine.open(undefined, catalogExtensions(catalog));
     try {
       const lakehouse = await Lakehouse.attach({ engine, catalog, dataPath: join(dir, 'lake', 'curated'), logger: silentLogger });
-      const spec: TableSpec = {
-        name: 'events',
-        columns: [
-          { name: 'id', sqlType: 'VARCHAR' },
-          { name: 'at', sqlType: 'TIMESTAMPTZ' },
-          { name: '_record_key', sqlType: 'VARCHAR' },
-          { name: '_record_version', sqlType: 'VARCHAR' },
-        ],
-        eventTimeColumn: 'at',
-        identity: { key: '_record_key', version: '_record_version' },
-        latest: { entityKey: ['id'], versionColumn: '_record_version' },
-      };
-      await lakehouse.ensureTable(spec);
+      await lakehouse.ensureTable(QUAKES_TABLE);
       const before = await lakehouse.currentSnapshot();
-      await engine.run(`INSERT INTO ${lakehouse.table('events')} VALUES ('a', TIMESTAMPTZ '2025-05-04 00:00:00+00', 'a', '1')`);
+      await engine.run(`INSERT INTO ${lakehouse.table('quakes')} VALUES ('a', TIMESTAMPTZ '2025-05-04 00:00:00+00', 'a', '1')`);
       expect(await lakehouse.currentSnapshot()).toBeGreaterThan(before);
-      expect(await engine.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${lakehouse.table('events')}`)).toEqual([{ n: 1n }]);
+      expect(await engine.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${lakehouse.table('quakes')}`)).toEqual([{ n: 1n }]);
       expect(await engine.all<{ extension_name: string; loaded: boolean }>(`SELECT extension_name, loaded FROM duckdb_extensions() WHERE extension_name IN ('ducklake', 'sqlite_scanner', 'postgres_scanner') ORDER BY 1`)).toEqual([
         { extension_name: 'ducklake', loaded: true },
         { extension_name: 'postgres_scanner', loaded: false },

@@ -1,21 +1,10 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyRetention, collectGarbage, compact, type MaintenancePolicy } from './maintenance';
-import type { TableSpec } from './table-spec';
 import { openTestLakehouse, type TestLakehouse } from './testing/test-lakehouse';
+import { QUAKES_TABLE } from './testing/quakes-table';
 
-const QUAKES: TableSpec = {
-  name: 'quakes',
-  columns: [
-    { name: 'event_id', sqlType: 'VARCHAR' },
-    { name: 'event_time', sqlType: 'TIMESTAMPTZ' },
-    { name: '_record_key', sqlType: 'VARCHAR' },
-    { name: '_record_version', sqlType: 'VARCHAR' },
-  ],
-  eventTimeColumn: 'event_time',
-  identity: { key: '_record_key', version: '_record_version' },
-  latest: { entityKey: ['event_id'], versionColumn: '_record_version' },
-};
+const QUAKES = QUAKES_TABLE;
 
 const POLICY: MaintenancePolicy = { targetFileBytes: 64 << 20, snapshotRetentionMs: 0, fileDeletionGraceMs: 0, retentionMs: { quakes: 30 * 86_400_000 } };
 

@@ -10,21 +10,10 @@ import { silentLogger, sqlString, type S3LakeStorage } from '@fluxo/schema';
 import { testS3LakeStorage } from '@fluxo/schema/testing';
 import { Lakehouse } from './lakehouse';
 import { maintain } from './maintenance';
-import type { TableSpec } from './table-spec';
 import { TestDuckDBEngine } from './testing/duckdb-engine';
+import { QUAKES_TABLE } from './testing/quakes-table';
 
-const QUAKES: TableSpec = {
-  name: 'quakes',
-  columns: [
-    { name: 'event_id', sqlType: 'VARCHAR' },
-    { name: 'event_time', sqlType: 'TIMESTAMPTZ' },
-    { name: '_record_key', sqlType: 'VARCHAR' },
-    { name: '_record_version', sqlType: 'VARCHAR' },
-  ],
-  eventTimeColumn: 'event_time',
-  identity: { key: '_record_key', version: '_record_version' },
-  latest: { entityKey: ['event_id'], versionColumn: '_record_version' },
-};
+const QUAKES = QUAKES_TABLE;
 
 /** An engine with httpfs and the lake's credentials (what parquet-io's S3Lake.open registers in the apps). */
 async function engineFor(storage: S3LakeStorage): Promise<TestDuckDBEngine> {

@@ -10,21 +10,10 @@ import { join } from 'node:path';
 import { silentLogger } from '@fluxo/schema';
 import { ConsumerProgress } from './consumer-progress';
 import { Lakehouse } from './lakehouse';
-import type { TableSpec } from './table-spec';
 import { TestDuckDBEngine } from './testing/duckdb-engine';
+import { QUAKES_TABLE } from './testing/quakes-table';
 
-const SPEC: TableSpec = {
-  name: 'quakes',
-  columns: [
-    { name: 'event_id', sqlType: 'VARCHAR' },
-    { name: 'event_time', sqlType: 'TIMESTAMPTZ' },
-    { name: '_record_key', sqlType: 'VARCHAR' },
-    { name: '_record_version', sqlType: 'VARCHAR' },
-  ],
-  eventTimeColumn: 'event_time',
-  identity: { key: '_record_key', version: '_record_version' },
-  latest: { entityKey: ['event_id'], versionColumn: '_record_version' },
-};
+const SPEC = QUAKES_TABLE;
 
 function testPostgres(): string {
   const value = process.env['FLUXO_TEST_POSTGRES']?.trim();
