@@ -20,10 +20,18 @@ describe('crash recovery during table maintenance', () => {
 
   it('kills mid-maintenance lose and duplicate nothing', async () => {
     const observed: CuratedCounts[] = [];
+    let blockedReads = 0;
     let watching = true;
     const watcher = (async () => {
       while (watching) {
-        observed.push(await pipeline.curatedEarthquakes());
+        try {
+          observed.push(await pipeline.curatedEarthquakes());
+        } catch (error) {
+          // A SIGKILLed writer can leave SQLite's hot journal behind: a read-only reader cannot roll it
+          // back and is refused until the restarted normalizer does. Refused is not wrong: any other error fails the test.
+          if (!String(error).includes('attempt to write a readonly database')) throw error;
+          blockedReads += 1;
+        }
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     })();
@@ -52,6 +60,7 @@ describe('crash recovery during table maintenance', () => {
     await watcher;
 
     expect(kills).toBe(5);
+    expect(observed.length).toBeGreaterThan(blockedReads); // the reader was refused only now and then, never throughout
     expect(await pipeline.curatedEarthquakes()).toEqual(SIX_POLLS_EXPECTED);
     expect(observed.filter((c) => c.rows !== c.versions || c.rows > SIX_POLLS_EXPECTED.rows)).toEqual([]); // no reader ever saw a duplicate
     const tables = await pipeline.tables();
