@@ -135,6 +135,30 @@ describe('Lakehouse (DuckLake on an SQLite catalog)', () => {
     expect(rows?.n).toBe(1); // one row per partition
   });
 
+  it('commitSnapshot returns the snapshot its own commit made, with another writer committing in between', async () => {
+    const other = await t.attachAnother();
+    const writers = [
+      { name: 'a', engine: t.engine, lakehouse: t.lakehouse },
+      { name: 'b', engine: other.engine, lakehouse: other.lakehouse },
+    ];
+    const ids: number[] = [];
+    for (let round = 0; round < 4; round += 1) {
+      const writer = writers[round % 2];
+      if (writer === undefined) throw new Error('unreachable');
+      const { name, engine, lakehouse } = writer;
+      const key = `${name}${round}`;
+      await engine.run(`CREATE OR REPLACE TEMP TABLE batch AS SELECT '${key}' AS event_id, TIMESTAMPTZ '2026-01-01 12:00:00+00' AS event_time, 1.0::DOUBLE AS magnitude, '${key}' AS _record_key, '1' AS _record_version`);
+      const { value, snapshotId } = await lakehouse.commitSnapshot(`write ${key}`, (tx) => lakehouse.appendDistinct(tx, QUAKES, 'batch'));
+      expect(value).toBe(1);
+      const [row] = await t.engine.all<{ snapshot_id: number }>(`SELECT snapshot_id FROM ${t.lakehouse.table('quakes')} WHERE _record_key = '${key}'`);
+      expect(Number(row?.snapshot_id)).toBe(snapshotId);
+      expect((await t.lakehouse.filesAddedIn('quakes', snapshotId)).map((file) => file.rows)).toEqual([1]);
+      ids.push(snapshotId);
+    }
+    expect([...ids].sort((x, y) => x - y)).toEqual(ids);
+    expect(new Set(ids).size).toBe(4);
+  });
+
   it('a reader in another process sees whole commits only and keeps reading while maintenance compacts', async () => {
     const reader = await t.attachAnother({ readOnly: true });
     for (let i = 0; i < 6; i += 1) {

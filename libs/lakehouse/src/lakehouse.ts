@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describeError, sqlIdentifier, sqlString, type Logger } from '@fluxo/schema';
 import { describeCatalogLocation, ducklakeAttachTarget, type CatalogLocation } from './catalog-location';
 import { isCommitConflict, LakehouseError } from './errors';
-import type { SqlEngine, SqlSession } from './sql-engine';
+import type { SqlEngine, SqlSession, TransactionOptions } from './sql-engine';
 import { WIDENINGS, type DataFile, type TableSpec } from './table-spec';
 
 /** The scheme of a data path on S3-compatible storage (read and written through DuckDB's httpfs). */
@@ -153,10 +153,32 @@ export class Lakehouse implements AsyncDisposable {
    * fails with the retriable `COMMIT_CONFLICT`.
    */
   async commit<T>(label: string, body: (tx: SqlSession) => Promise<T>): Promise<T> {
+    return this.commitWith(label, body, {});
+  }
+
+  /**
+   * `commit`, also returning the id of the snapshot it created, read on the same connection right
+   * after COMMIT (DuckLake's `last_committed_snapshot()`): never another writer's, and no second
+   * catalog transaction to find it. `body` must write: a transaction that changes nothing creates no snapshot.
+   */
+  async commitSnapshot<T>(label: string, body: (tx: SqlSession) => Promise<T>): Promise<{ readonly value: T; readonly snapshotId: number }> {
+    let snapshotId: number | undefined;
+    const value = await this.commitWith(label, body, {
+      afterCommit: async (session) => {
+        const [row] = await session.all<{ id: number | bigint | null }>(`SELECT id FROM ${this.alias}.last_committed_snapshot()`);
+        snapshotId = row?.id === null || row?.id === undefined ? undefined : Number(row.id);
+      },
+    });
+    // Retriable: the commit stands, so a retry finds its records done and announces them again.
+    if (snapshotId === undefined) throw new LakehouseError('QUERY_FAILED', `${label}: committed, but DuckLake reports no snapshot for it (did the transaction write nothing?)`, { retriable: true });
+    return { value, snapshotId };
+  }
+
+  private async commitWith<T>(label: string, body: (tx: SqlSession) => Promise<T>, options: TransactionOptions): Promise<T> {
     this.assertOpen();
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.engine.transaction(label, body);
+        return await this.engine.transaction(label, body, options);
       } catch (error) {
         if (!isCommitConflict(error)) throw error;
         if (attempt >= this.commitAttempts) {

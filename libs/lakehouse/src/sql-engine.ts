@@ -10,9 +10,17 @@ export interface SqlSession {
   all<T extends object>(sql: string): Promise<T[]>;
 }
 
+export interface TransactionOptions {
+  /** Runs on the same connection right after COMMIT, before any other statement: reads what this commit made. */
+  readonly afterCommit?: (session: SqlSession) => Promise<void>;
+}
+
 export interface SqlEngine extends SqlSession {
-  /** Runs `body` in one transaction with exclusive use of the connection; rolls back on failure. */
-  transaction<T>(label: string, body: (tx: SqlSession) => Promise<T>): Promise<T>;
+  /**
+   * Runs `body` in one transaction with exclusive use of the connection; rolls back on failure.
+   * `options.afterCommit` runs right after COMMIT, still with exclusive use of the connection.
+   */
+  transaction<T>(label: string, body: (tx: SqlSession) => Promise<T>, options?: TransactionOptions): Promise<T>;
 }
 
 /** The DuckDB extensions an engine must load before `Lakehouse.attach` to any catalog. */

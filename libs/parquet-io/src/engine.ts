@@ -43,6 +43,14 @@ export interface FileSandbox {
 }
 
 /** What a transaction body may do: statements on the engine's connection, inside the transaction. */
+export interface TransactionOptions {
+  /**
+   * Runs on the same connection right after COMMIT, before any other statement can use it: to read
+   * what this commit made (e.g. its snapshot id) without another writer's commit in between.
+   */
+  readonly afterCommit?: (session: SqlSession) => Promise<void>;
+}
+
 export interface SqlSession {
   run(sql: string): Promise<void>;
   all<T extends object = PlainRow>(sql: string): Promise<T[]>;
@@ -152,7 +160,7 @@ export class ParquetEngine implements AsyncDisposable {
    * the connection: no other statement of this engine interleaves. A failed COMMIT is reported like
    * any failed statement; the transaction is then rolled back.
    */
-  async transaction<T>(label: string, body: (tx: SqlSession) => Promise<T>): Promise<T> {
+  async transaction<T>(label: string, body: (tx: SqlSession) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     return this.exclusive(label, async (connection) => {
       const tx: SqlSession = {
         run: async (sql) => {
@@ -161,14 +169,16 @@ export class ParquetEngine implements AsyncDisposable {
         all: async <R extends object>(sql: string) => inStatement(sql, async () => readRows<R>(await connection.runAndReadAll(sql))),
       };
       await connection.run('BEGIN TRANSACTION');
+      let value: T;
       try {
-        const value = await body(tx);
+        value = await body(tx);
         await inStatement(`COMMIT (${label})`, () => connection.run('COMMIT'));
-        return value;
       } catch (error) {
         await connection.run('ROLLBACK').catch(() => undefined);
         throw error;
       }
+      await options.afterCommit?.(tx);
+      return value;
     });
   }
 

@@ -4,7 +4,7 @@ export {
   type ParquetIoErrorContext,
   type ParquetIoErrorOptions,
 } from './errors';
-export { ParquetEngine, type FileSandbox, type ParquetEngineOptions, type PlainRow, type SqlSession } from './engine';
+export { ParquetEngine, type FileSandbox, type ParquetEngineOptions, type PlainRow, type SqlSession, type TransactionOptions } from './engine';
 export { toPlainValue, type PlainValue } from './plain-values';
 export { sqlString, sqlIdentifier, sqlFilePath, sqlReadParquet } from './sql';
 export {

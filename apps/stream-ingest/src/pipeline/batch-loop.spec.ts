@@ -10,11 +10,12 @@ import type { PipelineItem } from './pipeline-item';
 
 const catalog = DefinitionCatalog.build(BUILTIN_DEFINITIONS);
 const pos = (n: number) => `[{"topic":"t","partition":0,"offset":${n}}]`;
-const event = (key: string, n: number): PipelineItem => ({
+const event = (key: string, n: number, receivedAtMs = Date.now()): PipelineItem => ({
   kind: 'event',
   record: { key, version: 'v', eventTime: new Date(Date.UTC(2023, 6, 29, 7, 0, n)), record: `{"k":"${key}"}`, context: null } satisfies ExtractedRecord,
   position: pos(n),
   bytes: 10,
+  receivedAtMs,
 });
 const gap: StreamGapRecord = {
   gap_id: '1b4e28ba-2fa1-4d3b-8a3c-0e3f5a6b7c8d',
@@ -29,7 +30,7 @@ const gap: StreamGapRecord = {
   url: 'http://x',
 };
 
-function loop(limits: Partial<BatchLimits> = {}, failures = 0) {
+function loop(limits: Partial<BatchLimits> = {}, failures = 0, now?: () => number) {
   const units: Unit[] = [];
   let toFail = failures;
   const stats = newStreamStats();
@@ -57,6 +58,7 @@ function loop(limits: Partial<BatchLimits> = {}, failures = 0) {
     stats,
     retry: { baseDelayMs: 1, maxDelayMs: 2 },
     logger: silentLogger,
+    ...(now === undefined ? {} : { now }),
   });
   return { units, stats, buffer, run: batchLoop.run() };
 }
@@ -66,7 +68,7 @@ const keys = (records: readonly ExtractedRecord[]) => records.map((r) => r.key);
 describe('BatchLoop', () => {
   it('drops re-sent events by key and flushes events, gap and dead letters as one unit with the checkpoint after them', async () => {
     const l = loop();
-    const malformed: PipelineItem = { kind: 'malformed', reason: 'MALFORMED_JSON', message: 'bad', raw: '{"x":', bytes: 5, truncated: false, position: pos(3) };
+    const malformed: PipelineItem = { kind: 'malformed', reason: 'MALFORMED_JSON', message: 'bad', raw: '{"x":', bytes: 5, truncated: false, position: pos(3), receivedAtMs: Date.now() };
     for (const item of [event('old', 1), event('a', 2), { kind: 'gap', gap } as const, event('b', 40), event('a', 2), malformed, event('c', 41)]) l.buffer.offer(item);
     l.buffer.close();
     await l.run;
@@ -94,6 +96,19 @@ describe('BatchLoop', () => {
     l.buffer.offer(event('lonely', 1));
     await new Promise((resolve) => setTimeout(resolve, 120));
     expect(l.units).toHaveLength(1);
+    l.buffer.close();
+    await l.run;
+    expect(l.units).toHaveLength(1);
+  });
+
+  it("counts a batch's age from its first event's receipt, so time spent waiting in the buffer (behind a flush) is not added to it", async () => {
+    // The loop's clock stands still: only the receipt time can make the batch due. Taken at
+    // 10_000, received at 9_500, maxAgeMs 500: due at once. Counted from when it was taken, it
+    // would never be due, and only the buffer's closing would flush it.
+    const l = loop({ maxAgeMs: 500 }, 0, () => 10_000);
+    l.buffer.offer(event('waited', 1, 9_500));
+    for (let waited = 0; l.units.length === 0 && waited < 30_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(l.units.map((u) => keys(u.files[1]?.records ?? []))).toEqual([['waited']]);
     l.buffer.close();
     await l.run;
     expect(l.units).toHaveLength(1);

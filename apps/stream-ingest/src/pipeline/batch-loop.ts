@@ -100,12 +100,12 @@ export class BatchLoop {
         }
         stats.accepted += 1;
         this.batch.events.push(item.record);
-        return batcher.add(now, 1, item.bytes);
+        return batcher.add(receivedBy(item.receivedAtMs, now), 1, item.bytes);
       }
       case 'malformed':
         this.advance(item.position);
         this.batch.deadLetters.push(this.deadLetterOf(item));
-        return batcher.add(now, 0, item.raw.length);
+        return batcher.add(receivedBy(item.receivedAtMs, now), 0, item.raw.length);
       case 'gap': {
         const extraction = this.extractGap(JSON.stringify(item.gap));
         if (!extraction.ok) throw new Error(`gap record does not match ${STREAM_GAPS_SOURCE}: ${extraction.message}`);
@@ -187,4 +187,13 @@ export class BatchLoop {
       occurredAt: new Date(this.now()),
     });
   }
+}
+
+/**
+ * The time an item counts from in its batch: its receipt, so an event that waited in the buffer
+ * while the previous batch was flushed does not wait a whole `maxAgeMs` more (the age bound holds
+ * from arrival, as configured). Never later than `now`: a clock step back cannot postpone a cut.
+ */
+function receivedBy(receivedAtMs: number, now: number): number {
+  return Math.min(receivedAtMs, now);
 }

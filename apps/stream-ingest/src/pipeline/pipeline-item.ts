@@ -2,7 +2,14 @@ import type { ExtractedRecord, StreamGapRecord } from '@fluxo/schema';
 
 /** What the session hands the batcher through the bounded buffer, in stream order. */
 export type PipelineItem =
-  | { readonly kind: 'event'; readonly record: ExtractedRecord; readonly position: string | undefined; readonly bytes: number }
+  | {
+      readonly kind: 'event';
+      readonly record: ExtractedRecord;
+      readonly position: string | undefined;
+      readonly bytes: number;
+      /** When stream-ingest read it off the connection (ms since the epoch): a batch's age counts from its first item's receipt. */
+      readonly receivedAtMs: number;
+    }
   | {
       readonly kind: 'malformed';
       /** Dead-letter reason code: MALFORMED_JSON, NOT_AN_OBJECT, MISSING_FIELD or OVERSIZED_LINE. */
@@ -13,5 +20,6 @@ export type PipelineItem =
       readonly bytes: number;
       readonly truncated: boolean;
       readonly position: string | undefined;
+      readonly receivedAtMs: number;
     }
   | { readonly kind: 'gap'; readonly gap: StreamGapRecord };

@@ -148,6 +148,7 @@ export class StreamSession {
 
   private convert(item: StreamItem, context: ResumeContext, first: boolean): PipelineItem[] {
     const { stats } = this.deps;
+    const receivedAtMs = (this.deps.now ?? Date.now)();
     switch (item.kind) {
       case 'retry':
         this.serverRetryMs = item.ms;
@@ -165,6 +166,7 @@ export class StreamSession {
             bytes: item.bytes,
             truncated: true,
             position: item.id,
+            receivedAtMs,
           },
         ];
       case 'message':
@@ -188,10 +190,11 @@ export class StreamSession {
           bytes: Buffer.byteLength(item.data),
           truncated: item.data.length > PREVIEW_CHARS,
           position: item.id,
+          receivedAtMs,
         },
       ];
     }
-    const record = withReceiptTime(extraction.record, (this.deps.now ?? Date.now)());
+    const record = withReceiptTime(extraction.record, receivedAtMs);
     const out: PipelineItem[] = [];
     if (first) {
       const gap = detectGap(context, { key: record.key, position: item.id, eventTime: record.eventTime }, (key) => this.recent.has(key));
@@ -206,7 +209,7 @@ export class StreamSession {
     if (item.id !== undefined) this.position = item.id;
     if (record.eventTime !== null) this.lastEventTime = record.eventTime;
     this.hadEvents = true;
-    out.push({ kind: 'event', record, position: item.id, bytes: Buffer.byteLength(item.data) });
+    out.push({ kind: 'event', record, position: item.id, bytes: Buffer.byteLength(item.data), receivedAtMs });
     return out;
   }
 

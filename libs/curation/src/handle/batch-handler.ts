@@ -198,24 +198,25 @@ export class BatchHandler {
       if (last === undefined) return { consumed: 0, curatedRows: 0, rejectedRows, deadLettered };
       const inserted = new Map<string, number>();
       const from = messages[0]?.offset ?? last.offset;
-      const write = (entries: readonly DatasetWork[]) =>
-        lakehouse.commit(`curate ${last.topic}[${last.partition}]@${from}..${last.offset}`, async (tx) => {
+      const write = async (entries: readonly DatasetWork[]): Promise<number> =>
+        (await lakehouse.commitSnapshot(`curate ${last.topic}[${last.partition}]@${from}..${last.offset}`, async (tx) => {
           for (const { table, staging } of entries) inserted.set(table.name, await lakehouse.appendDistinct(tx, table, staging, { sourceDistinct: true }));
           await this.deps.consumed.record(tx, this.deps.group, entries.flatMap((entry) => entry.inputs.map((input) => input.reference.uri)));
           await progress.advance(tx, { group: this.deps.group, topic: last.topic, partition: last.partition, nextOffset: (BigInt(last.offset) + 1n).toString() }, from);
-        });
+        })).snapshotId;
       let committed = staged;
+      let snapshotId: number;
       const writeStarted = Date.now();
       try {
         try {
-          await write(staged);
+          snapshotId = await write(staged);
         } catch (error) {
           if (!(error instanceof ParquetIoError && error.code === 'OUT_OF_MEMORY')) throw error;
           await this.outOfMemoryAtCommit(messages, error); // throws, unless it dead-lettered a lone file
           deadLettered += 1;
           committed = [];
           inserted.clear();
-          await write(committed); // the partition moves past it
+          snapshotId = await write(committed); // the partition moves past it
         }
       } catch (error) {
         if (!(error instanceof LakehouseError && error.code === 'PROGRESS_MOVED')) throw error;
@@ -223,16 +224,15 @@ export class BatchHandler {
         return { consumed: messages.length, curatedRows: 0, rejectedRows, deadLettered };
       }
       const commitMs = Date.now() - writeStarted;
-      const snapshot = await progress.read(this.deps.group, last.topic, last.partition);
       const committedAtMs = Date.now();
       let files = 0;
       const datasets = [];
       for (const { table, inputs, drift, staged: stagedInputs } of committed) {
-        const added = await this.deps.announcer.announce(snapshot?.snapshotId ?? -1, table, inputs, drift);
+        const added = await this.deps.announcer.announce(snapshotId, table, inputs, drift);
         files += added.length;
         datasets.push({ table, inputs: stagedInputs, files: added });
       }
-      await this.deps.observer?.committed({ group: this.deps.group, snapshotId: snapshot?.snapshotId ?? -1, startedAtMs: started, committedAtMs, replayed: false, datasets });
+      await this.deps.observer?.committed({ group: this.deps.group, snapshotId, startedAtMs: started, committedAtMs, replayed: false, datasets });
       for (const message of messages) {
         this.attempts.delete(attemptKey(message));
         this.isolated.delete(attemptKey(message));
@@ -248,7 +248,7 @@ export class BatchHandler {
           rejected: rejectedRows,
           deadLettered,
           files,
-          snapshot: snapshot?.snapshotId,
+          snapshot: snapshotId,
           stageMs,
           commitMs,
           ms: Date.now() - started,

@@ -1,5 +1,5 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import type { SqlEngine, SqlSession } from '../sql-engine';
+import type { SqlEngine, SqlSession, TransactionOptions } from '../sql-engine';
 import { LAKEHOUSE_EXTENSIONS } from '../sql-engine';
 
 /**
@@ -30,18 +30,20 @@ export class TestDuckDBEngine implements SqlEngine, AsyncDisposable {
     return this.exclusive(() => allOn<T>(this.connection, sql));
   }
 
-  transaction<T>(_label: string, body: (tx: SqlSession) => Promise<T>): Promise<T> {
+  transaction<T>(_label: string, body: (tx: SqlSession) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     return this.exclusive(async () => {
       const tx: SqlSession = { run: (sql) => runOn(this.connection, sql), all: <R extends object>(sql: string) => allOn<R>(this.connection, sql) };
       await this.connection.run('BEGIN TRANSACTION');
+      let value: T;
       try {
-        const value = await body(tx);
+        value = await body(tx);
         await this.connection.run('COMMIT');
-        return value;
       } catch (error) {
         await this.connection.run('ROLLBACK').catch(() => undefined);
         throw error;
       }
+      await options.afterCommit?.(tx);
+      return value;
     });
   }
 
