@@ -166,8 +166,8 @@ function profileStatements(target, sink) {
   };
   wrap(target);
   const transaction = target.transaction.bind(target);
-  target.transaction = (/** @type {string} */ label, /** @type {any} */ body) => {
+  target.transaction = (/** @type {string} */ label, /** @type {any} */ body, /** @type {any} */ options) => {
     const started = performance.now();
-    return transaction(label, (/** @type {any} */ tx) => body(wrap(tx))).finally(() => record(`TRANSACTION ${label.split(' ')[0]} (whole)`, started));
+    return transaction(label, (/** @type {any} */ tx) => body(wrap(tx)), options).finally(() => record(`TRANSACTION ${label.split(' ')[0]} (whole)`, started));
   };
 }

@@ -23,7 +23,7 @@ export {
 } from '@fluxo/schema';
 export { Lake, ParquetEngine, writeRawFile, rawFileStem, RAW_SCHEMA_FINGERPRINT, sqlString, sqlFilePath } from '@fluxo/parquet-io';
 export { loadDefinitionCatalog } from '@fluxo/definitions';
-export { ConsumedRawFiles, ConsumerProgress, LAKEHOUSE_EXTENSIONS, Lakehouse, maintain, parseCatalogLocation, RawRetention } from '@fluxo/lakehouse';
+export { ConsumedRawFiles, ConsumerProgress, LAKEHOUSE_EXTENSIONS, Lakehouse, LocalRawZone, maintain, parseCatalogLocation, RawRetention } from '@fluxo/lakehouse';
 // The normalizer's commit path (libs/curation), driven in-process by the history workload (composed as
 // apps/normalizer/src/main.ts composes it, with Kafka replaced by recording ports).
 export { BatchHandler, CuratedAnnouncer, DeadLetters } from '@fluxo/curation';

@@ -92,7 +92,8 @@ const handler = new libs.BatchHandler({
 });
 const tables = libs.curatedTableSpecs(catalog);
 const rawRetention = new libs.RawRetention(
-  { lake, consumed, logger: libs.silentLogger },
+  // nothing is pending: the simulation commits every raw file it writes before the next maintenance round
+  { zone: new libs.LocalRawZone(lake, libs.silentLogger), consumed, pending: async () => 0, logger: libs.silentLogger },
   { retentionDays: config.rawRetentionDays, unconsumedGraceDays: config.rawUnconsumedGraceDays, groups: [options.group] },
 );
 const model = historyModel({ startMs: options.startMs, days: options.toDay, recentchangeRate: options.recentchangeRate, cadenceScale: options.cadenceScale, libs });
@@ -348,5 +349,5 @@ function profileStatements(target, sink) {
   target.run = direct.run;
   target.all = direct.all;
   const transaction = target.transaction.bind(target);
-  target.transaction = (/** @type {string} */ label, /** @type {(tx: any) => Promise<any>} */ body) => transaction(label, (/** @type {any} */ tx) => body(wrap(tx)));
+  target.transaction = (/** @type {string} */ label, /** @type {(tx: any) => Promise<any>} */ body, /** @type {any} */ options) => transaction(label, (/** @type {any} */ tx) => body(wrap(tx)), options);
 }

@@ -224,6 +224,10 @@ export function commitProfile(proc) {
     commit_ms_median: median(ms),
     commit_ms_max: ms.length === 0 ? null : Math.max(...ms),
     stage_ms_per_file_median: median(commits.map((l) => Number(l.stageMs) / Number(l.rawFiles))),
+    // where a commit's time goes: staging its raw files, the catalog transaction, and the rest (announcing, observers)
+    stage_ms_median: median(commits.map((l) => Number(l.stageMs))),
+    catalog_ms_median: median(commits.map((l) => Number(l.commitMs))),
+    after_commit_ms_median: median(commits.map((l) => Number(l.ms) - Number(l.stageMs) - Number(l.commitMs))),
     commit_ms_total: ms.reduce((a, b) => a + b, 0),
   };
 }

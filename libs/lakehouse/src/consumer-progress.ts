@@ -70,20 +70,24 @@ export class ConsumerProgress {
    * is already past `from` — another member committed these records (a rebalance overlap): the
    * caller rolls back and treats them as done. The previous row is replaced, so two writers
    * committing at once always conflict in the catalog (one retries and sees the other's progress)
-   * and the table keeps one row per partition.
+   * and the table keeps one row per partition. The check is the replacement itself: the row is
+   * deleted only if none of the partition's rows is past `from`, in the same statement: the common case costs no separate read.
    */
   async advance(tx: SqlSession, to: PartitionProgress, from: string): Promise<void> {
-    const current = await this.read(to.group, to.topic, to.partition, tx);
-    if (current !== null && BigInt(current.nextOffset) > BigInt(from)) {
+    const where = `consumer_group = ${sqlString(to.group)} AND topic = ${sqlString(to.topic)} AND kafka_partition = ${Math.trunc(to.partition)}`;
+    // Every row of the partition goes, unless one is past `from` (then none does).
+    const [deleted] = await tx.all<{ Count: number | bigint }>(
+      `DELETE FROM ${this.table} WHERE ${where} AND NOT EXISTS (SELECT 1 FROM ${this.table} WHERE ${where} AND next_offset > ${offsetLiteral(from)})`,
+    );
+    if (Number(deleted?.Count ?? 0) === 0) {
+      const current = await this.read(to.group, to.topic, to.partition, tx);
+      if (current === null) {
+        throw new LakehouseError('INVALID_ARGUMENT', `${to.topic}[${to.partition}] of group ${to.group} has no progress row: call start() first`);
+      }
       throw new LakehouseError('PROGRESS_MOVED', `${to.topic}[${to.partition}] of group ${to.group} is committed up to ${current.nextOffset}, past ${from}`, {
         context: { group: to.group, topic: to.topic, partition: to.partition, committed: current.nextOffset, from },
       });
     }
-    const where = `consumer_group = ${sqlString(to.group)} AND topic = ${sqlString(to.topic)} AND kafka_partition = ${Math.trunc(to.partition)}`;
-    if (current === null) {
-      throw new LakehouseError('INVALID_ARGUMENT', `${to.topic}[${to.partition}] of group ${to.group} has no progress row: call start() first`);
-    }
-    await tx.run(`DELETE FROM ${this.table} WHERE ${where}`);
     await tx.run(`INSERT INTO ${this.table} VALUES (${sqlString(to.group)}, ${sqlString(to.topic)}, ${Math.trunc(to.partition)}, ${offsetLiteral(to.nextOffset)}, now())`);
   }
 

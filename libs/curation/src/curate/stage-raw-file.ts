@@ -62,45 +62,57 @@ export async function stageRawFile(deps: { readonly engine: ParquetEngine; reado
   }
   try {
     await input.afterRead?.();
-    const drift = await countDrift(engine, staging, flags);
-    const { rejected, rows, fetchedAtMs } = await quarantineRejected(deps, staging, required, stem, columns);
+    const summary = await summarize(engine, staging, flags, required);
+    const rejected = await quarantineRejected(deps, summary, staging, required, stem, columns);
     const acceptedSql = `SELECT ${columns} FROM ${staging} WHERE ${requiredPredicate(required)}`;
-    return { rows, accepted: rows - (rejected?.rows ?? 0), acceptedSql, rejected, drift, fetchedAtMs };
+    return { rows: summary.drift.rows, accepted: summary.drift.rows - (rejected?.rows ?? 0), acceptedSql, rejected, drift: summary.drift, fetchedAtMs: summary.fetchedAtMs };
   } catch (error) {
     await engine.run(`DROP TABLE IF EXISTS ${staging}`);
     throw error;
   }
 }
 
-/** One pass over the staged file's flag columns: per path-mapped column, absent and uncastable rows. */
-async function countDrift(engine: ParquetEngine, staging: string, flags: ReturnType<typeof driftColumns>): Promise<FileDrift> {
+/** What one pass over a staged file finds: its drift, earliest fetch time, and rows per set of missing required columns. */
+interface FileSummary {
+  readonly drift: FileDrift;
+  readonly fetchedAtMs: number | null;
+  /** Rows lacking required columns, per comma-separated list of the columns they lack (complete rows are not listed). */
+  readonly incomplete: readonly { readonly missing: string; readonly rows: number }[];
+}
+
+/**
+ * One pass over the staged file: rows grouped by the required columns they lack, with per group
+ * the earliest fetch time and, per path-mapped column, the rows where its path was absent or its
+ * value did not cast (summed over the groups into the file's drift).
+ */
+async function summarize(engine: ParquetEngine, staging: string, flags: ReturnType<typeof driftColumns>, required: readonly string[]): Promise<FileSummary> {
   const counts = flags.flatMap((f, i) => [`count_if(${f.absent})::INTEGER AS "a${i}"`, `count_if(${f.invalid})::INTEGER AS "i${i}"`]);
-  const [row] = await engine.all<Record<string, number>>(`SELECT ${['count(*)::INTEGER AS "rows"', ...counts].join(', ')} FROM ${staging}`);
+  const groups = await engine.all<Record<string, number | string | null>>(
+    `SELECT ${[`${missingColumnsSql(required)} AS missing`, 'count(*)::INTEGER AS n', 'epoch_ms(min(_fetched_at))::DOUBLE AS fetched', ...counts].join(', ')} FROM ${staging} GROUP BY 1 ORDER BY 1`,
+  );
+  const sum = (column: string) => groups.reduce((total, group) => total + Number(group[column] ?? 0), 0);
+  const fetched = groups.map((group) => group['fetched']).filter((value) => value !== null && value !== undefined).map(Number);
   return {
-    rows: Number(row?.['rows'] ?? 0),
-    columns: flags.map((f, i) => ({ column: f.column, path: f.path, absent: Number(row?.[`a${i}`] ?? 0), invalid: Number(row?.[`i${i}`] ?? 0) })),
+    drift: { rows: sum('n'), columns: flags.map((f, i) => ({ column: f.column, path: f.path, absent: sum(`a${i}`), invalid: sum(`i${i}`) })) },
+    fetchedAtMs: fetched.length === 0 ? null : Math.min(...fetched),
+    incomplete: groups.filter((group) => group['missing'] !== '').map((group) => ({ missing: String(group['missing']), rows: Number(group['n']) })),
   };
 }
 
+/** Writes the file's incomplete rows to a quarantine Parquet file named after the raw file (a replay overwrites it); null when every row is complete. */
 async function quarantineRejected(
   deps: { readonly engine: ParquetEngine; readonly lake: Lake },
+  summary: FileSummary,
   staging: string,
   required: readonly string[],
   stem: string,
   columns: string,
-): Promise<{ readonly rejected: StagedRows['rejected']; readonly rows: number; readonly fetchedAtMs: number | null }> {
+): Promise<StagedRows['rejected']> {
+  if (summary.incomplete.length === 0) return null;
   const { engine, lake } = deps;
-  // One pass over the file counts every row and, for incomplete ones, which columns they lack.
-  const summary = await engine.all<{ missing: string; n: number; fetched: number | null }>(
-    `SELECT ${missingColumnsSql(required)} AS missing, count(*)::INTEGER AS n, epoch_ms(min(_fetched_at))::DOUBLE AS fetched FROM ${staging} GROUP BY 1 ORDER BY 1`,
-  );
-  const rows = summary.reduce((total, row) => total + row.n, 0);
-  const fetchedAtMs = summary.reduce<number | null>((min, row) => (row.fetched === null || (min !== null && min <= row.fetched) ? min : Number(row.fetched)), null);
-  const incomplete = summary.filter((row) => row.missing !== '');
-  if (incomplete.length === 0) return { rejected: null, rows, fetchedAtMs };
   const rejectedSql = `SELECT ${missingColumnsSql(required)} AS _missing_columns, ${columns} FROM ${staging} WHERE NOT (${requiredPredicate(required)})`;
   const location = lake.quarantinePath('normalizer', new Date(), stem, 'parquet');
   const { staged, rows: rejectedRows } = await copyQueryToParquet(engine, { sql: rejectedSql, finalPath: await lake.resolve(location.uri), overwrite: true });
   await staged.commit();
-  return { rejected: { rows: rejectedRows, uri: location.uri, missing: Object.fromEntries(incomplete.map((s) => [s.missing, s.n])) }, rows, fetchedAtMs };
+  return { rows: rejectedRows, uri: location.uri, missing: Object.fromEntries(summary.incomplete.map((group) => [group.missing, group.rows])) };
 }
