@@ -159,6 +159,25 @@ describe('Lakehouse (DuckLake on an SQLite catalog)', () => {
     expect(new Set(ids).size).toBe(4);
   });
 
+  it('commitSnapshot never runs a committed body again when reading its snapshot id fails, and says so retriably', async () => {
+    const original = t.engine.transaction.bind(t.engine);
+    // The read after COMMIT fails with a message that would pass for a commit conflict.
+    t.engine.transaction = (label, body, options) =>
+      original(label, body, options?.afterCommit === undefined ? options : { afterCommit: (session) => options.afterCommit?.({ run: session.run, all: async () => Promise.reject(new Error('database is locked')) }) ?? Promise.resolve() });
+    await stageBatch(t, [['k1', '1', '2026-01-01', 1]]);
+    let runs = 0;
+    await expect(
+      t.lakehouse.commitSnapshot('write', async (tx) => {
+        runs += 1;
+        return t.lakehouse.appendDistinct(tx, QUAKES, 'batch');
+      }),
+    ).rejects.toMatchObject({ code: 'QUERY_FAILED', retriable: true, message: expect.stringContaining('database is locked') });
+    expect(runs).toBe(1);
+    t.engine.transaction = original;
+    const [row] = await t.engine.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${t.lakehouse.table('quakes')}`);
+    expect(row?.n).toBe(1); // the commit stands
+  });
+
   it('a reader in another process sees whole commits only and keeps reading while maintenance compacts', async () => {
     const reader = await t.attachAnother({ readOnly: true });
     for (let i = 0; i < 6; i += 1) {

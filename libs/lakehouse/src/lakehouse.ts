@@ -163,14 +163,23 @@ export class Lakehouse implements AsyncDisposable {
    */
   async commitSnapshot<T>(label: string, body: (tx: SqlSession) => Promise<T>): Promise<{ readonly value: T; readonly snapshotId: number }> {
     let snapshotId: number | undefined;
+    let readError: unknown;
     const value = await this.commitWith(label, body, {
+      // Never throws: the commit stands, so a failure here must not look like a conflict to retry it.
       afterCommit: async (session) => {
-        const [row] = await session.all<{ id: number | bigint | null }>(`SELECT id FROM ${this.alias}.last_committed_snapshot()`);
-        snapshotId = row?.id === null || row?.id === undefined ? undefined : Number(row.id);
+        try {
+          const [row] = await session.all<{ id: number | bigint | null }>(`SELECT id FROM ${this.alias}.last_committed_snapshot()`);
+          snapshotId = row?.id === null || row?.id === undefined ? undefined : Number(row.id);
+        } catch (error) {
+          readError = error;
+        }
       },
     });
-    // Retriable: the commit stands, so a retry finds its records done and announces them again.
-    if (snapshotId === undefined) throw new LakehouseError('QUERY_FAILED', `${label}: committed, but DuckLake reports no snapshot for it (did the transaction write nothing?)`, { retriable: true });
+    if (snapshotId === undefined) {
+      // Retriable: the commit stands, so the retry finds its records done (progress) and announces them again.
+      const why = readError === undefined ? 'DuckLake reports no snapshot for it (did the transaction write nothing?)' : `its snapshot id could not be read: ${describeError(readError)}`;
+      throw new LakehouseError('QUERY_FAILED', `${label}: committed, but ${why}`, { retriable: true, ...(readError === undefined ? {} : { cause: readError }) });
+    }
     return { value, snapshotId };
   }
 
