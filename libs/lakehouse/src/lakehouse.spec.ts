@@ -3,21 +3,11 @@ import { join } from 'node:path';
 import { ConsumerProgress } from './consumer-progress';
 import { maintain } from './maintenance';
 import type { TableSpec } from './table-spec';
+import { QUAKES_TABLE } from './testing/quakes-table';
 import { openTestLakehouse, type TestLakehouse } from './testing/test-lakehouse';
 
-const QUAKES: TableSpec = {
-  name: 'quakes',
-  columns: [
-    { name: 'event_id', sqlType: 'VARCHAR' },
-    { name: 'event_time', sqlType: 'TIMESTAMPTZ' },
-    { name: 'magnitude', sqlType: 'DOUBLE' },
-    { name: '_record_key', sqlType: 'VARCHAR' },
-    { name: '_record_version', sqlType: 'VARCHAR' },
-  ],
-  eventTimeColumn: 'event_time',
-  identity: { key: '_record_key', version: '_record_version' },
-  latest: { entityKey: ['event_id'], versionColumn: '_record_version' },
-};
+/** The shared fixture plus a magnitude, the value these specs change between versions. */
+const QUAKES: TableSpec = { ...QUAKES_TABLE, columns: [...QUAKES_TABLE.columns, { name: 'magnitude', sqlType: 'DOUBLE' }] };
 
 /** A temp table `batch` holding (key, version, day, magnitude) rows. */
 async function stageBatch(t: TestLakehouse, rows: ReadonlyArray<readonly [string, string, string, number]>): Promise<void> {

@@ -43,17 +43,17 @@ export interface FileSandbox {
 }
 
 /** What a transaction body may do: statements on the engine's connection, inside the transaction. */
+export interface SqlSession {
+  run(sql: string): Promise<void>;
+  all<T extends object = PlainRow>(sql: string): Promise<T[]>;
+}
+
 export interface TransactionOptions {
   /**
    * Runs on the same connection right after COMMIT, before any other statement can use it: to read
    * what this commit made (e.g. its snapshot id) without another writer's commit in between.
    */
   readonly afterCommit?: (session: SqlSession) => Promise<void>;
-}
-
-export interface SqlSession {
-  run(sql: string): Promise<void>;
-  all<T extends object = PlainRow>(sql: string): Promise<T[]>;
 }
 
 export type PlainRow = Record<string, PlainValue>;
