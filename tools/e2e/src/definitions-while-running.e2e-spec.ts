@@ -39,9 +39,11 @@ describe('definition files added to, changed in and removed from the folder of a
       FLUXO_DEFINITIONS_SCAN_INTERVAL_MS: '200',
       FLUXO_SOURCE_BASE_URL: `http://127.0.0.1:${(api.address() as AddressInfo).port}`,
     };
-    await pipeline.startNormalizer(extra);
+    // Both run before the first file appears: a definition that is invalid at start-up stops an app (by design).
+    const normalizer = await pipeline.startNormalizer(extra);
+    await normalizer.waitForLine((line) => line.msg?.startsWith('normalizer running') === true, 180_000);
     const ingest = await pipeline.startIngest('*', extra); // every source of the folder: none yet
-    await ingest.waitForLine((line) => line.msg?.startsWith('ingest running') === true);
+    await ingest.waitForLine((line) => line.msg?.startsWith('ingest running') === true, 180_000);
 
     // A mistake first: the source without its key. One message names it; the app keeps running.
     const source = JSON.parse(await readFile(join(EXAMPLE, 'sources', 'github-events.json'), 'utf8')) as Record<string, unknown>;
